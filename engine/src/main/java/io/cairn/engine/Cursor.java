@@ -1,0 +1,116 @@
+package io.cairn.engine;
+
+import io.cairn.engine.format.Bytes;
+import io.cairn.engine.format.InternalKey;
+import io.cairn.engine.iterator.InternalIterator;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
+
+/**
+ * An ordered scan over {@code [from, to)} at one point in time: the store's sequence number when the scan began. Writes
+ * that land later are invisible to it, and the tables it reads stay on disk until it is closed (or runs to its end),
+ * however compaction goes on meanwhile. Entries are read lazily, a block at a time. Not thread-safe.
+ */
+public final class Cursor implements Iterator<Entry>, AutoCloseable {
+  private final InternalIterator source;
+  private final long snapshot;
+  private final byte[] to;
+  private final LongSupplier clock;
+  private Runnable release;
+  private byte[] lastUserKey;
+  private Entry next;
+  private boolean started;
+  private final byte[] from;
+
+  Cursor(InternalIterator source, long snapshot, byte[] from, byte[] to, LongSupplier clock, Runnable release) {
+    this.source = source;
+    this.snapshot = snapshot;
+    this.from = from;
+    this.to = to;
+    this.clock = clock;
+    this.release = release;
+  }
+
+  /** The sequence number this scan reads at. */
+  public long snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next == null && release != null) {
+      next = advance();
+      if (next == null) {
+        close();
+      }
+    }
+    return next != null;
+  }
+
+  @Override
+  public Entry next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Entry e = next;
+    next = null;
+    return e;
+  }
+
+  private Entry advance() {
+    if (!started) {
+      started = true;
+      if (from == null) {
+        source.seekToFirst();
+      } else {
+        source.seek(InternalKey.seekKey(from, snapshot));
+      }
+    } else if (source.valid()) {
+      source.next();
+    }
+    long now = clock.getAsLong();
+    for (; source.valid(); source.next()) {
+      byte[] ikey = source.key();
+      if (InternalKey.sequence(ikey) > snapshot) {
+        continue;
+      }
+      if (lastUserKey != null && InternalKey.compareUserKey(ikey, lastUserKey) == 0) {
+        continue;
+      }
+      if (to != null && InternalKey.compareUserKey(ikey, to) >= 0) {
+        return null;
+      }
+      lastUserKey = InternalKey.userKey(ikey);
+      byte type = InternalKey.type(ikey);
+      if (type == InternalKey.TYPE_DELETION) {
+        continue;
+      }
+      byte[] stored = source.value();
+      if (type == InternalKey.TYPE_EXPIRING_VALUE) {
+        long at = Bytes.getLong(stored, 0);
+        if (at <= now) {
+          continue;
+        }
+        return new Entry(lastUserKey, Arrays.copyOfRange(stored, 8, stored.length), at);
+      }
+      return new Entry(lastUserKey, stored == null ? new byte[0] : stored.clone(), Entry.NO_EXPIRY);
+    }
+    return null;
+  }
+
+  /** Releases the tables this scan pinned. Idempotent. */
+  @Override
+  public void close() {
+    if (release != null) {
+      Runnable r = release;
+      release = null;
+      try {
+        source.close();
+      } finally {
+        r.run();
+      }
+    }
+  }
+}

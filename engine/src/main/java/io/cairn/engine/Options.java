@@ -1,0 +1,200 @@
+package io.cairn.engine;
+
+import io.cairn.engine.fs.FileSystem;
+import io.cairn.engine.fs.LocalFileSystem;
+import io.cairn.engine.sstable.IndexLayout;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * How a store is opened. Every setter checks its argument and names the setting and the bad value when it refuses
+ * one. Defaults suit a cache tier of a few GiB on a small machine.
+ */
+public final class Options {
+  private Durability durability = Durability.BUFFERED;
+  private CompactionStyle compactionStyle = CompactionStyle.LEVELED;
+  private int sizeRatio = 10;
+  private int maxLevels = 4;
+  private int level0CompactionTrigger = 4;
+  private long levelBaseBytes = 0;
+  private long memtableBytes = 4L << 20;
+  private int maxImmutableMemtables = 2;
+  private int blockBytes = 4096;
+  private int bloomBitsPerKey = 10;
+  private long blockCacheBytes = 32L << 20;
+  private IndexLayout indexLayout = IndexLayout.ARRAY;
+  private long targetFileBytes = 8L << 20;
+  private long fifoMaxBytes = 1L << 30;
+  private boolean createIfMissing = true;
+  private FileSystem fileSystem = LocalFileSystem.INSTANCE;
+  private LongSupplier clock = System::currentTimeMillis;
+
+  public static Options defaults() {
+    return new Options();
+  }
+
+  private static long check(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+    }
+    return value;
+  }
+
+  public Options durability(Durability d) {
+    this.durability = Objects.requireNonNull(d, "durability");
+    return this;
+  }
+
+  public Options compactionStyle(CompactionStyle s) {
+    this.compactionStyle = Objects.requireNonNull(s, "compactionStyle");
+    return this;
+  }
+
+  /** Growth factor between levels (leveled) or runs gathered per level (tiered). */
+  public Options sizeRatio(int r) {
+    this.sizeRatio = (int) check("sizeRatio", r, 2, 100);
+    return this;
+  }
+
+  public Options maxLevels(int n) {
+    this.maxLevels = (int) check("maxLevels", n, 2, 12);
+    return this;
+  }
+
+  public Options level0CompactionTrigger(int n) {
+    this.level0CompactionTrigger = (int) check("level0CompactionTrigger", n, 1, 64);
+    return this;
+  }
+
+  /** Budget of level 1 under leveled compaction; 0 means four memtables. */
+  public Options levelBaseBytes(long b) {
+    this.levelBaseBytes = check("levelBaseBytes", b, 0, Long.MAX_VALUE / 1024);
+    return this;
+  }
+
+  public Options memtableBytes(long b) {
+    this.memtableBytes = check("memtableBytes", b, 16 * 1024, 1L << 30);
+    return this;
+  }
+
+  public Options maxImmutableMemtables(int n) {
+    this.maxImmutableMemtables = (int) check("maxImmutableMemtables", n, 1, 16);
+    return this;
+  }
+
+  public Options blockBytes(int b) {
+    this.blockBytes = (int) check("blockBytes", b, 256, 1 << 20);
+    return this;
+  }
+
+  /** Bloom filter bits per key; 0 turns filters off. */
+  public Options bloomBitsPerKey(int b) {
+    this.bloomBitsPerKey = (int) check("bloomBitsPerKey", b, 0, 64);
+    return this;
+  }
+
+  public Options blockCacheBytes(long b) {
+    this.blockCacheBytes = check("blockCacheBytes", b, 0, Long.MAX_VALUE / 2);
+    return this;
+  }
+
+  public Options indexLayout(IndexLayout l) {
+    this.indexLayout = Objects.requireNonNull(l, "indexLayout");
+    return this;
+  }
+
+  public Options targetFileBytes(long b) {
+    this.targetFileBytes = check("targetFileBytes", b, 16 * 1024, 1L << 32);
+    return this;
+  }
+
+  /** The byte budget of a {@link CompactionStyle#FIFO} store. */
+  public Options fifoMaxBytes(long b) {
+    this.fifoMaxBytes = check("fifoMaxBytes", b, 1, Long.MAX_VALUE);
+    return this;
+  }
+
+  public Options createIfMissing(boolean b) {
+    this.createIfMissing = b;
+    return this;
+  }
+
+  public Options fileSystem(FileSystem fs) {
+    this.fileSystem = Objects.requireNonNull(fs, "fileSystem");
+    return this;
+  }
+
+  /** The clock expiry is judged by, in epoch milliseconds. */
+  public Options clock(LongSupplier c) {
+    this.clock = Objects.requireNonNull(c, "clock");
+    return this;
+  }
+
+  public Durability durability() {
+    return durability;
+  }
+
+  public CompactionStyle compactionStyle() {
+    return compactionStyle;
+  }
+
+  public int sizeRatio() {
+    return sizeRatio;
+  }
+
+  public int maxLevels() {
+    return maxLevels;
+  }
+
+  public int level0CompactionTrigger() {
+    return level0CompactionTrigger;
+  }
+
+  public long levelBaseBytes() {
+    return levelBaseBytes == 0 ? memtableBytes * 4 : levelBaseBytes;
+  }
+
+  public long memtableBytes() {
+    return memtableBytes;
+  }
+
+  public int maxImmutableMemtables() {
+    return maxImmutableMemtables;
+  }
+
+  public int blockBytes() {
+    return blockBytes;
+  }
+
+  public int bloomBitsPerKey() {
+    return bloomBitsPerKey;
+  }
+
+  public long blockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  public IndexLayout indexLayout() {
+    return indexLayout;
+  }
+
+  public long targetFileBytes() {
+    return targetFileBytes;
+  }
+
+  public long fifoMaxBytes() {
+    return fifoMaxBytes;
+  }
+
+  public boolean createIfMissing() {
+    return createIfMissing;
+  }
+
+  public FileSystem fileSystem() {
+    return fileSystem;
+  }
+
+  public LongSupplier clock() {
+    return clock;
+  }
+}

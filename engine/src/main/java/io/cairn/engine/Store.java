@@ -1,0 +1,1167 @@
+package io.cairn.engine;
+
+import io.cairn.engine.bloom.BloomFilter;
+import io.cairn.engine.cache.BlockCache;
+import io.cairn.engine.compaction.Compaction;
+import io.cairn.engine.compaction.CompactionPolicy;
+import io.cairn.engine.compaction.FifoPolicy;
+import io.cairn.engine.compaction.LeveledPolicy;
+import io.cairn.engine.compaction.NoCompactionPolicy;
+import io.cairn.engine.compaction.TieredPolicy;
+import io.cairn.engine.format.Bytes;
+import io.cairn.engine.format.InternalKey;
+import io.cairn.engine.fs.FileSystem;
+import io.cairn.engine.iterator.InternalIterator;
+import io.cairn.engine.iterator.MergingIterator;
+import io.cairn.engine.iterator.RunIterator;
+import io.cairn.engine.memtable.MemTable;
+import io.cairn.engine.sstable.Block;
+import io.cairn.engine.sstable.Lookup;
+import io.cairn.engine.sstable.ReadCounters;
+import io.cairn.engine.sstable.TableBuilder;
+import io.cairn.engine.sstable.TableProperties;
+import io.cairn.engine.sstable.TableReader;
+import io.cairn.engine.version.FileMeta;
+import io.cairn.engine.version.FileNames;
+import io.cairn.engine.version.Run;
+import io.cairn.engine.version.Version;
+import io.cairn.engine.version.VersionEdit;
+import io.cairn.engine.version.VersionSet;
+import io.cairn.engine.wal.LogReader;
+import io.cairn.engine.wal.LogWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A log-structured merge store of byte-array keys and values, ordered by unsigned lexicographic key comparison.
+ *
+ * <p>Writes go to the write-ahead log (per {@link Durability}) and the memtable; full memtables are flushed to level-0
+ * tables in the background and merged by the chosen {@link CompactionStyle}. Reads check the memtable, the memtables
+ * waiting for flush, then tables from newest to oldest, using bloom filters and fence keys to skip tables and blocks.
+ *
+ * <h2>Concurrency</h2>
+ * <ul>
+ *   <li>{@code mutex} guards {@code mem}, {@code imms}, {@code log}, the writer queue, the version set and the flags
+ *   for background work. It is never held while reading tables or merging.</li>
+ *   <li>Reads take no lock: they read the volatile {@code view} (memtable, immutable memtables, version, replaced as a
+ *   whole) and the volatile {@code visibleSequence}, and pin the version with an atomic reference count.</li>
+ *   <li>Writes queue up; the writer at the head (the leader) takes the batches queued behind it, appends them to the
+ *   log with one flush or force (group commit), inserts them into the concurrent memtable outside the mutex, then
+ *   publishes the new sequence number.</li>
+ *   <li>One flush thread and one compaction thread; {@code compactionRun} serializes compactions (background and
+ *   manual).</li>
+ * </ul>
+ */
+public final class Store implements AutoCloseable {
+  private static final int MAX_GROUP_BYTES = 1 << 20;
+
+  private final Path dir;
+  private final Options options;
+  private final FileSystem fs;
+  private final CompactionPolicy policy;
+  private final Closeable dirLock;
+  private final VersionSet versions;
+  private final BlockCache<Object> blockCache;
+  private final ReadCounters readCounters = new ReadCounters();
+  private final Map<Long, TableReader> tables = new ConcurrentHashMap<>();
+
+  private final ReentrantLock mutex = new ReentrantLock();
+  private final Condition backgroundDone = mutex.newCondition();
+  private final ReentrantLock compactionRun = new ReentrantLock();
+  private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+  private final Set<Long> pendingOutputs = new HashSet<>();
+  private final ExecutorService flushThread;
+  private final ExecutorService compactionThread;
+  private final AtomicBoolean obsoleteSweepQueued = new AtomicBoolean();
+
+  private MemTable mem;
+  private final ArrayDeque<MemTable> imms = new ArrayDeque<>();
+  private LogWriter log;
+  private boolean flushScheduled;
+  private boolean compactionScheduled;
+  private volatile ReadView view;
+  private volatile long visibleSequence;
+  private volatile Throwable backgroundError;
+  private volatile boolean closed;
+  private boolean closing;
+
+  private final AtomicLong userBytes = new AtomicLong();
+  private final AtomicLong walBytes = new AtomicLong();
+  private final AtomicLong flushBytes = new AtomicLong();
+  private final AtomicLong compactionRead = new AtomicLong();
+  private final AtomicLong compactionWritten = new AtomicLong();
+  private final AtomicLong stallNanos = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong compactions = new AtomicLong();
+
+  /** What a reader needs, swapped as a whole. {@code imms} newest first. */
+  private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
+
+  private static final class Writer {
+    final byte[] rep;
+    final long userBytes;
+    final Condition turn;
+    boolean done;
+    Throwable error;
+
+    Writer(byte[] rep, long userBytes, Condition turn) {
+      this.rep = rep;
+      this.userBytes = userBytes;
+      this.turn = turn;
+    }
+  }
+
+  private Store(Path dir, Options options, Closeable dirLock) {
+    this.dir = dir;
+    this.options = options;
+    this.fs = options.fileSystem();
+    this.dirLock = dirLock;
+    this.policy = policyFor(options);
+    this.versions = new VersionSet(fs, dir, options.maxLevels(), options.compactionStyle().name(),
+        this::queueObsoleteSweep);
+    this.blockCache = new BlockCache<>(options.blockCacheBytes(), 16,
+        o -> o instanceof Block b ? b.charge() : ((byte[]) o).length + 16);
+    this.flushThread = Executors.newSingleThreadExecutor(daemon("cairn-flush " + dir.getFileName()));
+    this.compactionThread = Executors.newSingleThreadExecutor(daemon("cairn-compaction " + dir.getFileName()));
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static CompactionPolicy policyFor(Options o) {
+    return switch (o.compactionStyle()) {
+      case NONE -> new NoCompactionPolicy();
+      case LEVELED -> new LeveledPolicy(o.maxLevels(), o.sizeRatio(), o.levelBaseBytes(),
+          o.level0CompactionTrigger());
+      case TIERED -> new TieredPolicy(o.maxLevels(), o.sizeRatio(), false);
+      case LAZY_LEVELED -> new TieredPolicy(o.maxLevels(), o.sizeRatio(), true);
+      case FIFO -> new FifoPolicy(o.fifoMaxBytes());
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Open and recovery
+
+  /**
+   * Opens (or, with {@link Options#createIfMissing}, creates) the store in {@code dir}. Recovery reads the manifest
+   * named by CURRENT, then replays the write-ahead logs it does not cover into level-0 tables.
+   *
+   * @throws IllegalArgumentException if {@code dir} is a file, or is missing and may not be created
+   * @throws StoreException if another open store holds the directory, or on I/O failure
+   * @throws CorruptionException naming the file and offset, if stored data fails its checks
+   */
+  public static Store open(Path dir, Options options) {
+    if (dir == null) {
+      throw new NullPointerException("store directory is null");
+    }
+    if (options == null) {
+      throw new NullPointerException("options are null");
+    }
+    FileSystem fs = options.fileSystem();
+    if (fs.exists(dir) && !fs.isDirectory(dir)) {
+      throw new IllegalArgumentException("store directory " + dir + " is a file, not a directory");
+    }
+    if (!fs.exists(dir)) {
+      if (!options.createIfMissing()) {
+        throw new IllegalArgumentException("store directory " + dir + " does not exist and createIfMissing is off");
+      }
+      try {
+        fs.createDirectories(dir);
+      } catch (IOException e) {
+        throw new StoreException("cannot create store directory " + dir, e);
+      }
+    }
+    Closeable lock;
+    try {
+      lock = fs.lock(dir.resolve(FileNames.LOCK));
+    } catch (IOException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+    Store s = new Store(dir, options, lock);
+    try {
+      s.recover();
+      return s;
+    } catch (IOException e) {
+      s.abandon();
+      throw new StoreException("opening store " + dir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      s.abandon();
+      throw e;
+    }
+  }
+
+  private void recover() throws IOException {
+    mutex.lock();
+    try {
+      boolean exists = fs.exists(dir.resolve(FileNames.CURRENT));
+      if (exists) {
+        versions.recover();
+      } else if (!options.createIfMissing()) {
+        throw new IllegalArgumentException("no store in " + dir + " (no CURRENT file) and createIfMissing is off");
+      }
+      versions.writeSnapshotManifest();
+
+      List<Long> logs = new ArrayList<>();
+      for (String name : fs.list(dir)) {
+        FileNames.Parsed p = FileNames.parse(name);
+        if (p.kind() == FileNames.Kind.LOG && p.number() >= versions.logNumber()) {
+          logs.add(p.number());
+        }
+        if (p.kind() != FileNames.Kind.OTHER) {
+          versions.markFileNumberUsed(p.number());
+        }
+      }
+      logs.sort(null);
+      VersionEdit edit = new VersionEdit();
+      long lastSeq = versions.lastSequence();
+      MemTable replay = new MemTable(0);
+      for (long number : logs) {
+        Path path = FileNames.log(dir, number);
+        try (LogReader reader = new LogReader(fs, path)) {
+          byte[] rec;
+          while ((rec = reader.next()) != null) {
+            try {
+              lastSeq = Math.max(lastSeq, WriteBatch.applyTo(rec, replay));
+            } catch (IllegalArgumentException bad) {
+              throw new CorruptionException(path, reader.lastRecordEnd() - rec.length, "bad write batch: "
+                  + bad.getMessage());
+            }
+            if (replay.approximateBytes() >= options.memtableBytes()) {
+              writeLevel0(replay, edit);
+              replay = new MemTable(0);
+            }
+          }
+        }
+      }
+      if (!replay.isEmpty()) {
+        writeLevel0(replay, edit);
+      }
+      long logNumber = versions.newFileNumber();
+      if (options.durability() != Durability.NONE) {
+        log = new LogWriter(fs.create(FileNames.log(dir, logNumber)));
+        fs.syncDirectory(dir);
+      }
+      mem = new MemTable(logNumber);
+      edit.setLogNumber(logNumber).setLastSequence(lastSeq);
+      versions.logAndApply(edit);
+      visibleSequence = lastSeq;
+      for (VersionEdit.Added a : edit.added()) {
+        pendingOutputs.remove(a.file().fileNumber());
+      }
+      publishView();
+      deleteObsoleteFiles();
+      maybeScheduleCompaction();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Releases what a failed open took, leaving the directory as it was found. */
+  private void abandon() {
+    closed = true;
+    flushThread.shutdownNow();
+    compactionThread.shutdownNow();
+    try {
+      if (log != null) {
+        log.close();
+      }
+      versions.close();
+    } catch (IOException ignored) {
+      // The open already failed with the error that matters.
+    }
+    closeTables();
+    try {
+      dirLock.close();
+    } catch (IOException ignored) {
+      // As above.
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Writes
+
+  public void put(byte[] key, byte[] value) {
+    write(new WriteBatch().put(key, value));
+  }
+
+  /** Puts a value that reads as absent once {@code expireAtMillis} (epoch milliseconds, by the store's clock) passes. */
+  public void put(byte[] key, byte[] value, long expireAtMillis) {
+    write(new WriteBatch().put(key, value, expireAtMillis));
+  }
+
+  public void delete(byte[] key) {
+    write(new WriteBatch().delete(key));
+  }
+
+  /** Applies a batch atomically, durable per the store's {@link Durability} when this returns. */
+  public void write(WriteBatch batch) {
+    if (batch == null) {
+      throw new NullPointerException("batch is null");
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    byte[] rep = batch.encode(0);
+    Writer w;
+    mutex.lock();
+    try {
+      checkOpen();
+      w = new Writer(rep, batch.userBytes(), mutex.newCondition());
+      awaitTurn(w);
+      if (!w.done) {
+        lead();
+      }
+    } finally {
+      mutex.unlock();
+    }
+    rethrow(w);
+  }
+
+  private static void rethrow(Writer w) {
+    if (w.error != null) {
+      if (w.error instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new StoreException("write failed: " + w.error.getMessage(), w.error);
+    }
+  }
+
+  /** With the mutex held: queues {@code w} and waits until it is at the head of the queue or done by a leader. */
+  private void awaitTurn(Writer w) {
+    writers.addLast(w);
+    while (!w.done && writers.peekFirst() != w) {
+      w.turn.awaitUninterruptibly();
+    }
+  }
+
+  /**
+   * With the mutex held: runs {@code action} as a barrier in the writer queue, when no commit is in flight (a leader
+   * writes the log and the memtable outside the mutex, so the memtable and log may change only here).
+   */
+  private void barrier(Runnable action) {
+    Writer w = new Writer(null, 0, mutex.newCondition());
+    awaitTurn(w);
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      w.error = e;
+    } finally {
+      writers.pollFirst();
+      w.done = true;
+      Writer next = writers.peekFirst();
+      if (next != null) {
+        next.turn.signal();
+      }
+    }
+    rethrow(w);
+  }
+
+  /** Runs as the head of the writer queue, with the mutex held; commits a group of batches. */
+  private void lead() {
+    List<Writer> group = new ArrayList<>();
+    Throwable error = null;
+    try {
+      makeRoomForWrite();
+      int bytes = 0;
+      for (Writer x : writers) {
+        if (x.rep == null || (!group.isEmpty() && bytes + x.rep.length > MAX_GROUP_BYTES)) {
+          break;
+        }
+        group.add(x);
+        bytes += x.rep.length;
+      }
+      long seq = versions.lastSequence();
+      for (Writer x : group) {
+        int count = Bytes.getInt(x.rep, 8);
+        Bytes.putLong(x.rep, 0, seq + 1);
+        seq += count;
+      }
+      if (seq > InternalKey.MAX_SEQUENCE) {
+        throw new StoreException("sequence numbers exhausted");
+      }
+      MemTable target = mem;
+      LogWriter logWriter = log;
+      mutex.unlock();
+      try {
+        if (logWriter != null) {
+          for (Writer x : group) {
+            logWriter.addRecord(x.rep);
+            walBytes.addAndGet(x.rep.length);
+          }
+          if (options.durability() == Durability.SYNC) {
+            logWriter.sync();
+          } else {
+            logWriter.flush();
+          }
+        }
+        for (Writer x : group) {
+          WriteBatch.applyTo(x.rep, target);
+          userBytes.addAndGet(x.userBytes);
+        }
+      } catch (IOException e) {
+        backgroundError = e;
+        throw new StoreException("writing the log of " + dir + " failed; the store accepts no more writes", e);
+      } finally {
+        mutex.lock();
+      }
+      versions.setLastSequence(seq);
+      visibleSequence = seq;
+    } catch (RuntimeException e) {
+      error = e;
+    }
+    if (group.isEmpty()) {
+      group.add(writers.peekFirst());
+    }
+    for (Writer x : group) {
+      Writer head = writers.pollFirst();
+      head.done = true;
+      head.error = error;
+      head.turn.signal();
+      assert head == x;
+    }
+    Writer next = writers.peekFirst();
+    if (next != null) {
+      next.turn.signal();
+    }
+  }
+
+  /** With the mutex held: waits or slows the writer until the memtable has room, rotating it when full. */
+  private void makeRoomForWrite() {
+    boolean slowed = false;
+    while (true) {
+      checkOpen();
+      checkBackgroundError();
+      int l0Runs = versions.current().runCount(0);
+      if (!slowed && l0Runs >= policy.slowdownRuns()) {
+        long t0 = System.nanoTime();
+        mutex.unlock();
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          mutex.lock();
+        }
+        stallNanos.addAndGet(System.nanoTime() - t0);
+        slowed = true;
+      } else if (mem.approximateBytes() < options.memtableBytes()) {
+        return;
+      } else if (imms.size() >= options.maxImmutableMemtables() || l0Runs >= policy.stopRuns()) {
+        long t0 = System.nanoTime();
+        maybeScheduleCompaction();
+        try {
+          backgroundDone.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while waiting for flush or compaction");
+        }
+        stallNanos.addAndGet(System.nanoTime() - t0);
+      } else {
+        rotateMemtable();
+      }
+    }
+  }
+
+  /** With the mutex held: makes the memtable immutable, starts a new one (and log), schedules the flush. */
+  private void rotateMemtable() {
+    long number = versions.newFileNumber();
+    if (options.durability() != Durability.NONE) {
+      try {
+        LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
+        LogWriter old = log;
+        log = next;
+        old.close();
+      } catch (IOException e) {
+        backgroundError = e;
+        throw new StoreException("cannot start a new log in " + dir, e);
+      }
+    }
+    imms.addFirst(mem);
+    mem = new MemTable(number);
+    publishView();
+    maybeScheduleFlush();
+  }
+
+  private void publishView() {
+    view = new ReadView(mem, List.copyOf(imms), versions.current());
+  }
+
+  private void checkOpen() {
+    if (closed || closing) {
+      throw new StoreException("store " + dir + " is closed");
+    }
+  }
+
+  private void checkBackgroundError() {
+    Throwable e = backgroundError;
+    if (e != null) {
+      throw new StoreException("store " + dir + " stopped accepting writes after a background error: " + e, e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reads
+
+  /** The value of {@code key}, or null if it is absent, deleted or expired. */
+  public byte[] get(byte[] key) {
+    Entry e = getEntry(key);
+    return e == null ? null : e.value();
+  }
+
+  /** The value and expiry of {@code key}, or null if it is absent, deleted or expired. */
+  public Entry getEntry(byte[] key) {
+    if (key == null) {
+      throw new NullPointerException("key is null");
+    }
+    if (closed) {
+      throw new StoreException("store " + dir + " is closed");
+    }
+    ReadView v = pin();
+    long snapshot = visibleSequence;
+    try {
+      Lookup found = lookup(v, key, snapshot);
+      if (found == null || found.type() == InternalKey.TYPE_DELETION) {
+        return null;
+      }
+      byte[] stored = found.storedValue();
+      if (found.type() == InternalKey.TYPE_EXPIRING_VALUE) {
+        long at = Bytes.getLong(stored, 0);
+        if (at <= options.clock().getAsLong()) {
+          return null;
+        }
+        return new Entry(key, Arrays.copyOfRange(stored, 8, stored.length), at);
+      }
+      return new Entry(key, stored, Entry.NO_EXPIRY);
+    } finally {
+      v.version().unref();
+    }
+  }
+
+  private ReadView pin() {
+    while (true) {
+      ReadView v = view;
+      if (v.version().tryRef()) {
+        return v;
+      }
+    }
+  }
+
+  private Lookup lookup(ReadView v, byte[] key, long snapshot) {
+    Map.Entry<byte[], byte[]> m = v.mem().get(key, snapshot);
+    if (m == null) {
+      for (MemTable imm : v.imms()) {
+        m = imm.get(key, snapshot);
+        if (m != null) {
+          break;
+        }
+      }
+    }
+    if (m != null) {
+      return new Lookup(InternalKey.type(m.getKey()), m.getValue().clone());
+    }
+    byte[] seek = InternalKey.seekKey(key, snapshot);
+    long hash = BloomFilter.hash(key, 0, key.length);
+    Version version = v.version();
+    for (int level = 0; level < version.levelCount(); level++) {
+      for (Run run : version.runs(level)) {
+        FileMeta f = run.find(key);
+        if (f != null) {
+          Lookup l = table(f).get(key, seek, hash);
+          if (l != null) {
+            return l;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private TableReader table(FileMeta f) {
+    TableReader r = tables.get(f.fileNumber());
+    if (r != null) {
+      return r;
+    }
+    return tables.computeIfAbsent(f.fileNumber(), n -> {
+      try {
+        return TableReader.open(fs, FileNames.table(dir, n), n, blockCache, readCounters);
+      } catch (IOException e) {
+        throw new UncheckedIOException("opening table " + FileNames.table(dir, n), e);
+      }
+    });
+  }
+
+  /**
+   * An ordered scan of {@code [fromInclusive, toExclusive)} (null for unbounded) over a snapshot taken now. Close it,
+   * or read it to its end, to release the tables it pins.
+   */
+  public Cursor scan(byte[] fromInclusive, byte[] toExclusive) {
+    if (closed) {
+      throw new StoreException("store " + dir + " is closed");
+    }
+    if (fromInclusive != null && toExclusive != null && Arrays.compareUnsigned(fromInclusive, toExclusive) > 0) {
+      throw new IllegalArgumentException("scan range is reversed: from " + Bytes.toDisplay(fromInclusive)
+          + " is after to " + Bytes.toDisplay(toExclusive));
+    }
+    ReadView v = pin();
+    long snapshot = visibleSequence;
+    List<InternalIterator> sources = new ArrayList<>();
+    sources.add(v.mem().iterator());
+    for (MemTable imm : v.imms()) {
+      sources.add(imm.iterator());
+    }
+    Version version = v.version();
+    for (int level = 0; level < version.levelCount(); level++) {
+      for (Run run : version.runs(level)) {
+        sources.add(new RunIterator(run, f -> table(f).iterator()));
+      }
+    }
+    return new Cursor(new MergingIterator(sources), snapshot, fromInclusive, toExclusive, options.clock(),
+        version::unref);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Flush
+
+  /** Writes the memtable to a table and waits until it (and every memtable before it) is on disk. */
+  public void flush() {
+    mutex.lock();
+    try {
+      checkOpen();
+      barrier(() -> {
+        checkBackgroundError();
+        if (!mem.isEmpty()) {
+          rotateMemtable();
+        }
+      });
+      awaitFlushes();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void awaitFlushes() {
+    while (!imms.isEmpty()) {
+      checkBackgroundError();
+      maybeScheduleFlush();
+      backgroundDone.awaitUninterruptibly();
+    }
+  }
+
+  private void maybeScheduleFlush() {
+    if (!flushScheduled && !imms.isEmpty() && backgroundError == null) {
+      flushScheduled = true;
+      flushThread.execute(this::flushOldest);
+    }
+  }
+
+  private void flushOldest() {
+    mutex.lock();
+    try {
+      flushScheduled = false;
+      MemTable imm = imms.peekLast();
+      if (imm == null) {
+        return;
+      }
+      VersionEdit edit = new VersionEdit();
+      mutex.unlock();
+      try {
+        writeLevel0Unlocked(imm, edit);
+      } finally {
+        mutex.lock();
+      }
+      MemTable newerOrCurrent = imms.size() > 1 ? (MemTable) imms.toArray()[imms.size() - 2] : mem;
+      edit.setLogNumber(newerOrCurrent.logNumber());
+      versions.logAndApply(edit);
+      for (VersionEdit.Added a : edit.added()) {
+        pendingOutputs.remove(a.file().fileNumber());
+      }
+      imms.pollLast();
+      flushes.incrementAndGet();
+      publishView();
+      deleteObsoleteFiles();
+      maybeScheduleCompaction();
+      maybeScheduleFlush();
+    } catch (IOException | RuntimeException e) {
+      backgroundError = e;
+    } finally {
+      backgroundDone.signalAll();
+      mutex.unlock();
+    }
+  }
+
+  /** With the mutex held: writes a memtable as one level-0 table during recovery. */
+  private void writeLevel0(MemTable m, VersionEdit edit) throws IOException {
+    writeLevel0Unlocked(m, edit);
+  }
+
+  /**
+   * Writes a memtable to a new level-0 table (a run of its own) and records it in {@code edit}. Keeps only the newest
+   * version of each key: a reader that still needs an older one holds the memtable itself.
+   */
+  private void writeLevel0Unlocked(MemTable m, VersionEdit edit) throws IOException {
+    long number = allocateOutput();
+    Path path = FileNames.table(dir, number);
+    TableProperties props;
+    long size;
+    try (FileSystem.WritableFile file = fs.create(path)) {
+      TableBuilder b = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout());
+      byte[] prev = null;
+      try (InternalIterator it = m.iterator()) {
+        for (it.seekToFirst(); it.valid(); it.next()) {
+          byte[] k = it.key();
+          if (prev != null && InternalKey.sameUserKey(prev, k)) {
+            continue;
+          }
+          prev = k;
+          b.add(k, it.value());
+        }
+      }
+      props = b.finish();
+      file.sync();
+      size = b.fileSize();
+    }
+    flushBytes.addAndGet(size);
+    edit.addFile(0, meta(number, size, number, props));
+  }
+
+  private long allocateOutput() {
+    boolean locked = mutex.isHeldByCurrentThread();
+    if (!locked) {
+      mutex.lock();
+    }
+    try {
+      long n = versions.newFileNumber();
+      pendingOutputs.add(n);
+      return n;
+    } finally {
+      if (!locked) {
+        mutex.unlock();
+      }
+    }
+  }
+
+  private static FileMeta meta(long number, long size, long runId, TableProperties p) {
+    return new FileMeta(number, size, runId, p.entries(), p.tombstones(), p.expiringEntries(), p.maxExpireAtMillis(),
+        p.smallest(), p.largest());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Compaction
+
+  private void maybeScheduleCompaction() {
+    if (!compactionScheduled && !closing && backgroundError == null) {
+      compactionScheduled = true;
+      compactionThread.execute(this::backgroundCompaction);
+    }
+  }
+
+  private void backgroundCompaction() {
+    compactionRun.lock();
+    try {
+      while (true) {
+        Compaction c;
+        Version base;
+        mutex.lock();
+        try {
+          if (closing || backgroundError != null) {
+            compactionScheduled = false;
+            return;
+          }
+          base = versions.current();
+          c = policy.pick(base, options.clock().getAsLong());
+          if (c == null) {
+            compactionScheduled = false;
+            return;
+          }
+          base.tryRef();
+        } finally {
+          mutex.unlock();
+        }
+        try {
+          runCompaction(c, base);
+        } finally {
+          base.unref();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      mutex.lock();
+      try {
+        compactionScheduled = false;
+        if (!(e instanceof ClosingException)) {
+          backgroundError = e;
+        }
+        backgroundDone.signalAll();
+      } finally {
+        mutex.unlock();
+      }
+    } finally {
+      compactionRun.unlock();
+    }
+  }
+
+  /** Thrown inside a merge when the store is closing, to abandon it. */
+  private static final class ClosingException extends RuntimeException {
+    ClosingException() {
+      super("store closing", null, false, false);
+    }
+  }
+
+  /**
+   * Flushes, then merges every table into one sorted run on the bottom level (for FIFO: drops expired tables and
+   * enforces the budget), dropping shadowed versions, expired entries and tombstones. Waits until done.
+   */
+  public void compact() {
+    flush();
+    compactionRun.lock();
+    try {
+      Compaction c;
+      Version base;
+      mutex.lock();
+      try {
+        checkOpen();
+        checkBackgroundError();
+        base = versions.current();
+        c = policy.full(base, options.clock().getAsLong());
+        base.tryRef();
+      } finally {
+        mutex.unlock();
+      }
+      try {
+        if (c != null) {
+          runCompaction(c, base);
+        }
+      } finally {
+        base.unref();
+      }
+    } catch (IOException e) {
+      throw new StoreException("manual compaction of " + dir + " failed", e);
+    } finally {
+      compactionRun.unlock();
+    }
+    mutex.lock();
+    try {
+      maybeScheduleCompaction();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void runCompaction(Compaction c, Version base) throws IOException {
+    VersionEdit edit = new VersionEdit();
+    for (Compaction.Input in : c.inputs()) {
+      edit.deleteFile(in.level(), in.file().fileNumber());
+    }
+    long written = 0;
+    if (!c.dropOnly()) {
+      written = merge(c, base, edit);
+    }
+    mutex.lock();
+    try {
+      versions.logAndApply(edit);
+      for (VersionEdit.Added a : edit.added()) {
+        pendingOutputs.remove(a.file().fileNumber());
+      }
+      compactions.incrementAndGet();
+      if (!c.dropOnly()) {
+        compactionRead.addAndGet(c.inputBytes());
+        compactionWritten.addAndGet(written);
+      }
+      publishView();
+      deleteObsoleteFiles();
+      backgroundDone.signalAll();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Merges the inputs into new tables recorded in {@code edit}; returns the bytes written. */
+  private long merge(Compaction c, Version base, VersionEdit edit) throws IOException {
+    Set<Long> inputNumbers = new HashSet<>();
+    List<InternalIterator> sources = new ArrayList<>();
+    for (Compaction.Input in : c.inputs()) {
+      inputNumbers.add(in.file().fileNumber());
+      sources.add(table(in.file()).iterator());
+    }
+    int minLevel = c.minInputLevel();
+    long now = options.clock().getAsLong();
+    List<FileMeta> outputs = new ArrayList<>();
+    long written = 0;
+    long runId = c.outputRunId();
+    FileSystem.WritableFile file = null;
+    TableBuilder builder = null;
+    long number = 0;
+    try (MergingIterator it = new MergingIterator(sources)) {
+      byte[] prevUser = null;
+      int sinceCheck = 0;
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        if (++sinceCheck == 1024) {
+          sinceCheck = 0;
+          if (closing) {
+            throw new ClosingException();
+          }
+        }
+        byte[] k = it.key();
+        if (prevUser != null && InternalKey.compareUserKey(k, prevUser) == 0) {
+          continue;
+        }
+        prevUser = InternalKey.userKey(k);
+        byte type = InternalKey.type(k);
+        byte[] value = it.value();
+        boolean gone = type == InternalKey.TYPE_DELETION
+            || (type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(value, 0) <= now);
+        if (gone) {
+          if (!olderDataMayExist(base, minLevel, inputNumbers, prevUser)) {
+            continue;
+          }
+          if (type != InternalKey.TYPE_DELETION) {
+            k = InternalKey.encode(prevUser, InternalKey.sequence(k), InternalKey.TYPE_DELETION);
+            value = new byte[0];
+          }
+        }
+        if (builder == null) {
+          number = allocateOutput();
+          if (runId == Compaction.NEW_RUN) {
+            runId = number;
+          }
+          file = fs.create(FileNames.table(dir, number));
+          builder = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout());
+        }
+        builder.add(k, value);
+        if (builder.fileSizeEstimate() >= options.targetFileBytes()) {
+          written += finishOutput(builder, file, number, runId, outputs);
+          builder = null;
+          file = null;
+        }
+      }
+      if (builder != null) {
+        written += finishOutput(builder, file, number, runId, outputs);
+        builder = null;
+        file = null;
+      }
+    } finally {
+      if (file != null) {
+        file.close();
+      }
+    }
+    for (FileMeta f : outputs) {
+      edit.addFile(c.outputLevel(), f);
+    }
+    return written;
+  }
+
+  private long finishOutput(TableBuilder b, FileSystem.WritableFile file, long number, long runId,
+      List<FileMeta> outputs) throws IOException {
+    TableProperties props = b.finish();
+    file.sync();
+    file.close();
+    outputs.add(meta(number, b.fileSize(), runId, props));
+    return b.fileSize();
+  }
+
+  /** Whether a table outside the compaction, at or below its top input level, may hold an older {@code userKey}. */
+  private static boolean olderDataMayExist(Version base, int minLevel, Set<Long> inputs, byte[] userKey) {
+    for (int level = minLevel; level < base.levelCount(); level++) {
+      for (Run run : base.runs(level)) {
+        FileMeta f = run.find(userKey);
+        if (f != null && !inputs.contains(f.fileNumber())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Obsolete files
+
+  private void queueObsoleteSweep() {
+    if (closed || !obsoleteSweepQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      flushThread.execute(() -> {
+        obsoleteSweepQueued.set(false);
+        mutex.lock();
+        try {
+          if (!closed) {
+            deleteObsoleteFiles();
+          }
+        } finally {
+          mutex.unlock();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      obsoleteSweepQueued.set(false);
+    }
+  }
+
+  /** With the mutex held: deletes tables no live version holds, flushed logs, old manifests and temp files. */
+  private void deleteObsoleteFiles() {
+    if (backgroundError != null) {
+      return;
+    }
+    Set<Long> live = versions.liveFileNumbers();
+    live.addAll(pendingOutputs);
+    List<String> names;
+    try {
+      names = fs.list(dir);
+    } catch (IOException e) {
+      return;
+    }
+    for (String name : names) {
+      FileNames.Parsed p = FileNames.parse(name);
+      boolean delete = switch (p.kind()) {
+        case TABLE -> !live.contains(p.number());
+        case LOG -> p.number() < versions.logNumber() && p.number() != mem.logNumber();
+        case MANIFEST -> p.number() != versions.manifestNumber();
+        case TEMP -> true;
+        default -> false;
+      };
+      if (!delete) {
+        continue;
+      }
+      if (p.kind() == FileNames.Kind.TABLE) {
+        TableReader r = tables.remove(p.number());
+        if (r != null) {
+          r.close();
+        }
+        blockCache.evictFile(p.number());
+      }
+      try {
+        fs.delete(dir.resolve(name));
+      } catch (IOException e) {
+        // Left for the next sweep; an extra file costs space, not correctness.
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Statistics and close
+
+  public StoreStatistics statistics() {
+    Version v = pin().version();
+    try {
+      List<StoreStatistics.Level> levels = new ArrayList<>();
+      long tableBytes = 0;
+      long largest = 0;
+      for (int level = 0; level < v.levelCount(); level++) {
+        long bytes = v.levelBytes(level);
+        long entries = 0;
+        long tombstones = 0;
+        List<FileMeta> files = v.files(level);
+        for (FileMeta f : files) {
+          entries += f.entries();
+          tombstones += f.tombstones();
+        }
+        levels.add(new StoreStatistics.Level(level, v.runCount(level), files.size(), bytes, entries, tombstones));
+        tableBytes += bytes;
+        largest = Math.max(largest, bytes);
+      }
+      long user = userBytes.get();
+      long written = flushBytes.get() + compactionWritten.get();
+      long hits = blockCache.hits();
+      long misses = blockCache.misses();
+      MemTable m = view.mem();
+      return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
+          compactionWritten.get(), user == 0 ? 0 : (double) written / user,
+          largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
+          readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), hits, misses,
+          hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
+          stallNanos.get() / 1000, flushes.get(), compactions.get(), m.approximateBytes(), tableBytes);
+    } finally {
+      v.unref();
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /**
+   * Closes the store. Without a log ({@link Durability#NONE}) the memtable is flushed first so a clean close keeps
+   * every write; with a log the memtable is recovered from it on the next open. A compaction under way is abandoned
+   * (its partial output is deleted on the next open). Idempotent.
+   */
+  @Override
+  public void close() {
+    mutex.lock();
+    try {
+      if (closed || closing) {
+        return;
+      }
+      barrier(() -> {
+        closing = true;
+        if (options.durability() == Durability.NONE && backgroundError == null && !mem.isEmpty()) {
+          rotateMemtable();
+        }
+      });
+      if (options.durability() == Durability.NONE && backgroundError == null) {
+        awaitFlushes();
+      }
+    } finally {
+      mutex.unlock();
+    }
+    flushThread.shutdown();
+    compactionThread.shutdown();
+    try {
+      flushThread.awaitTermination(1, TimeUnit.MINUTES);
+      compactionThread.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    mutex.lock();
+    try {
+      closed = true;
+      try {
+        if (log != null) {
+          log.close();
+        }
+        versions.close();
+      } catch (IOException e) {
+        throw new StoreException("closing store " + dir, e);
+      } finally {
+        closeTables();
+        try {
+          dirLock.close();
+        } catch (IOException e) {
+          // The lock dies with the channel; nothing else to release.
+        }
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  private void closeTables() {
+    for (TableReader r : tables.values()) {
+      r.close();
+    }
+    tables.clear();
+  }
+}

@@ -1,0 +1,12 @@
+package io.cairn.engine;
+
+/** An engine failure: an I/O error, a closed store, or a background error that stopped writes. */
+public class StoreException extends RuntimeException {
+  public StoreException(String message) {
+    super(message);
+  }
+
+  public StoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,38 @@
+package io.cairn.engine;
+
+import java.util.List;
+
+/**
+ * A point-in-time view of a store's shape and counters.
+ *
+ * @param writeAmplification bytes written by flush and compaction per byte of user data written
+ * @param spaceAmplification bytes in all tables per byte in the largest level (1.0 = no overhead)
+ * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
+ * @param bloomFalsePositives lookups a filter let through for a key the table did not hold
+ * @param stallMicros time writers spent slowed or waiting for flush and compaction
+ */
+public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
+    long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
+    long bloomChecks, long bloomUseful, long bloomFalsePositives, long blockCacheHits, long blockCacheMisses,
+    double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
+    long memtableBytes, long tableBytes) {
+
+  /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
+  public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    for (Level l : levels) {
+      sb.append(String.format("L%d: %d runs, %d files, %d bytes, %d entries (%d tombstones)%n", l.level(), l.runs(),
+          l.files(), l.bytes(), l.entries(), l.tombstones()));
+    }
+    sb.append(String.format("user bytes %d, flush %d, compaction read %d written %d, write amp %.2f, space amp %.2f%n",
+        userBytesWritten, flushBytesWritten, compactionBytesRead, compactionBytesWritten, writeAmplification,
+        spaceAmplification));
+    sb.append(String.format("bloom checks %d useful %d false positives %d; block cache hits %d misses %d (%.3f)%n",
+        bloomChecks, bloomUseful, bloomFalsePositives, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
+    sb.append(String.format("stall %d us, flushes %d, compactions %d", stallMicros, flushes, compactions));
+    return sb.toString();
+  }
+}

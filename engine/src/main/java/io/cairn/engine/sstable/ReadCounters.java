@@ -1,0 +1,15 @@
+package io.cairn.engine.sstable;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the table readers of one store add to; the store's statistics read them. */
+public final class ReadCounters {
+  /** Point lookups that consulted a table's bloom filter. */
+  public final LongAdder bloomChecks = new LongAdder();
+  /** Lookups the filter answered "absent" (a table read avoided). */
+  public final LongAdder bloomUseful = new LongAdder();
+  /** Lookups the filter answered "maybe" for a key the table did not hold. */
+  public final LongAdder bloomFalsePositives = new LongAdder();
+  /** Blocks read from files (cache misses). */
+  public final LongAdder blockReads = new LongAdder();
+}

@@ -1,0 +1,209 @@
+package io.cairn.engine.sstable;
+
+import io.cairn.engine.bloom.BloomFilter;
+import io.cairn.engine.format.Bytes;
+import io.cairn.engine.format.Checksum;
+import io.cairn.engine.format.InternalKey;
+import io.cairn.engine.fs.FileSystem.WritableFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes a sorted table from internal keys given in order.
+ *
+ * <h2>File format (version 1)</h2>
+ * <pre>
+ * table   := (dataBlock | leafIndexBlock)* indexBlock* filterBlock propertiesBlock footer
+ * block   := contents type:uint8(0 = raw) crc:uint32
+ *            crc = masked CRC32C over contents and type; every block, whatever it holds, has this trailer
+ * footer  := filterOffset:uint64 filterSize:uint32 indexOffset:uint64 indexSize:uint32
+ *            propertiesOffset:uint64 propertiesSize:uint32 indexLayout:uint8 indexLevels:uint8
+ *            formatVersion:uint16 crc:uint32 magic:uint64("cairnSST")      (52 bytes; crc covers the 40 before it)
+ * </pre>
+ * Data blocks are {@link BlockBuilder} blocks of about {@code blockBytes} with internal keys and stored values, restart
+ * interval 16. An index entry maps the last internal key of a child block to the child's handle
+ * ({@code offset:varint size:varint}); index blocks have restart interval 1, so each is an array of fence keys.
+ * <ul>
+ *   <li>{@link IndexLayout#ARRAY}: one index block over all data blocks; {@code indexLevels = 1}.</li>
+ *   <li>{@link IndexLayout#BTREE}: leaf index blocks of about {@code blockBytes} are written as the data goes, then
+ *   upper levels until one root block remains; the footer names the root and the number of levels.</li>
+ * </ul>
+ * The filter block is a {@link BloomFilter} over the distinct user keys; the properties block is
+ * {@link TableProperties}. All integers are big-endian.
+ *
+ * <p>Not thread-safe: one builder is used by one flush or compaction.
+ */
+public final class TableBuilder {
+  private static final int DATA_RESTART_INTERVAL = 16;
+
+  private final WritableFile file;
+  private final int blockBytes;
+  private final int bloomBitsPerKey;
+  private final IndexLayout layout;
+  private final BlockBuilder data = new BlockBuilder(DATA_RESTART_INTERVAL);
+  /** Pending entries of the lowest index level not yet written (all of them for ARRAY). */
+  private final BlockBuilder leafIndex = new BlockBuilder(1);
+  /** For BTREE: the fence entries (last key, handle) of leaf index blocks already written. */
+  private final List<byte[][]> leafFences = new ArrayList<>();
+  private final byte[] trailer = new byte[TableFormat.TRAILER_BYTES];
+
+  private long offset;
+  private long[] hashes = new long[1024];
+  private int hashCount;
+  private byte[] lastKey;
+  private byte[] smallest;
+  private long entries;
+  private long tombstones;
+  private long expiring;
+  private long minExpire = Long.MAX_VALUE;
+  private long maxExpire = Long.MIN_VALUE;
+  private long minSeq = Long.MAX_VALUE;
+  private long maxSeq = Long.MIN_VALUE;
+  private long rawKeyBytes;
+  private long rawValueBytes;
+  private long dataBlocks;
+  private boolean finished;
+
+  public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout) {
+    this.file = file;
+    this.blockBytes = blockBytes;
+    this.bloomBitsPerKey = bloomBitsPerKey;
+    this.layout = layout;
+  }
+
+  public void add(byte[] internalKey, byte[] storedValue) throws IOException {
+    if (finished) {
+      throw new IllegalStateException("table already finished");
+    }
+    if (lastKey != null && InternalKey.compare(lastKey, internalKey) >= 0) {
+      throw new IllegalArgumentException("keys out of order: " + InternalKey.describe(internalKey) + " after "
+          + InternalKey.describe(lastKey));
+    }
+    if (smallest == null) {
+      smallest = internalKey;
+    }
+    if (lastKey == null || !InternalKey.sameUserKey(lastKey, internalKey)) {
+      if (hashCount == hashes.length) {
+        hashes = Arrays.copyOf(hashes, hashCount * 2);
+      }
+      hashes[hashCount++] = BloomFilter.hash(internalKey, 0, internalKey.length - InternalKey.TRAILER_BYTES);
+    }
+    byte type = InternalKey.type(internalKey);
+    long seq = InternalKey.sequence(internalKey);
+    minSeq = Math.min(minSeq, seq);
+    maxSeq = Math.max(maxSeq, seq);
+    entries++;
+    if (type == InternalKey.TYPE_DELETION) {
+      tombstones++;
+    } else if (type == InternalKey.TYPE_EXPIRING_VALUE) {
+      long at = Bytes.getLong(storedValue, 0);
+      expiring++;
+      minExpire = Math.min(minExpire, at);
+      maxExpire = Math.max(maxExpire, at);
+    }
+    rawKeyBytes += internalKey.length;
+    rawValueBytes += storedValue.length;
+    data.add(internalKey, storedValue);
+    lastKey = internalKey;
+    if (data.currentSizeEstimate() >= blockBytes) {
+      flushDataBlock();
+    }
+  }
+
+  private void flushDataBlock() throws IOException {
+    if (data.isEmpty()) {
+      return;
+    }
+    byte[] fence = data.lastKey();
+    BlockHandle h = writeBlock(data.finish());
+    dataBlocks++;
+    leafIndex.add(fence, h.encode());
+    if (layout == IndexLayout.BTREE && leafIndex.currentSizeEstimate() >= blockBytes) {
+      flushLeafIndex(fence);
+    }
+  }
+
+  private void flushLeafIndex(byte[] fence) throws IOException {
+    if (leafIndex.isEmpty()) {
+      return;
+    }
+    BlockHandle h = writeBlock(leafIndex.finish());
+    leafFences.add(new byte[][] {fence, h.encode()});
+  }
+
+  private BlockHandle writeBlock(byte[] contents) throws IOException {
+    trailer[0] = TableFormat.BLOCK_RAW;
+    Bytes.putInt(trailer, 1, Checksum.mask(blockCrc(contents)));
+    file.append(contents, 0, contents.length);
+    file.append(trailer, 0, trailer.length);
+    BlockHandle h = new BlockHandle(offset, contents.length);
+    offset += contents.length + trailer.length;
+    return h;
+  }
+
+  static int blockCrc(byte[] contents) {
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(contents, 0, contents.length);
+    c.update(TableFormat.BLOCK_RAW);
+    return (int) c.getValue();
+  }
+
+  /** Bytes written so far, for cutting compaction output into files of a target size. */
+  public long fileSizeEstimate() {
+    return offset + data.currentSizeEstimate();
+  }
+
+  public long entries() {
+    return entries;
+  }
+
+  /** Writes filter, index, properties and footer. The caller syncs and closes the file. */
+  public TableProperties finish() throws IOException {
+    if (entries == 0) {
+      throw new IllegalStateException("a table needs at least one entry");
+    }
+    flushDataBlock();
+    int levels = 1;
+    BlockHandle root;
+    if (layout == IndexLayout.BTREE) {
+      flushLeafIndex(lastKey);
+      List<byte[][]> fences = leafFences;
+      while (fences.size() > 1) {
+        List<byte[][]> upper = new ArrayList<>();
+        BlockBuilder b = new BlockBuilder(1);
+        byte[] last = null;
+        for (byte[][] f : fences) {
+          b.add(f[0], f[1]);
+          last = f[0];
+          if (b.currentSizeEstimate() >= blockBytes) {
+            upper.add(new byte[][] {last, writeBlock(b.finish()).encode()});
+          }
+        }
+        if (!b.isEmpty()) {
+          upper.add(new byte[][] {last, writeBlock(b.finish()).encode()});
+        }
+        fences = upper;
+        levels++;
+      }
+      root = BlockHandle.decode(fences.get(0)[1]);
+    } else {
+      root = writeBlock(leafIndex.finish());
+    }
+    BlockHandle filter = writeBlock(BloomFilter.build(hashes, hashCount, bloomBitsPerKey));
+    TableProperties props = new TableProperties(entries, tombstones, expiring, minExpire, maxExpire, minSeq, maxSeq,
+        rawKeyBytes, rawValueBytes, dataBlocks, smallest, lastKey);
+    BlockHandle propsHandle = writeBlock(props.encode());
+    byte[] footer = new TableFormat.Footer(filter, root, propsHandle, layout, levels, TableFormat.FORMAT_VERSION)
+        .encode();
+    file.append(footer, 0, footer.length);
+    offset += footer.length;
+    finished = true;
+    return props;
+  }
+
+  public long fileSize() {
+    return offset;
+  }
+}

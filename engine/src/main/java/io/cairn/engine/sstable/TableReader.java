@@ -1,0 +1,297 @@
+package io.cairn.engine.sstable;
+
+import io.cairn.engine.CorruptionException;
+import io.cairn.engine.StoreException;
+import io.cairn.engine.bloom.BloomFilter;
+import io.cairn.engine.cache.BlockCache;
+import io.cairn.engine.format.Bytes;
+import io.cairn.engine.format.Checksum;
+import io.cairn.engine.format.InternalKey;
+import io.cairn.engine.fs.FileSystem;
+import io.cairn.engine.fs.FileSystem.ReadableFile;
+import io.cairn.engine.iterator.InternalIterator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * Reads a table written by {@link TableBuilder}. Only the footer and the properties stay on the heap; index, filter
+ * and data blocks are read through the shared {@link BlockCache}, so an open store needs heap for its cache budget,
+ * not in proportion to its data. Every block's checksum is verified when it is read from the file.
+ *
+ * <p>Thread-safe: the file is read with positional reads; all state is final.
+ */
+public final class TableReader implements AutoCloseable {
+  private final Path path;
+  private final long fileNumber;
+  private final ReadableFile file;
+  private final BlockCache<Object> cache;
+  private final ReadCounters counters;
+  private final TableFormat.Footer footer;
+  private final TableProperties properties;
+  private final long fileSize;
+
+  private TableReader(Path path, long fileNumber, ReadableFile file, BlockCache<Object> cache, ReadCounters counters,
+      TableFormat.Footer footer, TableProperties properties, long fileSize) {
+    this.path = path;
+    this.fileNumber = fileNumber;
+    this.file = file;
+    this.cache = cache;
+    this.counters = counters;
+    this.footer = footer;
+    this.properties = properties;
+    this.fileSize = fileSize;
+  }
+
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache<Object> cache,
+      ReadCounters counters) throws IOException {
+    ReadableFile file = fs.open(path);
+    try {
+      long size = file.size();
+      if (size < TableFormat.FOOTER_BYTES) {
+        throw new CorruptionException(path, 0, "file of " + size + " bytes is shorter than a table footer");
+      }
+      byte[] f = new byte[TableFormat.FOOTER_BYTES];
+      long footerAt = size - TableFormat.FOOTER_BYTES;
+      file.read(footerAt, f, 0, f.length);
+      if (Bytes.getLong(f, 44) != TableFormat.MAGIC) {
+        throw new CorruptionException(path, footerAt + 44, "bad table magic number (not a Cairn table)");
+      }
+      if (Checksum.unmask(Bytes.getInt(f, 40)) != Checksum.crc(f, 0, 40)) {
+        throw new CorruptionException(path, footerAt, "footer checksum mismatch");
+      }
+      int version = ((f[38] & 0xff) << 8) | (f[39] & 0xff);
+      if (version != TableFormat.FORMAT_VERSION) {
+        throw new CorruptionException(path, footerAt + 38, "unsupported table format version " + version);
+      }
+      IndexLayout layout = IndexLayout.fromCode(f[36]);
+      int levels = f[37] & 0xff;
+      if (layout == null || levels < 1) {
+        throw new CorruptionException(path, footerAt + 36, "bad index layout " + f[36] + " or levels " + levels);
+      }
+      BlockHandle[] handles = new BlockHandle[3];
+      for (int i = 0; i < 3; i++) {
+        long off = Bytes.getLong(f, i * 12);
+        int len = Bytes.getInt(f, i * 12 + 8);
+        if (off < 0 || len < 0 || off + len + TableFormat.TRAILER_BYTES > footerAt) {
+          throw new CorruptionException(path, footerAt + i * 12, "block handle out of range");
+        }
+        handles[i] = new BlockHandle(off, len);
+      }
+      TableFormat.Footer footer = new TableFormat.Footer(handles[0], handles[1], handles[2], layout, levels, version);
+      byte[] props = readContents(file, path, handles[2]);
+      TableProperties properties = TableProperties.decode(props);
+      if (properties == null) {
+        throw new CorruptionException(path, handles[2].offset(), "unreadable properties block");
+      }
+      return new TableReader(path, fileNumber, file, cache, counters, footer, properties, size);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  private static byte[] readContents(ReadableFile file, Path path, BlockHandle h) throws IOException {
+    byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
+    file.read(h.offset(), buf, 0, buf.length);
+    byte type = buf[h.size()];
+    if (type != TableFormat.BLOCK_RAW) {
+      throw new CorruptionException(path, h.offset() + h.size(), "unknown block type " + type);
+    }
+    int expected = Checksum.unmask(Bytes.getInt(buf, h.size() + 1));
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(buf, 0, h.size() + 1);
+    if ((int) c.getValue() != expected) {
+      throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
+    }
+    return java.util.Arrays.copyOf(buf, h.size());
+  }
+
+  Block block(BlockHandle h) {
+    try {
+      return (Block) cache.get(fileNumber, h.offset(), () -> {
+        counters.blockReads.increment();
+        return new Block(readContents(file, path, h), path, h.offset());
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading block at offset " + h.offset() + " of " + path, e);
+    }
+  }
+
+  private byte[] filter() {
+    BlockHandle h = footer.filter();
+    try {
+      return (byte[]) cache.get(fileNumber, h.offset(), () -> {
+        counters.blockReads.increment();
+        return readContents(file, path, h);
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading filter of " + path, e);
+    }
+  }
+
+  private BlockHandle handle(byte[] value, long at) {
+    BlockHandle h = BlockHandle.decode(value);
+    if (h == null || h.offset() + h.size() + TableFormat.TRAILER_BYTES > fileSize) {
+      throw new CorruptionException(path, at, "bad block handle in index");
+    }
+    return h;
+  }
+
+  /**
+   * Looks up the newest entry for {@code userKey} visible at the sequence encoded in {@code seekKey}.
+   *
+   * @param hash the key's {@link BloomFilter#hash}, computed once per lookup by the caller
+   */
+  public Lookup get(byte[] userKey, byte[] seekKey, long hash) {
+    counters.bloomChecks.increment();
+    byte[] filter = filter();
+    if (!BloomFilter.mayContain(filter, filter.length, hash)) {
+      counters.bloomUseful.increment();
+      return null;
+    }
+    BlockHandle h = footer.index();
+    for (int level = 0; level < footer.indexLevels(); level++) {
+      Block.Cursor c = block(h).cursor();
+      c.seek(seekKey);
+      if (!c.valid()) {
+        return notFound(userKey);
+      }
+      h = handle(c.value(), h.offset());
+    }
+    Block.Cursor c = block(h).cursor();
+    c.seek(seekKey);
+    if (c.valid() && c.userKeyEquals(userKey)) {
+      return new Lookup(c.type(), c.value());
+    }
+    return notFound(userKey);
+  }
+
+  private Lookup notFound(byte[] userKey) {
+    if (InternalKey.compareUserKey(properties.smallest(), userKey) <= 0
+        && InternalKey.compareUserKey(properties.largest(), userKey) >= 0) {
+      counters.bloomFalsePositives.increment();
+    }
+    return null;
+  }
+
+  public InternalIterator iterator() {
+    InternalIterator it = block(footer.index()).cursor();
+    for (int level = 1; level < footer.indexLevels(); level++) {
+      it = new TwoLevelIterator(it);
+    }
+    return new TwoLevelIterator(it);
+  }
+
+  public TableProperties properties() {
+    return properties;
+  }
+
+  public long fileSize() {
+    return fileSize;
+  }
+
+  public long fileNumber() {
+    return fileNumber;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public IndexLayout indexLayout() {
+    return footer.layout();
+  }
+
+  public int indexLevels() {
+    return footer.indexLevels();
+  }
+
+  /** Reads every block and checks it, for verification tools and tests. */
+  public void verify() {
+    try (InternalIterator it = iterator()) {
+      byte[] prev = null;
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        if (prev != null && InternalKey.compare(prev, it.key()) >= 0) {
+          throw new CorruptionException(path, 0, "keys out of order: " + InternalKey.describe(it.key()));
+        }
+        prev = it.key();
+      }
+    }
+    filter();
+  }
+
+  @Override
+  public void close() {
+    try {
+      file.close();
+    } catch (IOException e) {
+      throw new StoreException("closing " + path, e);
+    }
+  }
+
+  /** Iterates the blocks an index iterator points to: the children of one index level. */
+  private final class TwoLevelIterator implements InternalIterator {
+    private final InternalIterator index;
+    private Block.Cursor child;
+
+    TwoLevelIterator(InternalIterator index) {
+      this.index = index;
+    }
+
+    @Override
+    public boolean valid() {
+      return child != null && child.valid();
+    }
+
+    @Override
+    public void seekToFirst() {
+      index.seekToFirst();
+      openChild();
+      if (child != null) {
+        child.seekToFirst();
+      }
+      skipEmpty();
+    }
+
+    @Override
+    public void seek(byte[] internalKey) {
+      index.seek(internalKey);
+      openChild();
+      if (child != null) {
+        child.seek(internalKey);
+      }
+      skipEmpty();
+    }
+
+    @Override
+    public void next() {
+      child.next();
+      skipEmpty();
+    }
+
+    private void openChild() {
+      child = index.valid() ? block(handle(index.value(), 0)).cursor() : null;
+    }
+
+    private void skipEmpty() {
+      while (child != null && !child.valid()) {
+        index.next();
+        openChild();
+        if (child != null) {
+          child.seekToFirst();
+        }
+      }
+    }
+
+    @Override
+    public byte[] key() {
+      return child.key();
+    }
+
+    @Override
+    public byte[] value() {
+      return child.value();
+    }
+  }
+}

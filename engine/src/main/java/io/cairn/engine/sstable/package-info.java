@@ -1,0 +1,6 @@
+/**
+ * Sorted tables: immutable files of checksummed blocks (prefix-compressed data blocks, a bloom filter, a fence-key
+ * index in ARRAY or BTREE layout, properties) behind a versioned footer. Writes a table once, reads it many times
+ * through the block cache; never modifies a finished file.
+ */
+package io.cairn.engine.sstable;
