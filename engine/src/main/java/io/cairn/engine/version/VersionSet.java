@@ -20,9 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The manifest is a log ({@link LogWriter} framing) of {@link VersionEdit} records; its first record holds a full
  * snapshot. {@code CURRENT} holds the name of the live manifest plus a newline and is replaced atomically: write a
- * temp file, force it, rename it over {@code CURRENT}, force the directory. On open, a torn last record of the manifest
- * (an edit whose write was cut by a crash) is dropped: its tables were never installed. Any other damage is a
- * {@link CorruptionException}.
+ * temp file, force it, rename it over {@code CURRENT}, force the directory. On open, a truncated last record of the
+ * manifest (an edit whose write was cut by a crash) is dropped: its tables were never installed. Any other damage,
+ * including a checksum failure in the last record, is a {@link CorruptionException}.
  *
  * <p>Thread-safety: every method but {@link #liveFileNumbers()} and the version release callback is called with the
  * store's mutex held; the set of live versions is concurrent because versions are released from reader threads.
@@ -88,7 +88,7 @@ public final class VersionSet {
     List<List<FileMeta>> files = emptyLevels();
     boolean sawFormat = false;
     boolean sawNextFile = false;
-    try (LogReader reader = new LogReader(fs, manifestPath)) {
+    try (LogReader reader = new LogReader(fs, manifestPath, true)) {
       byte[] rec;
       while ((rec = reader.next()) != null) {
         VersionEdit e;

@@ -18,16 +18,27 @@ import java.nio.file.Path;
  * {@link #tornTail()} says so. Any damage that is followed by a valid chunk later in the file cannot be a torn tail; it
  * is corruption and raises a {@link CorruptionException} that names the file and the offset. A damaged record is
  * never returned.
+ *
+ * <p>A strict reader (the manifest's) tolerates only a truncated tail: each manifest record is forced to disk before
+ * it takes effect, so a crash can cut the file short but cannot leave a damaged whole record behind; a checksum
+ * failure there is always corruption.
  */
 public final class LogReader implements Closeable {
   private final Path path;
   private final byte[] data;
+  private final boolean strict;
   private int pos;
   private long lastRecordEnd;
   private boolean tornTail;
 
   public LogReader(FileSystem fs, Path path) throws IOException {
+    this(fs, path, false);
+  }
+
+  /** @param strict cut off only a truncated tail; treat any other damage, even at the end, as corruption */
+  public LogReader(FileSystem fs, Path path, boolean strict) throws IOException {
     this.path = path;
+    this.strict = strict;
     try (ReadableFile f = fs.open(path)) {
       long size = f.size();
       if (size > Integer.MAX_VALUE - 16) {
@@ -57,7 +68,8 @@ public final class LogReader implements Closeable {
       int chunkStart = pos;
       String problem = checkChunk(chunkStart);
       if (problem != null) {
-        if (validChunkAfter(chunkStart + 1)) {
+        boolean truncated = problem == PARTIAL_HEADER || problem == PAST_END;
+        if ((strict && !truncated) || validChunkAfter(chunkStart + 1)) {
           throw new CorruptionException(path, chunkStart, problem);
         }
         tornTail = true;
@@ -102,10 +114,13 @@ public final class LogReader implements Closeable {
     }
   }
 
+  private static final String PARTIAL_HEADER = "partial chunk header at the end of the file";
+  private static final String PAST_END = "chunk runs past the end of the file";
+
   /** Null if a well-formed chunk with a good checksum starts at {@code at}, else what is wrong with it. */
   private String checkChunk(int at) {
     if (at + LogWriter.HEADER_BYTES > data.length) {
-      return "partial chunk header";
+      return PARTIAL_HEADER;
     }
     int len = ((data[at + 4] & 0xff) << 8) | (data[at + 5] & 0xff);
     byte type = data[at + 6];
@@ -117,7 +132,7 @@ public final class LogReader implements Closeable {
       return "chunk length " + len + " crosses a block boundary";
     }
     if (at + LogWriter.HEADER_BYTES + len > data.length) {
-      return "chunk length " + len + " runs past the end of the file";
+      return PAST_END;
     }
     int expected = Checksum.unmask(Bytes.getInt(data, at));
     int actual = Checksum.crc(type, data, at + LogWriter.HEADER_BYTES, len);

@@ -87,6 +87,12 @@ class ManifestTest {
     assertEquals(9, torn.current().files(0).size(), "the torn last edit is dropped");
     torn.close();
 
+    byte[] flippedTail = good.clone();
+    flippedTail[good.length - 2] ^= 0x01;
+    Files.write(manifest, flippedTail);
+    assertThrows(CorruptionException.class, () -> open().recover(),
+        "a whole last record with a bad checksum is damage, not a torn write");
+
     byte[] bad = good.clone();
     bad[20] ^= 0x01;
     Files.write(manifest, bad);
