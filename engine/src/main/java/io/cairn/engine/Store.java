@@ -422,7 +422,8 @@ public final class Store implements AutoCloseable {
         }
       } catch (IOException e) {
         backgroundError = e;
-        throw new StoreException("writing the log of " + dir + " failed; the store accepts no more writes", e);
+        throw new StoreException("writing the log of " + dir + " failed (" + e.getMessage()
+            + "); the store accepts no more writes", e);
       } finally {
         mutex.lock();
       }
