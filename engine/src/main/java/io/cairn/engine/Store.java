@@ -571,13 +571,9 @@ public final class Store implements AutoCloseable {
 
   private Lookup lookup(ReadView v, byte[] key, long snapshot) {
     Map.Entry<byte[], byte[]> m = v.mem().get(key, snapshot);
-    if (m == null) {
-      for (MemTable imm : v.imms()) {
-        m = imm.get(key, snapshot);
-        if (m != null) {
-          break;
-        }
-      }
+    List<MemTable> imms = v.imms();
+    for (int i = 0; m == null && i < imms.size(); i++) {
+      m = imms.get(i).get(key, snapshot);
     }
     if (m != null) {
       return new Lookup(InternalKey.type(m.getKey()), m.getValue().clone());
@@ -586,8 +582,9 @@ public final class Store implements AutoCloseable {
     long hash = BloomFilter.hash(key, 0, key.length);
     Version version = v.version();
     for (int level = 0; level < version.levelCount(); level++) {
-      for (Run run : version.runs(level)) {
-        FileMeta f = run.find(key);
+      List<Run> runs = version.runs(level);
+      for (int r = 0; r < runs.size(); r++) {
+        FileMeta f = runs.get(r).find(key);
         if (f != null) {
           Lookup l = table(f).get(key, seek, hash);
           if (l != null) {

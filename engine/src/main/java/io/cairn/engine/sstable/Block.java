@@ -19,17 +19,22 @@ public final class Block {
   private final long fileOffset;
 
   public Block(byte[] data, Path file, long fileOffset) {
+    this(data, data.length, file, fileOffset);
+  }
+
+  /** A block held in {@code data[0, length)}; bytes after {@code length} (a read's trailer) are ignored. */
+  public Block(byte[] data, int length, Path file, long fileOffset) {
     this.data = data;
     this.file = file;
     this.fileOffset = fileOffset;
-    if (data.length < 4) {
-      throw new CorruptionException(file, fileOffset, "block of " + data.length + " bytes is too short");
+    if (length < 4) {
+      throw new CorruptionException(file, fileOffset, "block of " + length + " bytes is too short");
     }
-    restartCount = Bytes.getInt(data, data.length - 4);
-    long offset = (long) data.length - 4 - 4L * restartCount;
+    restartCount = Bytes.getInt(data, length - 4);
+    long offset = (long) length - 4 - 4L * restartCount;
     if (restartCount < 0 || offset < 0) {
       throw new CorruptionException(file, fileOffset, "block restart count " + restartCount + " does not fit its "
-          + data.length + " bytes");
+          + length + " bytes");
     }
     restartsOffset = (int) offset;
   }

@@ -79,7 +79,7 @@ public final class TableReader implements AutoCloseable {
         handles[i] = new BlockHandle(off, len);
       }
       TableFormat.Footer footer = new TableFormat.Footer(handles[0], handles[1], handles[2], layout, levels, version);
-      byte[] props = readContents(file, path, handles[2]);
+      byte[] props = java.util.Arrays.copyOf(readContents(file, path, handles[2]), handles[2].size());
       TableProperties properties = TableProperties.decode(props);
       if (properties == null) {
         throw new CorruptionException(path, handles[2].offset(), "unreadable properties block");
@@ -91,6 +91,10 @@ public final class TableReader implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads a block and checks its trailer. Returns the contents followed by the 5 trailer bytes (one allocation); the
+   * contents are the first {@code h.size()} bytes.
+   */
   private static byte[] readContents(ReadableFile file, Path path, BlockHandle h) throws IOException {
     byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
     file.read(h.offset(), buf, 0, buf.length);
@@ -104,14 +108,14 @@ public final class TableReader implements AutoCloseable {
     if ((int) c.getValue() != expected) {
       throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
     }
-    return java.util.Arrays.copyOf(buf, h.size());
+    return buf;
   }
 
   Block block(BlockHandle h) {
     try {
       return (Block) cache.get(fileNumber, h.offset(), () -> {
         counters.blockReads.increment();
-        return new Block(readContents(file, path, h), path, h.offset());
+        return new Block(readContents(file, path, h), h.size(), path, h.offset());
       });
     } catch (IOException e) {
       throw new UncheckedIOException("reading block at offset " + h.offset() + " of " + path, e);
@@ -146,7 +150,7 @@ public final class TableReader implements AutoCloseable {
   public Lookup get(byte[] userKey, byte[] seekKey, long hash) {
     counters.bloomChecks.increment();
     byte[] filter = filter();
-    if (!BloomFilter.mayContain(filter, filter.length, hash)) {
+    if (!BloomFilter.mayContain(filter, footer.filter().size(), hash)) {
       counters.bloomUseful.increment();
       return null;
     }
