@@ -110,6 +110,7 @@ public final class Store implements AutoCloseable {
   private final AtomicLong stallNanos = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong droppedEntries = new AtomicLong();
 
   /** What a reader needs, swapped as a whole. {@code imms} newest first. */
   private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
@@ -533,6 +534,18 @@ public final class Store implements AutoCloseable {
 
   /** The value and expiry of {@code key}, or null if it is absent, deleted or expired. */
   public Entry getEntry(byte[] key) {
+    return getEntry(key, false);
+  }
+
+  /**
+   * The value and expiry of {@code key} even if its expiry time has passed (until compaction purges it), or null if
+   * it is absent or deleted. For a cache that must report the value of an entry it expires.
+   */
+  public Entry getEntryIncludingExpired(byte[] key) {
+    return getEntry(key, true);
+  }
+
+  private Entry getEntry(byte[] key, boolean includeExpired) {
     if (key == null) {
       throw new NullPointerException("key is null");
     }
@@ -549,7 +562,7 @@ public final class Store implements AutoCloseable {
       byte[] stored = found.storedValue();
       if (found.type() == InternalKey.TYPE_EXPIRING_VALUE) {
         long at = Bytes.getLong(stored, 0);
-        if (at <= options.clock().getAsLong()) {
+        if (!includeExpired && at <= options.clock().getAsLong()) {
           return null;
         }
         return new Entry(key, Arrays.copyOfRange(stored, 8, stored.length), at);
@@ -882,7 +895,11 @@ public final class Store implements AutoCloseable {
         pendingOutputs.remove(a.file().fileNumber());
       }
       compactions.incrementAndGet();
-      if (!c.dropOnly()) {
+      if (c.dropOnly()) {
+        for (Compaction.Input in : c.inputs()) {
+          droppedEntries.addAndGet(in.file().entries());
+        }
+      } else {
         compactionRead.addAndGet(c.inputBytes());
         compactionWritten.addAndGet(written);
       }
@@ -1087,7 +1104,8 @@ public final class Store implements AutoCloseable {
           largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
           readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
-          stallNanos.get() / 1000, flushes.get(), compactions.get(), m.approximateBytes(), tableBytes);
+          stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), m.approximateBytes(),
+          tableBytes);
     } finally {
       v.unref();
     }

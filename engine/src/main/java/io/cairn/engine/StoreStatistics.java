@@ -10,12 +10,13 @@ import java.util.List;
  * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
  * @param bloomFalsePositives lookups a filter let through for a key the table did not hold
  * @param stallMicros time writers spent slowed or waiting for flush and compaction
+ * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
     long bloomChecks, long bloomUseful, long bloomFalsePositives, long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
-    long memtableBytes, long tableBytes) {
+    long droppedEntries, long memtableBytes, long tableBytes) {
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}

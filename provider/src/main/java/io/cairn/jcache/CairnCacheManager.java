@@ -1,0 +1,189 @@
+package io.cairn.jcache;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * A Cairn cache manager: the caches of one (URI, class loader) pair, and the settings its URI's properties file
+ * gives them.
+ *
+ * <p>Thread-safety: caches live in a concurrent map; creation and lifecycle changes synchronize on the manager.
+ */
+public final class CairnCacheManager implements CacheManager {
+  private final CairnCachingProvider provider;
+  private final URI uri;
+  private final ClassLoader classLoader;
+  private final Properties properties;
+  private final ManagerProperties settings;
+  private final ConcurrentHashMap<String, TieredCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  CairnCacheManager(CairnCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+    this.provider = provider;
+    this.uri = uri;
+    this.classLoader = classLoader;
+    this.properties = new Properties();
+    if (properties != null) {
+      this.properties.putAll(properties);
+    }
+    this.settings = ManagerProperties.load(uri, classLoader, properties);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache manager " + uri + " is closed");
+    }
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  @Override
+  public synchronized <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    Objects.requireNonNull(configuration, "configuration");
+    if (caches.containsKey(cacheName)) {
+      throw new CacheException("cache " + cacheName + " already exists in cache manager " + uri);
+    }
+    CairnConfiguration<K, V> config = new CairnConfiguration<>(configuration);
+    CacheSettings resolved = CacheSettings.resolve(cacheName, config, settings);
+    TieredCache<K, V> cache = new TieredCache<>(cacheName, this, config, resolved);
+    caches.put(cacheName, cache);
+    return cache;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    Objects.requireNonNull(keyType, "key type");
+    Objects.requireNonNull(valueType, "value type");
+    TieredCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    CairnConfiguration<?, ?> c = cache.configuration();
+    if (c.getKeyType() != keyType) {
+      throw new ClassCastException("cache " + cacheName + " has key type " + c.getKeyType().getName() + ", not "
+          + keyType.getName());
+    }
+    if (c.getValueType() != valueType) {
+      throw new ClassCastException("cache " + cacheName + " has value type " + c.getValueType().getName()
+          + ", not " + valueType.getName());
+    }
+    return (Cache<K, V>) cache;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    return (Cache<K, V>) caches.get(cacheName);
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    ensureOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public synchronized void destroyCache(String cacheName) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    TieredCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.shutdown(true);
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    TieredCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    ensureOpen();
+    Objects.requireNonNull(cacheName, "cache name");
+    TieredCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  /** Called by a closing cache: the manager no longer hands it out. */
+  void release(TieredCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    provider.release(this);
+    RuntimeException first = null;
+    for (TieredCache<?, ?> cache : caches.values()) {
+      try {
+        cache.close();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    caches.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("a Cairn cache manager cannot be unwrapped to " + clazz.getName());
+  }
+}

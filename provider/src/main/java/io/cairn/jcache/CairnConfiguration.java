@@ -1,0 +1,194 @@
+package io.cairn.jcache;
+
+import io.cairn.engine.CompactionStyle;
+import io.cairn.engine.Durability;
+import java.nio.file.Path;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * A {@link MutableConfiguration} with Cairn's settings: the heap tier's size, the disk tier's byte budget and
+ * directory, persistence, durability, compaction, bloom bits and codecs. A setting left {@code null} comes from the
+ * cache manager's properties file (the cache's own section, then the defaults), then from Cairn's defaults, which work
+ * with no configuration at all.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
+  private static final long serialVersionUID = 1L;
+
+  private Long heapEntries;
+  private Long diskBytes;
+  private Path directory;
+  private Boolean persistent;
+  private Durability durability;
+  private CompactionStyle compactionStyle;
+  private Integer bloomBitsPerKey;
+  private Long blockCacheBytes;
+  private Long memtableBytes;
+  private String serialFilter;
+  private transient Codec<K> keyCodec;
+  private transient Codec<V> valueCodec;
+
+  public CairnConfiguration() {}
+
+  /** A copy of any JCache configuration; Cairn settings are copied too when {@code other} is a Cairn one. */
+  public CairnConfiguration(Configuration<K, V> other) {
+    if (other instanceof CompleteConfiguration<K, V> complete) {
+      MutableConfiguration<K, V> copy = new MutableConfiguration<>(complete);
+      setTypes(copy.getKeyType(), copy.getValueType());
+      setStoreByValue(copy.isStoreByValue());
+      setReadThrough(copy.isReadThrough());
+      setWriteThrough(copy.isWriteThrough());
+      setStatisticsEnabled(copy.isStatisticsEnabled());
+      setManagementEnabled(copy.isManagementEnabled());
+      setExpiryPolicyFactory(copy.getExpiryPolicyFactory());
+      setCacheLoaderFactory(copy.getCacheLoaderFactory());
+      setCacheWriterFactory(copy.getCacheWriterFactory());
+      copy.getCacheEntryListenerConfigurations().forEach(this::addCacheEntryListenerConfiguration);
+    } else if (other != null) {
+      setTypes(other.getKeyType(), other.getValueType());
+      setStoreByValue(other.isStoreByValue());
+    }
+    if (other instanceof CairnConfiguration<K, V> c) {
+      heapEntries = c.heapEntries;
+      diskBytes = c.diskBytes;
+      directory = c.directory;
+      persistent = c.persistent;
+      durability = c.durability;
+      compactionStyle = c.compactionStyle;
+      bloomBitsPerKey = c.bloomBitsPerKey;
+      blockCacheBytes = c.blockCacheBytes;
+      memtableBytes = c.memtableBytes;
+      serialFilter = c.serialFilter;
+      keyCodec = c.keyCodec;
+      valueCodec = c.valueCodec;
+    }
+  }
+
+  private static long positive(String name, long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, was " + v);
+    }
+    return v;
+  }
+
+  /** Entries kept on the heap (the hot set); the rest live in the disk tier. */
+  public CairnConfiguration<K, V> setHeapEntries(long n) {
+    heapEntries = positive("heapEntries", n);
+    return this;
+  }
+
+  /** The disk tier's byte budget; oldest data is dropped past it. 0 turns the disk tier off (a heap-only cache). */
+  public CairnConfiguration<K, V> setDiskBytes(long bytes) {
+    diskBytes = positive("diskBytes", bytes);
+    return this;
+  }
+
+  /** Where a persistent cache keeps its files (default: the manager's directory, then the cache's name). */
+  public CairnConfiguration<K, V> setDirectory(Path dir) {
+    directory = dir;
+    return this;
+  }
+
+  /** Keep the cache's data across restarts and crashes (default false: a new cache starts empty). */
+  public CairnConfiguration<K, V> setPersistent(boolean p) {
+    persistent = p;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setDurability(Durability d) {
+    durability = d;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setCompactionStyle(CompactionStyle s) {
+    compactionStyle = s;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setBloomBitsPerKey(int bits) {
+    if (bits < 0 || bits > 64) {
+      throw new IllegalArgumentException("bloomBitsPerKey must be between 0 and 64, was " + bits);
+    }
+    bloomBitsPerKey = bits;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setBlockCacheBytes(long bytes) {
+    blockCacheBytes = positive("blockCacheBytes", bytes);
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setMemtableBytes(long bytes) {
+    memtableBytes = positive("memtableBytes", bytes);
+    return this;
+  }
+
+  /** An {@link java.io.ObjectInputFilter} pattern for values read back with JDK serialization. */
+  public CairnConfiguration<K, V> setSerialFilter(String pattern) {
+    Codecs.filter(pattern);
+    serialFilter = pattern;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setKeyCodec(Codec<K> codec) {
+    keyCodec = codec;
+    return this;
+  }
+
+  public CairnConfiguration<K, V> setValueCodec(Codec<V> codec) {
+    valueCodec = codec;
+    return this;
+  }
+
+  public Long getHeapEntries() {
+    return heapEntries;
+  }
+
+  public Long getDiskBytes() {
+    return diskBytes;
+  }
+
+  public Path getDirectory() {
+    return directory;
+  }
+
+  public Boolean getPersistent() {
+    return persistent;
+  }
+
+  public Durability getDurability() {
+    return durability;
+  }
+
+  public CompactionStyle getCompactionStyle() {
+    return compactionStyle;
+  }
+
+  public Integer getBloomBitsPerKey() {
+    return bloomBitsPerKey;
+  }
+
+  public Long getBlockCacheBytes() {
+    return blockCacheBytes;
+  }
+
+  public Long getMemtableBytes() {
+    return memtableBytes;
+  }
+
+  public String getSerialFilter() {
+    return serialFilter;
+  }
+
+  public Codec<K> getKeyCodec() {
+    return keyCodec;
+  }
+
+  public Codec<V> getValueCodec() {
+    return valueCodec;
+  }
+}

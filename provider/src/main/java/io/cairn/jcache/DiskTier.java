@@ -1,0 +1,277 @@
+package io.cairn.jcache;
+
+import io.cairn.engine.Cursor;
+import io.cairn.engine.Entry;
+import io.cairn.engine.Options;
+import io.cairn.engine.Store;
+import io.cairn.engine.StoreStatistics;
+import io.cairn.engine.WriteBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+import javax.cache.CacheException;
+
+/**
+ * A cache's disk tier: its own engine store, holding two key spaces.
+ * <pre>
+ * 0x00 key                    the entry: its encoded value, with the entry's absolute expiry as the engine's expiry
+ * 0x01 expireAt:uint64 key    the expiry index: one empty record per entry that has an expiry, in time order, so the
+ *                             expiry timer finds due entries with one short range scan
+ * </pre>
+ * An entry and its index record are written and deleted in one atomic batch. A non-persistent cache opens its store
+ * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
+ * persistent one opens its directory at once and keeps it.
+ *
+ * <p>Thread-safety: the store reference is published once under {@code this}; the engine itself is thread-safe.
+ */
+final class DiskTier {
+  static final byte DATA = 0x00;
+  static final byte INDEX = 0x01;
+
+  private final String cacheName;
+  private final CacheSettings settings;
+  private volatile Store store;
+  private Path tempDir;
+  private volatile boolean closed;
+
+  DiskTier(String cacheName, CacheSettings settings) {
+    this.cacheName = cacheName;
+    this.settings = settings;
+    if (settings.persistent()) {
+      open();
+    }
+  }
+
+  boolean enabled() {
+    return settings.diskBytes() > 0 || settings.persistent();
+  }
+
+  boolean isOpen() {
+    return store != null;
+  }
+
+  private Store open() {
+    Store s = store;
+    if (s != null) {
+      return s;
+    }
+    synchronized (this) {
+      if (store != null) {
+        return store;
+      }
+      if (closed) {
+        throw new IllegalStateException("cache " + cacheName + " is closed");
+      }
+      Path dir = settings.directory();
+      try {
+        if (!settings.persistent()) {
+          tempDir = Files.createTempDirectory("cairn-" + CacheSettings.safeName(cacheName) + "-");
+          dir = tempDir;
+        }
+        Options o = Options.defaults().durability(settings.durability()).compactionStyle(settings.compactionStyle())
+            .bloomBitsPerKey(settings.bloomBitsPerKey()).blockCacheBytes(settings.blockCacheBytes())
+            .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
+            .fifoMaxBytes(Math.max(1, settings.diskBytes()));
+        store = Store.open(dir, o);
+        return store;
+      } catch (IOException | RuntimeException e) {
+        throw new CacheException("cannot open the disk tier of cache " + cacheName + " in " + dir + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  static byte[] dataKey(byte[] key) {
+    byte[] k = new byte[key.length + 1];
+    k[0] = DATA;
+    System.arraycopy(key, 0, k, 1, key.length);
+    return k;
+  }
+
+  static byte[] indexKey(long expireAt, byte[] key) {
+    byte[] k = new byte[key.length + 9];
+    k[0] = INDEX;
+    Codecs.putLong(k, 1, expireAt);
+    System.arraycopy(key, 0, k, 9, key.length);
+    return k;
+  }
+
+  /** The live entry for an encoded key, or null. */
+  Entry read(byte[] key) {
+    Store s = store;
+    return s == null ? null : s.getEntry(dataKey(key));
+  }
+
+  /** The entry even if expired (the expiry timer reports its value), or null. */
+  Entry readIncludingExpired(byte[] key) {
+    Store s = store;
+    return s == null ? null : s.getEntryIncludingExpired(dataKey(key));
+  }
+
+  /**
+   * Writes an entry; {@code previousExpireAt} is the expiry recorded with the disk copy it replaces
+   * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch.
+   */
+  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt) {
+    WriteBatch b = new WriteBatch();
+    if (previousExpireAt != Holder.ETERNAL && previousExpireAt != expireAt) {
+      b.delete(indexKey(previousExpireAt, key));
+    }
+    if (expireAt == Holder.ETERNAL) {
+      b.put(dataKey(key), value);
+    } else {
+      b.put(dataKey(key), value, expireAt);
+      b.put(indexKey(expireAt, key), new byte[0]);
+    }
+    open().write(b);
+  }
+
+  void delete(byte[] key, long expireAt) {
+    Store s = store;
+    if (s == null) {
+      return;
+    }
+    WriteBatch b = new WriteBatch().delete(dataKey(key));
+    if (expireAt != Holder.ETERNAL) {
+      b.delete(indexKey(expireAt, key));
+    }
+    s.write(b);
+  }
+
+  /** An index record: an entry's key and the expiry it was written with. */
+  record Due(long expireAt, byte[] key) {}
+
+  /** Up to {@code max} index records due at {@code now}, oldest first. */
+  List<Due> due(long now, int max) {
+    List<Due> out = new ArrayList<>();
+    Store s = store;
+    if (s == null) {
+      return out;
+    }
+    byte[] to = new byte[9];
+    to[0] = INDEX;
+    Codecs.putLong(to, 1, now + 1);
+    try (Cursor c = s.scan(new byte[] {INDEX}, to)) {
+      while (c.hasNext() && out.size() < max) {
+        Entry e = c.next();
+        out.add(new Due(Codecs.getLong(e.key(), 1), Arrays.copyOfRange(e.key(), 9, e.key().length)));
+      }
+    }
+    return out;
+  }
+
+  void deleteIndex(long expireAt, byte[] key) {
+    Store s = store;
+    if (s != null) {
+      s.delete(indexKey(expireAt, key));
+    }
+  }
+
+  /** Live entries in key order: encoded key (prefix removed), value, expiry. From {@code from} up to {@code to}. */
+  Iterator<Entry> scan(byte[] from, byte[] to) {
+    Store s = store;
+    if (s == null) {
+      return java.util.Collections.emptyIterator();
+    }
+    Cursor c = s.scan(from == null ? new byte[] {DATA} : dataKey(from), to == null ? new byte[] {INDEX} : dataKey(to));
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return c.hasNext();
+      }
+
+      @Override
+      public Entry next() {
+        if (!c.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Entry e = c.next();
+        return new Entry(Arrays.copyOfRange(e.key(), 1, e.key().length), e.value(), e.expireAtMillis());
+      }
+    };
+  }
+
+  /** Deletes every entry and index record (clear). */
+  void deleteAll() {
+    Store s = store;
+    if (s == null) {
+      return;
+    }
+    WriteBatch b = new WriteBatch();
+    try (Cursor c = s.scan(null, null)) {
+      while (c.hasNext()) {
+        b.delete(c.next().key());
+        if (b.count() >= 1000) {
+          s.write(b);
+          b = new WriteBatch();
+        }
+      }
+    }
+    s.write(b);
+  }
+
+  void flush() {
+    Store s = store;
+    if (s != null) {
+      s.flush();
+    }
+  }
+
+  void compact() {
+    Store s = store;
+    if (s != null) {
+      s.compact();
+    }
+  }
+
+  StoreStatistics statistics() {
+    return open().statistics();
+  }
+
+  long droppedEntries() {
+    Store s = store;
+    return s == null ? 0 : s.statistics().droppedEntries();
+  }
+
+  /** Closes the store; a non-persistent cache's files are deleted. */
+  synchronized void close() {
+    closed = true;
+    Store s = store;
+    store = null;
+    if (s != null) {
+      s.close();
+    }
+    if (tempDir != null) {
+      deleteTree(tempDir);
+      tempDir = null;
+    }
+  }
+
+  /** Closes and deletes the cache's files, persistent ones included (destroyCache). */
+  synchronized void destroy() {
+    close();
+    if (settings.persistent()) {
+      deleteTree(settings.directory());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new CacheException("deleting " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

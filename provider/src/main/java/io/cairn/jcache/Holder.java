@@ -1,0 +1,30 @@
+package io.cairn.jcache;
+
+/**
+ * A heap-tier entry: the cache's own copy of the value, its absolute expiry, and where its disk copy stands.
+ *
+ * <p>Thread-safety: every field but {@code expireAt} is read and written only under the entry's lock (the heap map's
+ * compute for its key, or Caffeine's eviction of it). {@code expireAt} is volatile so the lock-free read path and the
+ * expiry timer see updates.
+ */
+final class Holder<V> {
+  static final long ETERNAL = Long.MAX_VALUE;
+
+  final V value;
+  volatile long expireAt;
+  /** The heap copy differs from the disk copy (or there is none): it must be written if evicted. */
+  boolean dirty;
+  /** A disk copy exists (possibly stale, shadowed by this one). */
+  boolean onDisk;
+  /** The expiry the disk copy was written with (its index record), {@link #ETERNAL} if none. */
+  long diskExpireAt = ETERNAL;
+
+  Holder(V value, long expireAt) {
+    this.value = value;
+    this.expireAt = expireAt;
+  }
+
+  boolean isExpired(long now) {
+    return expireAt <= now;
+  }
+}

@@ -1,0 +1,138 @@
+package io.cairn.jcache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import javax.cache.CacheException;
+
+/**
+ * The settings a cache manager reads from the properties file its URI names ({@code classpath:}, {@code file:},
+ * {@code jar:} and Spring Boot's nested-jar URIs), merged with the properties passed to {@code getCacheManager}.
+ *
+ * <pre>
+ * directory=./cairn-data                 where persistent caches live (one folder per cache)
+ * default.heap-entries=10000             defaults for every cache, including ones created with a bare
+ * default.expire-after-write=10m         MutableConfiguration (as Spring and Hibernate create them)
+ * cache.orders.persistent=true           one cache's settings (cache names may contain dots)
+ * </pre>
+ * Keys may carry a leading {@code cairn.}. An unknown key or a bad value fails with a {@link CacheException} naming it.
+ */
+final class ManagerProperties {
+  private final String source;
+  private final Path root;
+  private final Map<String, String> defaults;
+  private final Map<String, Map<String, String>> caches;
+
+  private ManagerProperties(String source, Path root, Map<String, String> defaults,
+      Map<String, Map<String, String>> caches) {
+    this.source = source;
+    this.root = root;
+    this.defaults = defaults;
+    this.caches = caches;
+  }
+
+  /** Reads the file {@code uri} names, if it names one, and the given properties on top. */
+  static ManagerProperties load(URI uri, ClassLoader loader, Properties given) {
+    Properties all = new Properties();
+    String source = null;
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("classpath")) {
+      String path = uri.getSchemeSpecificPart();
+      while (path.startsWith("/")) {
+        path = path.substring(1);
+      }
+      source = uri.toString();
+      try (InputStream in = loader == null ? null : loader.getResourceAsStream(path)) {
+        if (in == null) {
+          throw new CacheException("Cairn configuration " + uri + " not found on the class path");
+        }
+        all.load(in);
+      } catch (IOException e) {
+        throw new CacheException("reading Cairn configuration " + uri + ": " + e.getMessage(), e);
+      }
+    } else if (scheme.equals("file") || scheme.equals("jar") || scheme.equals("nested") || scheme.equals("http")
+        || scheme.equals("https")) {
+      source = uri.toString();
+      try {
+        URL url = uri.toURL();
+        try (InputStream in = url.openStream()) {
+          all.load(in);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        throw new CacheException("reading Cairn configuration " + uri + ": " + e.getMessage(), e);
+      }
+    }
+    if (given != null) {
+      for (String k : given.stringPropertyNames()) {
+        if (k.startsWith("cairn.") || k.startsWith("default.") || k.startsWith("cache.") || k.equals("directory")) {
+          all.setProperty(k, given.getProperty(k));
+        }
+      }
+    }
+    return parse(all, source);
+  }
+
+  static ManagerProperties parse(Properties all, String source) {
+    Map<String, String> defaults = new HashMap<>();
+    Map<String, Map<String, String>> caches = new HashMap<>();
+    Path root = Path.of("cairn-data");
+    for (String raw : all.stringPropertyNames()) {
+      String value = all.getProperty(raw).trim();
+      String key = raw.startsWith("cairn.") ? raw.substring(6) : raw;
+      if (key.equals("directory")) {
+        root = Path.of(value);
+      } else if (key.startsWith("default.")) {
+        String setting = key.substring(8);
+        check(setting, raw, value, source);
+        defaults.put(setting, value);
+      } else if (key.startsWith("cache.") && key.lastIndexOf('.') > 6) {
+        int dot = key.lastIndexOf('.');
+        String name = key.substring(6, dot);
+        String setting = key.substring(dot + 1);
+        check(setting, raw, value, source);
+        caches.computeIfAbsent(name, n -> new HashMap<>()).put(setting, value);
+      } else {
+        throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown key "
+            + raw + "=" + value + "; expected directory, default.<setting> or cache.<name>.<setting>");
+      }
+    }
+    ManagerProperties p = new ManagerProperties(source, root, defaults, caches);
+    CacheSettings.resolve("(defaults)", new CairnConfiguration<>(), new ManagerProperties(source, root, defaults,
+        Map.of()));
+    for (String name : caches.keySet()) {
+      CacheSettings.resolve(name, new CairnConfiguration<>(), p);
+    }
+    return p;
+  }
+
+  private static void check(String setting, String raw, String value, String source) {
+    if (!CacheSettings.KEYS.contains(setting)) {
+      throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown setting "
+          + raw + "=" + value + "; settings are " + new java.util.TreeSet<>(CacheSettings.KEYS));
+    }
+  }
+
+  /** The settings of one cache: the defaults with the cache's own section on top. */
+  Map<String, String> forCache(String name) {
+    Map<String, String> m = new HashMap<>(defaults);
+    Map<String, String> own = caches.get(name);
+    if (own != null) {
+      m.putAll(own);
+    }
+    return m;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  String source() {
+    return source;
+  }
+}

@@ -1,0 +1,1622 @@
+package io.cairn.jcache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.cairn.engine.StoreStatistics;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.event.EventType;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheLoaderException;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+import javax.cache.processor.MutableEntry;
+
+/**
+ * A Cairn cache: a bounded heap tier over the cache's disk tier.
+ *
+ * <h2>Where an entry lives</h2>
+ * The heap tier (Caffeine, W-TinyLFU, bounded by {@code heapEntries}) holds hot entries as {@link Holder}s. An entry
+ * the heap evicts is written to the disk tier if the disk copy is missing or stale ({@link Holder#dirty}); an entry
+ * not on the heap is read from disk and promoted. A persistent cache writes every change to disk as it happens
+ * (write-through to its engine); a non-persistent one writes only what the heap evicts (write-back). An entry read
+ * back from disk is rewritten when next evicted, so the FIFO disk tier keeps recently used entries while it drops
+ * the oldest.
+ *
+ * <h2>Concurrency</h2>
+ * Every operation that reads and changes an entry runs inside the heap map's {@code compute} for its key, which is
+ * the entry's lock: the disk read, the writer or loader call, the expiry decision and the disk write happen atomically
+ * per key. Events are collected inside and dispatched after the lock is released. A plain {@code get} that hits the
+ * heap takes no lock at all (unless the expiry policy changes expiry on access). Heap eviction runs Caffeine's
+ * eviction listener under the evicted key's lock.
+ */
+final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
+  private static final long ETERNAL = Holder.ETERNAL;
+
+  private final String name;
+  private final CairnCacheManager manager;
+  private final CairnConfiguration<K, V> config;
+  private final CacheSettings settings;
+  private final Class<K> keyType;
+  private final Class<V> valueType;
+  private final Codec<K> keyCodec;
+  private final Codec<V> valueCodec;
+  private final boolean byValue;
+  private final com.github.benmanes.caffeine.cache.Cache<K, Holder<V>> heap;
+  private final ConcurrentMap<K, Holder<V>> map;
+  private final DiskTier disk;
+  private final ExpiryPolicy expiry;
+  private final CacheLoader<K, V> loader;
+  private final CacheWriter<? super K, ? super V> writer;
+  private final Listeners<K, V> listeners;
+  private final Statistics stats;
+  private final ScheduledFuture<?> expiryTimer;
+  private volatile ExecutorService loads;
+  private volatile boolean closed;
+  /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
+  private volatile boolean anyExpiry;
+
+  @SuppressWarnings("unchecked")
+  TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
+    this.name = name;
+    this.manager = manager;
+    this.config = config;
+    this.settings = settings;
+    this.keyType = config.getKeyType();
+    this.valueType = config.getValueType();
+    ObjectInputFilter filter = Codecs.filter(settings.serialFilter());
+    this.keyCodec = config.getKeyCodec() != null ? config.getKeyCodec()
+        : Codecs.forType(keyType, manager.getClassLoader(), filter);
+    this.valueCodec = config.getValueCodec() != null ? config.getValueCodec()
+        : Codecs.forType(valueType, manager.getClassLoader(), filter);
+    this.byValue = config.isStoreByValue();
+    this.expiry = config.getExpiryPolicyFactory().create();
+    this.loader = config.getCacheLoaderFactory() == null ? null
+        : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
+    this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
+    this.disk = new DiskTier(name, settings);
+    this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).executor(Runnable::run)
+        .evictionListener(this::evicted).build();
+    this.map = heap.asMap();
+    this.listeners = new Listeners<>(name);
+    for (CacheEntryListenerConfiguration<K, V> c : config.getCacheEntryListenerConfigurations()) {
+      listeners.register(c);
+    }
+    this.stats = new Statistics(disk::droppedEntries);
+    this.stats.enabled = config.isStatisticsEnabled();
+    if (config.isManagementEnabled()) {
+      Management.register(this, Management.Kind.CONFIGURATION, new Management.ConfigurationBean(config));
+    }
+    if (config.isStatisticsEnabled()) {
+      Management.register(this, Management.Kind.STATISTICS, stats);
+    }
+    this.expiryTimer = CairnCachingProvider.TIMER.scheduleWithFixedDelay(this::expireDueQuietly, 250, 250,
+        TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Helpers
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache " + name + " is closed");
+    }
+  }
+
+  private K checkKey(K key) {
+    if (key == null) {
+      throw new NullPointerException("key is null (cache " + name + ")");
+    }
+    if (keyType != Object.class && !keyType.isInstance(key)) {
+      throw new ClassCastException("key of type " + key.getClass().getName() + " in cache " + name
+          + " configured for keys of type " + keyType.getName());
+    }
+    return key;
+  }
+
+  private V checkValue(V value) {
+    if (value == null) {
+      throw new NullPointerException("value is null (cache " + name + ")");
+    }
+    if (valueType != Object.class && !valueType.isInstance(value)) {
+      throw new ClassCastException("value of type " + value.getClass().getName() + " in cache " + name
+          + " configured for values of type " + valueType.getName());
+    }
+    return value;
+  }
+
+  /** The key as the heap map holds it: a private copy under store-by-value. */
+  private K heapKey(K key) {
+    return byValue && !Codecs.isImmutable(key) ? keyCodec.decode(keyCodec.encode(key)) : key;
+  }
+
+  /** The value as the cache keeps it: a private copy under store-by-value. */
+  private V copyIn(V value) {
+    return byValue && !Codecs.isImmutable(value) ? valueCodec.decode(valueCodec.encode(value)) : value;
+  }
+
+  /** The value as a caller receives it: a copy under store-by-value. */
+  private V copyOut(V value) {
+    return value == null || !byValue || Codecs.isImmutable(value) ? value
+        : valueCodec.decode(valueCodec.encode(value));
+  }
+
+  private static long expireAt(Duration d, long now) {
+    if (d.isEternal()) {
+      return ETERNAL;
+    }
+    if (d.isZero()) {
+      return now;
+    }
+    long at = d.getAdjustedTime(now);
+    return at < 0 ? ETERNAL : at;
+  }
+
+  private long creationExpiry(long now) {
+    Duration d;
+    try {
+      d = expiry.getExpiryForCreation();
+    } catch (Throwable t) {
+      d = Duration.ETERNAL;
+    }
+    return expireAt(d == null ? Duration.ETERNAL : d, now);
+  }
+
+  private long updateExpiry(long now, long current) {
+    try {
+      Duration d = expiry.getExpiryForUpdate();
+      return d == null ? current : expireAt(d, now);
+    } catch (Throwable t) {
+      return current;
+    }
+  }
+
+  private long accessExpiry(long now, long current) {
+    try {
+      Duration d = expiry.getExpiryForAccess();
+      return d == null ? current : expireAt(d, now);
+    } catch (Throwable t) {
+      return current;
+    }
+  }
+
+  /** Under the key's lock: the entry as it stands, from the heap or else read from disk. */
+  private Holder<V> resolve(K key, Holder<V> h) {
+    if (h != null || !disk.isOpen()) {
+      return h;
+    }
+    io.cairn.engine.Entry e = disk.read(keyCodec.encode(key));
+    if (e == null) {
+      return null;
+    }
+    Holder<V> d = new Holder<>(valueCodec.decode(e.value()), e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
+    d.onDisk = true;
+    d.diskExpireAt = d.expireAt;
+    d.dirty = true;
+    return d;
+  }
+
+  /** Under the key's lock: a new holder for {@code value}, written through to disk when the cache is persistent. */
+  private Holder<V> commit(K key, Holder<V> before, V value, long expireAt) {
+    Holder<V> n = new Holder<>(value, expireAt);
+    if (before != null) {
+      n.onDisk = before.onDisk;
+      n.diskExpireAt = before.diskExpireAt;
+    }
+    if (expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    if (settings.persistent()) {
+      writeDisk(key, n);
+    } else {
+      n.dirty = true;
+    }
+    return n;
+  }
+
+  private void writeDisk(K key, Holder<V> h) {
+    disk.write(keyCodec.encode(key), valueCodec.encode(h.value), h.expireAt, h.onDisk ? h.diskExpireAt : ETERNAL);
+    h.onDisk = true;
+    h.diskExpireAt = h.expireAt;
+    h.dirty = false;
+  }
+
+  /** Under the key's lock: removes the entry's disk copy, if any; returns null (the new heap mapping). */
+  private Holder<V> drop(K key, Holder<V> before) {
+    if (before != null && before.onDisk) {
+      disk.delete(keyCodec.encode(key), before.diskExpireAt);
+    }
+    return null;
+  }
+
+  /** Under the key's lock: applies a new expiry to an entry that is otherwise unchanged. */
+  private void reexpire(K key, Holder<V> h, long expireAt) {
+    if (expireAt == h.expireAt) {
+      return;
+    }
+    h.expireAt = expireAt;
+    if (expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    if (settings.persistent()) {
+      writeDisk(key, h);
+    } else {
+      h.dirty = true;
+    }
+  }
+
+  /** Caffeine evicted {@code h} for size: keep it on disk unless the disk copy is current or there is no disk. */
+  private void evicted(K key, Holder<V> h, RemovalCause cause) {
+    if (closed || h == null || key == null || cause != RemovalCause.SIZE) {
+      return;
+    }
+    if (!disk.enabled()) {
+      if (stats.enabled) {
+        stats.evictions.increment();
+      }
+      return;
+    }
+    if (h.isExpired(now())) {
+      drop(key, h);
+    } else if (h.dirty || !h.onDisk) {
+      writeDisk(key, h);
+    }
+  }
+
+  private void writeThrough(K key, V value) {
+    if (writer == null || !config.isWriteThrough()) {
+      return;
+    }
+    try {
+      writer.write(new CairnEntry<>(key, value));
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheWriterException("cache writer of " + name + " failed to write key " + key + ": " + e, e);
+    }
+  }
+
+  private void deleteThrough(K key) {
+    if (writer == null || !config.isWriteThrough()) {
+      return;
+    }
+    try {
+      writer.delete(key);
+    } catch (CacheWriterException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheWriterException("cache writer of " + name + " failed to delete key " + key + ": " + e, e);
+    }
+  }
+
+  private V load(K key) {
+    try {
+      return loader.load(key);
+    } catch (CacheLoaderException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CacheLoaderException("cache loader of " + name + " failed to load key " + key + ": " + e, e);
+    }
+  }
+
+  private boolean readThrough() {
+    return loader != null && config.isReadThrough();
+  }
+
+  /** The events of one operation, delivered after the entry's lock is released. */
+  private final class Events {
+    private List<CairnEntryEvent<K, V>> list;
+
+    private void add(EventType type, K key, V value, V old, boolean oldAvailable) {
+      if (listeners.isEmpty()) {
+        return;
+      }
+      if (list == null) {
+        list = new ArrayList<>(2);
+      }
+      list.add(new CairnEntryEvent<>(TieredCache.this, type, key, copyOut(value), copyOut(old), oldAvailable));
+    }
+
+    void created(K key, V value) {
+      add(EventType.CREATED, key, value, null, false);
+    }
+
+    void updated(K key, V value, V old) {
+      add(EventType.UPDATED, key, value, old, true);
+    }
+
+    void removed(K key, V old) {
+      add(EventType.REMOVED, key, old, old, true);
+    }
+
+    void expired(K key, V old) {
+      add(EventType.EXPIRED, key, old, old, true);
+    }
+
+    void dispatch() {
+      listeners.dispatch(list);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reads
+
+  @Override
+  public V get(K key) {
+    ensureOpen();
+    checkKey(key);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Holder<V> h = map.get(key);
+    if (h != null) {
+      long now = now();
+      if (!h.isExpired(now) && accessUnchanged(h, now)) {
+        if (stats.enabled) {
+          stats.hits.increment();
+          stats.getNanos.add(System.nanoTime() - start);
+        }
+        return copyOut(h.value);
+      }
+    }
+    Events events = new Events();
+    V value = getLocked(key, events, start);
+    events.dispatch();
+    return value;
+  }
+
+  /** Whether an access leaves the expiry as it is, so the lock-free path may serve it. */
+  private boolean accessUnchanged(Holder<V> h, long now) {
+    try {
+      Duration d = expiry.getExpiryForAccess();
+      return d == null || (h.expireAt == ETERNAL && d.isEternal());
+    } catch (Throwable t) {
+      return true;
+    }
+  }
+
+  /** A get under the key's lock: expiry on access, disk read and promotion, read-through. */
+  private V getLocked(K key, Events events, long start) {
+    Object[] out = new Object[1];
+    boolean[] hit = new boolean[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        cur = drop(k, cur);
+      }
+      if (cur != null) {
+        hit[0] = true;
+        reexpire(k, cur, accessExpiry(now, cur.expireAt));
+        out[0] = cur.value;
+        if (cur.isExpired(now)) {
+          return drop(k, cur);
+        }
+        return cur;
+      }
+      if (!readThrough()) {
+        return null;
+      }
+      V loaded = load(k);
+      if (loaded == null) {
+        return null;
+      }
+      checkValue(loaded);
+      long at = creationExpiry(now);
+      out[0] = loaded;
+      if (at <= now) {
+        return null;
+      }
+      events.created(k, loaded);
+      return commit(k, null, copyIn(loaded), at);
+    });
+    if (stats.enabled) {
+      (hit[0] ? stats.hits : stats.misses).increment();
+      stats.getNanos.add(System.nanoTime() - start);
+    }
+    @SuppressWarnings("unchecked")
+    V v = (V) out[0];
+    return hit[0] ? copyOut(v) : v;
+  }
+
+  @Override
+  public Map<K, V> getAll(Set<? extends K> keys) {
+    ensureOpen();
+    Objects.requireNonNull(keys, "keys");
+    for (K k : keys) {
+      checkKey(k);
+    }
+    Map<K, V> out = new HashMap<>();
+    Events events = new Events();
+    for (K key : keys) {
+      long start = stats.enabled ? System.nanoTime() : 0;
+      V v = getLocked(key, events, start);
+      if (v != null) {
+        out.put(key, v);
+      }
+    }
+    events.dispatch();
+    return out;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    ensureOpen();
+    checkKey(key);
+    Holder<V> h = map.get(key);
+    if (h != null) {
+      return !h.isExpired(now());
+    }
+    if (!disk.isOpen()) {
+      return false;
+    }
+    boolean[] found = new boolean[1];
+    map.compute(heapKey(key), (k, cur) -> {
+      Holder<V> c = resolve(k, cur);
+      found[0] = c != null && !c.isExpired(now());
+      return cur;
+    });
+    return found[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Writes
+
+  @Override
+  public void put(K key, V value) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(value);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        cur = drop(k, cur);
+      }
+      writeThrough(k, value);
+      V stored = copyIn(value);
+      if (cur == null) {
+        events.created(k, stored);
+        return commit(k, h, stored, creationExpiry(now));
+      }
+      events.updated(k, stored, cur.value);
+      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+    });
+    if (stats.enabled) {
+      stats.puts.increment();
+      stats.putNanos.add(System.nanoTime() - start);
+    }
+    events.dispatch();
+  }
+
+  @Override
+  public V getAndPut(K key, V value) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(value);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    Object[] old = new Object[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        cur = drop(k, cur);
+      }
+      writeThrough(k, value);
+      V stored = copyIn(value);
+      if (cur == null) {
+        events.created(k, stored);
+        return commit(k, h, stored, creationExpiry(now));
+      }
+      old[0] = cur.value;
+      events.updated(k, stored, cur.value);
+      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+    });
+    if (stats.enabled) {
+      long t = System.nanoTime() - start;
+      stats.puts.increment();
+      stats.putNanos.add(t);
+      (old[0] != null ? stats.hits : stats.misses).increment();
+      stats.getNanos.add(t);
+    }
+    events.dispatch();
+    @SuppressWarnings("unchecked")
+    V v = (V) old[0];
+    return copyOut(v);
+  }
+
+  @Override
+  public void putAll(Map<? extends K, ? extends V> entries) {
+    ensureOpen();
+    Objects.requireNonNull(entries, "map");
+    for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+      checkKey(e.getKey());
+      checkValue(e.getValue());
+    }
+    putAll(entries, true, true);
+  }
+
+  /** Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. */
+  private void putAll(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter) {
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Map<K, V> toPut = new LinkedHashMap<>(entries);
+    CacheWriterException failure = null;
+    if (useWriter && writer != null && config.isWriteThrough() && !toPut.isEmpty()) {
+      List<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>();
+      toPut.forEach((k, v) -> pending.add(new CairnEntry<>(k, v)));
+      try {
+        @SuppressWarnings("unchecked")
+        CacheWriter<K, V> w = (CacheWriter<K, V>) writer;
+        w.writeAll(pending);
+      } catch (CacheWriterException e) {
+        failure = e;
+      } catch (Exception e) {
+        failure = new CacheWriterException("cache writer of " + name + " failed in writeAll: " + e, e);
+      }
+      if (failure != null) {
+        for (Cache.Entry<? extends K, ? extends V> e : pending) {
+          toPut.remove(e.getKey());
+        }
+      }
+    }
+    Events events = new Events();
+    int[] count = {0};
+    for (Map.Entry<K, V> e : toPut.entrySet()) {
+      V value = e.getValue();
+      map.compute(heapKey(e.getKey()), (k, h) -> {
+        long now = now();
+        Holder<V> cur = resolve(k, h);
+        if (cur != null && cur.isExpired(now)) {
+          events.expired(k, cur.value);
+          cur = drop(k, cur);
+        }
+        V stored = copyIn(value);
+        if (cur == null) {
+          events.created(k, stored);
+          count[0]++;
+          return commit(k, h, stored, creationExpiry(now));
+        }
+        if (!replace) {
+          return h == null ? null : cur;
+        }
+        events.updated(k, stored, cur.value);
+        count[0]++;
+        return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+      });
+    }
+    if (stats.enabled) {
+      stats.puts.add(count[0]);
+      stats.putNanos.add(System.nanoTime() - start);
+    }
+    events.dispatch();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public boolean putIfAbsent(K key, V value) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(value);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    boolean[] put = new boolean[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        cur = drop(k, cur);
+      }
+      if (cur != null) {
+        return h == null ? null : cur;
+      }
+      writeThrough(k, value);
+      V stored = copyIn(value);
+      put[0] = true;
+      events.created(k, stored);
+      return commit(k, h, stored, creationExpiry(now));
+    });
+    if (stats.enabled) {
+      if (put[0]) {
+        stats.puts.increment();
+        stats.putNanos.add(System.nanoTime() - start);
+        stats.misses.increment();
+      } else {
+        stats.hits.increment();
+      }
+    }
+    events.dispatch();
+    return put[0];
+  }
+
+  @Override
+  public boolean remove(K key) {
+    ensureOpen();
+    checkKey(key);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    boolean[] removed = new boolean[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      deleteThrough(k);
+      if (cur == null) {
+        return null;
+      }
+      if (cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      removed[0] = true;
+      events.removed(k, cur.value);
+      return drop(k, cur);
+    });
+    if (removed[0] && stats.enabled) {
+      stats.removals.increment();
+      stats.removeNanos.add(System.nanoTime() - start);
+    }
+    events.dispatch();
+    return removed[0];
+  }
+
+  @Override
+  public boolean remove(K key, V oldValue) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(oldValue);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    boolean[] removed = new boolean[1];
+    boolean[] hit = new boolean[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      if (cur == null) {
+        return null;
+      }
+      hit[0] = true;
+      if (!cur.value.equals(oldValue)) {
+        reexpire(k, cur, accessExpiry(now, cur.expireAt));
+        return cur.isExpired(now) ? drop(k, cur) : cur;
+      }
+      deleteThrough(k);
+      removed[0] = true;
+      events.removed(k, cur.value);
+      return drop(k, cur);
+    });
+    if (stats.enabled) {
+      (hit[0] ? stats.hits : stats.misses).increment();
+      if (removed[0]) {
+        stats.removals.increment();
+        stats.removeNanos.add(System.nanoTime() - start);
+      }
+    }
+    events.dispatch();
+    return removed[0];
+  }
+
+  @Override
+  public V getAndRemove(K key) {
+    ensureOpen();
+    checkKey(key);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    Object[] old = new Object[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      deleteThrough(k);
+      if (cur == null) {
+        return null;
+      }
+      if (cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      old[0] = cur.value;
+      events.removed(k, cur.value);
+      return drop(k, cur);
+    });
+    if (stats.enabled) {
+      long t = System.nanoTime() - start;
+      if (old[0] != null) {
+        stats.hits.increment();
+        stats.removals.increment();
+        stats.removeNanos.add(t);
+      } else {
+        stats.misses.increment();
+      }
+      stats.getNanos.add(t);
+    }
+    events.dispatch();
+    @SuppressWarnings("unchecked")
+    V v = (V) old[0];
+    return copyOut(v);
+  }
+
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(oldValue);
+    checkValue(newValue);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    boolean[] replaced = new boolean[1];
+    boolean[] hit = new boolean[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      if (cur == null) {
+        return null;
+      }
+      hit[0] = true;
+      if (!cur.value.equals(oldValue)) {
+        reexpire(k, cur, accessExpiry(now, cur.expireAt));
+        return cur.isExpired(now) ? drop(k, cur) : cur;
+      }
+      writeThrough(k, newValue);
+      V stored = copyIn(newValue);
+      replaced[0] = true;
+      events.updated(k, stored, cur.value);
+      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+    });
+    if (stats.enabled) {
+      (hit[0] ? stats.hits : stats.misses).increment();
+      if (replaced[0]) {
+        stats.puts.increment();
+        stats.putNanos.add(System.nanoTime() - start);
+      }
+    }
+    events.dispatch();
+    return replaced[0];
+  }
+
+  @Override
+  public boolean replace(K key, V value) {
+    return getAndReplace(key, value, false) != null;
+  }
+
+  @Override
+  public V getAndReplace(K key, V value) {
+    return getAndReplace(key, value, true);
+  }
+
+  /** Replaces an existing entry; returns its old value (or a marker when {@code returnOld} is off), null if none. */
+  private V getAndReplace(K key, V value, boolean returnOld) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(value);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    Object[] old = new Object[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      if (cur != null && cur.isExpired(now)) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      if (cur == null) {
+        return null;
+      }
+      writeThrough(k, value);
+      V stored = copyIn(value);
+      old[0] = cur.value;
+      events.updated(k, stored, cur.value);
+      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+    });
+    if (stats.enabled) {
+      long t = System.nanoTime() - start;
+      if (old[0] != null) {
+        stats.hits.increment();
+        stats.puts.increment();
+        stats.putNanos.add(t);
+      } else {
+        stats.misses.increment();
+      }
+      stats.getNanos.add(t);
+    }
+    events.dispatch();
+    @SuppressWarnings("unchecked")
+    V v = (V) old[0];
+    return returnOld ? copyOut(v) : v;
+  }
+
+  @Override
+  public void removeAll(Set<? extends K> keys) {
+    ensureOpen();
+    Objects.requireNonNull(keys, "keys");
+    for (K k : keys) {
+      checkKey(k);
+    }
+    removeAllOf(new ArrayList<>(keys));
+  }
+
+  @Override
+  public void removeAll() {
+    ensureOpen();
+    removeAllOf(allKeys());
+  }
+
+  /** Every key in the cache, heap first, then keys only on disk. */
+  private List<K> allKeys() {
+    Set<K> seen = new HashSet<>(map.keySet());
+    List<K> keys = new ArrayList<>(seen);
+    Iterator<io.cairn.engine.Entry> it = disk.scan(null, null);
+    while (it.hasNext()) {
+      K k = keyCodec.decode(it.next().key());
+      if (seen.add(k)) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  private void removeAllOf(Collection<K> keys) {
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Set<K> toRemove = new java.util.LinkedHashSet<>(keys);
+    CacheWriterException failure = null;
+    if (writer != null && config.isWriteThrough() && !toRemove.isEmpty()) {
+      Set<K> pending = new java.util.LinkedHashSet<>(toRemove);
+      try {
+        writer.deleteAll(pending);
+      } catch (CacheWriterException e) {
+        failure = e;
+      } catch (Exception e) {
+        failure = new CacheWriterException("cache writer of " + name + " failed in deleteAll: " + e, e);
+      }
+      if (failure != null) {
+        toRemove.removeAll(pending);
+      }
+    }
+    Events events = new Events();
+    int[] count = {0};
+    for (K key : toRemove) {
+      map.compute(heapKey(key), (k, h) -> {
+        Holder<V> cur = resolve(k, h);
+        if (cur == null) {
+          return null;
+        }
+        if (cur.isExpired(now())) {
+          events.expired(k, cur.value);
+        } else {
+          events.removed(k, cur.value);
+          count[0]++;
+        }
+        return drop(k, cur);
+      });
+    }
+    if (stats.enabled) {
+      stats.removals.add(count[0]);
+      stats.removeNanos.add(System.nanoTime() - start);
+    }
+    events.dispatch();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void clear() {
+    ensureOpen();
+    heap.invalidateAll();
+    disk.deleteAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Entry processors
+
+  /** What an entry processor did to its entry. */
+  private enum Action { NONE, ACCESS, LOAD, CREATE, UPDATE, REMOVE }
+
+  private final class ProcessorEntry implements MutableEntry<K, V> {
+    private final K key;
+    private final V original;
+    private V value;
+    private Action action = Action.NONE;
+
+    ProcessorEntry(K key, V original) {
+      this.key = key;
+      this.original = original;
+    }
+
+    @Override
+    public K getKey() {
+      return key;
+    }
+
+    @Override
+    public V getValue() {
+      if (action == Action.NONE && original != null) {
+        value = copyOut(original);
+        action = Action.ACCESS;
+      } else if (action == Action.NONE && readThrough()) {
+        V loaded = load(key);
+        if (loaded != null) {
+          checkValue(loaded);
+          value = loaded;
+          action = Action.LOAD;
+        }
+      }
+      return value;
+    }
+
+    @Override
+    public boolean exists() {
+      return action == Action.NONE || action == Action.ACCESS ? original != null : value != null;
+    }
+
+    @Override
+    public void remove() {
+      value = null;
+      action = action == Action.CREATE || action == Action.LOAD
+          ? (original == null ? Action.NONE : Action.REMOVE) : Action.REMOVE;
+    }
+
+    @Override
+    public void setValue(V v) {
+      checkValue(v);
+      value = v;
+      action = original == null ? Action.CREATE : Action.UPDATE;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+      if (clazz.isInstance(this)) {
+        return clazz.cast(this);
+      }
+      throw new IllegalArgumentException("an entry processor's entry cannot be unwrapped to " + clazz.getName());
+    }
+  }
+
+  @Override
+  public <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    ensureOpen();
+    checkKey(key);
+    Objects.requireNonNull(processor, "entry processor");
+    Events events = new Events();
+    T result = invokeLocked(key, processor, arguments, events);
+    events.dispatch();
+    return result;
+  }
+
+  private <T> T invokeLocked(K key, EntryProcessor<K, V, T> processor, Object[] arguments, Events events) {
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Object[] result = new Object[1];
+    map.compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = resolve(k, h);
+      Holder<V> expired = null;
+      if (cur != null && cur.isExpired(now)) {
+        expired = cur;
+        cur = null;
+      }
+      if (stats.enabled) {
+        (cur != null ? stats.hits : stats.misses).increment();
+        stats.getNanos.add(System.nanoTime() - start);
+      }
+      ProcessorEntry entry = new ProcessorEntry(k, cur == null ? null : cur.value);
+      try {
+        result[0] = processor.process(entry, arguments);
+      } catch (EntryProcessorException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new EntryProcessorException("entry processor on key " + k + " of cache " + name + " failed: " + e, e);
+      }
+      if (expired != null) {
+        events.expired(k, expired.value);
+        drop(k, expired);
+        h = null;
+      }
+      long t0 = stats.enabled ? System.nanoTime() : 0;
+      switch (entry.action) {
+        case NONE:
+          return cur == null ? null : (h == null ? cur : h);
+        case ACCESS:
+          reexpire(k, cur, accessExpiry(now, cur.expireAt));
+          return cur.isExpired(now) ? drop(k, cur) : cur;
+        case LOAD: {
+          long at = creationExpiry(now);
+          if (at <= now) {
+            return null;
+          }
+          V stored = copyIn(entry.value);
+          events.created(k, stored);
+          return commit(k, null, stored, at);
+        }
+        case CREATE: {
+          writeThrough(k, entry.value);
+          V stored = copyIn(entry.value);
+          long at = creationExpiry(now);
+          events.created(k, stored);
+          if (stats.enabled) {
+            stats.puts.increment();
+            stats.putNanos.add(System.nanoTime() - t0);
+          }
+          return commit(k, null, stored, at);
+        }
+        case UPDATE: {
+          writeThrough(k, entry.value);
+          V stored = copyIn(entry.value);
+          events.updated(k, stored, cur.value);
+          if (stats.enabled) {
+            stats.puts.increment();
+            stats.putNanos.add(System.nanoTime() - t0);
+          }
+          return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+        }
+        case REMOVE:
+          deleteThrough(k);
+          if (cur == null) {
+            return null;
+          }
+          events.removed(k, cur.value);
+          if (stats.enabled) {
+            stats.removals.increment();
+            stats.removeNanos.add(System.nanoTime() - t0);
+          }
+          return drop(k, cur);
+        default:
+          throw new IllegalStateException("unknown action " + entry.action);
+      }
+    });
+    @SuppressWarnings("unchecked")
+    T t = (T) result[0];
+    return t;
+  }
+
+  @Override
+  public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    ensureOpen();
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(processor, "entry processor");
+    for (K k : keys) {
+      checkKey(k);
+    }
+    Map<K, EntryProcessorResult<T>> out = new HashMap<>();
+    Events events = new Events();
+    for (K key : keys) {
+      try {
+        T r = invokeLocked(key, processor, arguments, events);
+        if (r != null) {
+          out.put(key, () -> r);
+        }
+      } catch (EntryProcessorException e) {
+        out.put(key, () -> {
+          throw e;
+        });
+      } catch (RuntimeException e) {
+        EntryProcessorException wrapped = new EntryProcessorException(e);
+        out.put(key, () -> {
+          throw wrapped;
+        });
+      }
+    }
+    events.dispatch();
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // loadAll
+
+  @Override
+  public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
+    ensureOpen();
+    Objects.requireNonNull(keys, "keys");
+    for (K k : keys) {
+      if (k == null) {
+        throw new NullPointerException("keys contain null (cache " + name + ")");
+      }
+    }
+    if (loader == null) {
+      if (listener != null) {
+        listener.onCompletion();
+      }
+      return;
+    }
+    List<K> wanted = new ArrayList<>(keys);
+    loadExecutor().execute(() -> {
+      try {
+        List<K> toLoad = new ArrayList<>();
+        for (K k : wanted) {
+          if (replaceExistingValues || !containsKey(k)) {
+            toLoad.add(k);
+          }
+        }
+        Map<K, V> loaded;
+        try {
+          loaded = loader.loadAll(toLoad);
+        } catch (CacheLoaderException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new CacheLoaderException("cache loader of " + name + " failed in loadAll: " + e, e);
+        }
+        Map<K, V> present = new LinkedHashMap<>();
+        if (loaded != null) {
+          for (K k : toLoad) {
+            V v = loaded.get(k);
+            if (v != null) {
+              present.put(k, v);
+            }
+          }
+        }
+        putAll(present, replaceExistingValues, false);
+        if (listener != null) {
+          listener.onCompletion();
+        }
+      } catch (Exception e) {
+        if (listener != null) {
+          listener.onException(e);
+        }
+      }
+    });
+  }
+
+  private ExecutorService loadExecutor() {
+    ExecutorService e = loads;
+    if (e == null) {
+      synchronized (this) {
+        if (loads == null) {
+          loads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cairn-load " + name);
+            t.setDaemon(true);
+            return t;
+          });
+        }
+        e = loads;
+      }
+    }
+    return e;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Expiry timer
+
+  private void expireDueQuietly() {
+    try {
+      expireDue();
+    } catch (RuntimeException | Error e) {
+      // The timer must keep running; a failing listener or a closed store is reported by the next operation.
+    }
+  }
+
+  /** Expires what is due on the heap and on disk, firing EXPIRED events without anyone touching the keys. */
+  void expireDue() {
+    if (closed) {
+      return;
+    }
+    long now = now();
+    if (anyExpiry) {
+      for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
+        if (e.getValue().isExpired(now)) {
+          Events events = new Events();
+          map.computeIfPresent(e.getKey(), (k, h) -> {
+            if (!h.isExpired(now)) {
+              return h;
+            }
+            events.expired(k, h.value);
+            return drop(k, h);
+          });
+          events.dispatch();
+        }
+      }
+    }
+    if (!disk.isOpen()) {
+      return;
+    }
+    for (DiskTier.Due due : disk.due(now, 10_000)) {
+      K key = keyCodec.decode(due.key());
+      Events events = new Events();
+      map.compute(key, (k, h) -> {
+        if (h != null) {
+          if (h.onDisk && h.diskExpireAt == due.expireAt()) {
+            disk.delete(due.key(), due.expireAt());
+            h.onDisk = false;
+            h.diskExpireAt = ETERNAL;
+            h.dirty = true;
+          } else {
+            disk.deleteIndex(due.expireAt(), due.key());
+          }
+          return h;
+        }
+        io.cairn.engine.Entry e = disk.readIncludingExpired(due.key());
+        if (e != null && e.expireAtMillis() == due.expireAt()) {
+          events.expired(k, valueCodec.decode(e.value()));
+          disk.delete(due.key(), due.expireAt());
+        } else {
+          disk.deleteIndex(due.expireAt(), due.key());
+        }
+        return null;
+      });
+      events.dispatch();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Iteration
+
+  @Override
+  public Iterator<Cache.Entry<K, V>> iterator() {
+    ensureOpen();
+    return new EntryIterator();
+  }
+
+  /** Heap entries (a snapshot of the keys), then disk entries not seen on the heap. */
+  private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
+    private final Iterator<K> heapKeys;
+    private final Set<K> seen;
+    private Iterator<io.cairn.engine.Entry> diskEntries;
+    private Cache.Entry<K, V> next;
+    private Cache.Entry<K, V> last;
+
+    EntryIterator() {
+      seen = new HashSet<>(map.keySet());
+      heapKeys = new ArrayList<>(seen).iterator();
+    }
+
+    @Override
+    public boolean hasNext() {
+      ensureOpen();
+      while (next == null) {
+        if (heapKeys.hasNext()) {
+          K k = heapKeys.next();
+          next = visit(k, null);
+        } else {
+          if (diskEntries == null) {
+            diskEntries = disk.scan(null, null);
+          }
+          if (!diskEntries.hasNext()) {
+            return false;
+          }
+          io.cairn.engine.Entry e = diskEntries.next();
+          K k = keyCodec.decode(e.key());
+          if (!seen.contains(k)) {
+            next = visit(k, e);
+          }
+        }
+      }
+      return true;
+    }
+
+    private Cache.Entry<K, V> visit(K key, io.cairn.engine.Entry fromDisk) {
+      long now = now();
+      Object[] value = new Object[1];
+      Holder<V> h = map.get(key);
+      if (h == null && fromDisk != null) {
+        if (fromDisk.hasExpiry() && fromDisk.expireAtMillis() <= now) {
+          return null;
+        }
+        value[0] = valueCodec.decode(fromDisk.value());
+      } else if (h != null && !h.isExpired(now)) {
+        map.computeIfPresent(key, (k, cur) -> {
+          if (!cur.isExpired(now)) {
+            value[0] = cur.value;
+            reexpire(k, cur, accessExpiry(now, cur.expireAt));
+          }
+          return cur;
+        });
+      }
+      if (value[0] == null) {
+        return null;
+      }
+      if (stats.enabled) {
+        stats.hits.increment();
+      }
+      @SuppressWarnings("unchecked")
+      V v = (V) value[0];
+      return new CairnEntry<>(key, copyOut(v));
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      last = next;
+      next = null;
+      return last;
+    }
+
+    @Override
+    public void remove() {
+      if (last == null) {
+        throw new IllegalStateException("call next() before remove()");
+      }
+      K k = last.getKey();
+      last = null;
+      TieredCache.this.remove(k);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Listeners, configuration, lifecycle
+
+  @Override
+  public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> c) {
+    ensureOpen();
+    Objects.requireNonNull(c, "listener configuration");
+    if (!listeners.register(c)) {
+      throw new IllegalArgumentException("listener configuration already registered on cache " + name);
+    }
+    config.addCacheEntryListenerConfiguration(c);
+  }
+
+  @Override
+  public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> c) {
+    ensureOpen();
+    Objects.requireNonNull(c, "listener configuration");
+    listeners.deregister(c);
+    config.removeCacheEntryListenerConfiguration(c);
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return manager;
+  }
+
+  @Override
+  public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+    if (clazz.isInstance(config)) {
+      return clazz.cast(config);
+    }
+    throw new IllegalArgumentException("the configuration of cache " + name + " is a "
+        + config.getClass().getName() + ", not a " + clazz.getName());
+  }
+
+  CairnConfiguration<K, V> configuration() {
+    return config;
+  }
+
+  void setStatisticsEnabled(boolean on) {
+    config.setStatisticsEnabled(on);
+    stats.enabled = on;
+    if (on) {
+      Management.register(this, Management.Kind.STATISTICS, stats);
+    } else {
+      Management.unregister(this, Management.Kind.STATISTICS);
+    }
+  }
+
+  void setManagementEnabled(boolean on) {
+    config.setManagementEnabled(on);
+    if (on) {
+      Management.register(this, Management.Kind.CONFIGURATION, new Management.ConfigurationBean(config));
+    } else {
+      Management.unregister(this, Management.Kind.CONFIGURATION);
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(false);
+  }
+
+  /** Closes the cache; with {@code destroy} its files go too, persistent ones included. */
+  void shutdown(boolean destroy) {
+    synchronized (this) {
+      if (closed) {
+        if (destroy) {
+          disk.destroy();
+        }
+        return;
+      }
+      closed = true;
+    }
+    expiryTimer.cancel(false);
+    manager.release(this);
+    Management.unregister(this, Management.Kind.STATISTICS);
+    Management.unregister(this, Management.Kind.CONFIGURATION);
+    ExecutorService l = loads;
+    if (l != null) {
+      l.shutdown();
+      try {
+        l.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    listeners.close();
+    for (Object o : new Object[] {loader, writer, expiry}) {
+      if (o instanceof Closeable c) {
+        try {
+          c.close();
+        } catch (IOException ignored) {
+          // Closing a user's loader, writer or policy is best effort.
+        }
+      }
+    }
+    heap.invalidateAll();
+    if (destroy) {
+      disk.destroy();
+    } else {
+      disk.close();
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    throw new IllegalArgumentException("a Cairn cache cannot be unwrapped to " + clazz.getName()
+        + "; it unwraps to " + CairnCache.class.getName());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The engine view
+
+  @Override
+  public Iterable<Cache.Entry<K, V>> range(K fromInclusive, K toExclusive) {
+    ensureOpen();
+    checkKey(fromInclusive);
+    checkKey(toExclusive);
+    if (!keyCodec.preservesOrder()) {
+      throw new UnsupportedOperationException("range scans need a key codec that preserves order; cache " + name
+          + " uses " + keyCodec.name());
+    }
+    byte[] from = keyCodec.encode(fromInclusive);
+    byte[] to = keyCodec.encode(toExclusive);
+    return () -> rangeIterator(from, to);
+  }
+
+  private Iterator<Cache.Entry<K, V>> rangeIterator(byte[] from, byte[] to) {
+    long now = now();
+    TreeMap<byte[], Holder<V>> onHeap = new TreeMap<>(Arrays::compareUnsigned);
+    Map<byte[], K> heapKeys = new HashMap<>();
+    for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
+      byte[] k = keyCodec.encode(e.getKey());
+      if (Arrays.compareUnsigned(k, from) >= 0 && Arrays.compareUnsigned(k, to) < 0) {
+        onHeap.put(k, e.getValue());
+        heapKeys.put(k, e.getKey());
+      }
+    }
+    Iterator<io.cairn.engine.Entry> fromDisk = disk.scan(from, to);
+    return new Iterator<>() {
+      private io.cairn.engine.Entry diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
+      private Cache.Entry<K, V> next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && (diskNext != null || !onHeap.isEmpty())) {
+          Map.Entry<byte[], Holder<V>> h = onHeap.firstEntry();
+          int c = h == null ? 1 : diskNext == null ? -1 : Arrays.compareUnsigned(h.getKey(), diskNext.key());
+          if (c <= 0) {
+            onHeap.pollFirstEntry();
+            if (c == 0) {
+              diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
+            }
+            if (!h.getValue().isExpired(now)) {
+              next = new CairnEntry<>(heapKeys.get(h.getKey()), copyOut(h.getValue().value));
+            }
+          } else {
+            io.cairn.engine.Entry d = diskNext;
+            diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
+            K key = keyCodec.decode(d.key());
+            if (!map.containsKey(key)) {
+              next = new CairnEntry<>(key, valueCodec.decode(d.value()));
+            }
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Cache.Entry<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Cache.Entry<K, V> e = next;
+        next = null;
+        return e;
+      }
+    };
+  }
+
+  @Override
+  public void flush() {
+    ensureOpen();
+    if (disk.enabled()) {
+      for (K key : new ArrayList<>(map.keySet())) {
+        map.computeIfPresent(key, (k, h) -> {
+          if (h.dirty && !h.isExpired(now())) {
+            writeDisk(k, h);
+          }
+          return h;
+        });
+      }
+    }
+    disk.flush();
+  }
+
+  @Override
+  public void compact() {
+    flush();
+    disk.compact();
+  }
+
+  @Override
+  public StoreStatistics engineStatistics() {
+    ensureOpen();
+    return disk.statistics();
+  }
+
+  Statistics unwrapStatistics() {
+    return stats;
+  }
+
+  /** The disk tier's entry for {@code key}, or null (for tests). */
+  io.cairn.engine.Entry diskEntry(K key) {
+    return disk.read(keyCodec.encode(key));
+  }
+
+  /** Entries on the heap tier now (for tests and statistics). */
+  long heapSize() {
+    heap.cleanUp();
+    return heap.estimatedSize();
+  }
+
+  @Override
+  public String toString() {
+    return "CairnCache[" + name + "]";
+  }
+}
