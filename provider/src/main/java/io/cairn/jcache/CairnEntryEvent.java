@@ -41,9 +41,15 @@ final class CairnEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     return oldValueAvailable;
   }
 
-  /** The same event without its old value, for listeners that did not ask for old values. */
+  /**
+   * The event as a listener that did not ask for old values sees it: an update loses its old value; a removal or
+   * expiry keeps it, since its value is the old value (the spec lets either be available).
+   */
   CairnEntryEvent<K, V> withoutOldValue() {
-    return oldValueAvailable ? new CairnEntryEvent<>(getSource(), getEventType(), key, value, null, false) : this;
+    if (!oldValueAvailable || getEventType() != javax.cache.event.EventType.UPDATED) {
+      return this;
+    }
+    return new CairnEntryEvent<>(getSource(), getEventType(), key, value, null, false);
   }
 
   @Override

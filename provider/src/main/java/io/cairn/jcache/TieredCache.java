@@ -255,6 +255,22 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     h.dirty = false;
   }
 
+  /**
+   * Under the key's lock: creates an entry, or nothing when the policy's creation expiry is already due
+   * ({@code Duration.ZERO}): then no entry, no CREATED event and no put in the statistics. Returns the new heap
+   * mapping; {@code created[0]} says whether an entry was made.
+   */
+  private Holder<V> create(K key, Holder<V> before, V stored, long now, Events events, boolean[] created) {
+    long at = creationExpiry(now);
+    if (at <= now) {
+      created[0] = false;
+      return drop(key, before);
+    }
+    created[0] = true;
+    events.created(key, stored);
+    return commit(key, before, stored, at);
+  }
+
   /** Under the key's lock: removes the entry's disk copy, if any; returns null (the new heap mapping). */
   private Holder<V> drop(K key, Holder<V> before) {
     if (before != null && before.onDisk) {
@@ -502,23 +518,24 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     checkValue(value);
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
+    boolean[] stored = {true};
     map.compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
         events.expired(k, cur.value);
         cur = drop(k, cur);
+        h = null;
       }
       writeThrough(k, value);
-      V stored = copyIn(value);
+      V copy = copyIn(value);
       if (cur == null) {
-        events.created(k, stored);
-        return commit(k, h, stored, creationExpiry(now));
+        return create(k, h, copy, now, events, stored);
       }
-      events.updated(k, stored, cur.value);
-      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+      events.updated(k, copy, cur.value);
+      return commit(k, cur, copy, updateExpiry(now, cur.expireAt));
     });
-    if (stats.enabled) {
+    if (stats.enabled && stored[0]) {
       stats.puts.increment();
       stats.putNanos.add(System.nanoTime() - start);
     }
@@ -533,27 +550,30 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     Object[] old = new Object[1];
+    boolean[] stored = {true};
     map.compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
         events.expired(k, cur.value);
         cur = drop(k, cur);
+        h = null;
       }
       writeThrough(k, value);
-      V stored = copyIn(value);
+      V copy = copyIn(value);
       if (cur == null) {
-        events.created(k, stored);
-        return commit(k, h, stored, creationExpiry(now));
+        return create(k, h, copy, now, events, stored);
       }
       old[0] = cur.value;
-      events.updated(k, stored, cur.value);
-      return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+      events.updated(k, copy, cur.value);
+      return commit(k, cur, copy, updateExpiry(now, cur.expireAt));
     });
     if (stats.enabled) {
       long t = System.nanoTime() - start;
-      stats.puts.increment();
-      stats.putNanos.add(t);
+      if (stored[0]) {
+        stats.puts.increment();
+        stats.putNanos.add(t);
+      }
       (old[0] != null ? stats.hits : stats.misses).increment();
       stats.getNanos.add(t);
     }
@@ -607,12 +627,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         if (cur != null && cur.isExpired(now)) {
           events.expired(k, cur.value);
           cur = drop(k, cur);
+          h = null;
         }
         V stored = copyIn(value);
         if (cur == null) {
-          events.created(k, stored);
-          count[0]++;
-          return commit(k, h, stored, creationExpiry(now));
+          boolean[] created = new boolean[1];
+          Holder<V> n = create(k, h, stored, now, events, created);
+          count[0] += created[0] ? 1 : 0;
+          return n;
         }
         if (!replace) {
           return h == null ? null : cur;
@@ -640,6 +662,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     boolean[] put = new boolean[1];
+    boolean[] stored = new boolean[1];
     map.compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
@@ -651,19 +674,15 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         return h == null ? null : cur;
       }
       writeThrough(k, value);
-      V stored = copyIn(value);
       put[0] = true;
-      events.created(k, stored);
-      return commit(k, h, stored, creationExpiry(now));
+      return create(k, h, copyIn(value), now, events, stored);
     });
     if (stats.enabled) {
-      if (put[0]) {
+      if (put[0] && stored[0]) {
         stats.puts.increment();
         stats.putNanos.add(System.nanoTime() - start);
-        stats.misses.increment();
-      } else {
-        stats.hits.increment();
       }
+      (put[0] ? stats.misses : stats.hits).increment();
     }
     events.dispatch();
     return put[0];
@@ -1075,14 +1094,13 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         }
         case CREATE: {
           writeThrough(k, entry.value);
-          V stored = copyIn(entry.value);
-          long at = creationExpiry(now);
-          events.created(k, stored);
-          if (stats.enabled) {
+          boolean[] created = new boolean[1];
+          Holder<V> n = create(k, null, copyIn(entry.value), now, events, created);
+          if (stats.enabled && created[0]) {
             stats.puts.increment();
             stats.putNanos.add(System.nanoTime() - t0);
           }
-          return commit(k, null, stored, at);
+          return n;
         }
         case UPDATE: {
           writeThrough(k, entry.value);
