@@ -21,7 +21,9 @@ import javax.cache.CacheException;
  * default.expire-after-write=10m         MutableConfiguration (as Spring and Hibernate create them)
  * cache.orders.persistent=true           one cache's settings (cache names may contain dots)
  * </pre>
- * Keys may carry a leading {@code cairn.}. An unknown key or a bad value fails with a {@link CacheException} naming it.
+ * Keys may carry a leading {@code cairn.}. System properties {@code cairn.default.*}, {@code cairn.cache.*} and
+ * {@code cairn.directory} apply to every manager, over its file; properties given to {@code getCacheManager} apply
+ * over both. An unknown key or a bad value fails with a {@link CacheException} naming it.
  */
 final class ManagerProperties {
   private final String source;
@@ -66,6 +68,11 @@ final class ManagerProperties {
         }
       } catch (IOException | IllegalArgumentException e) {
         throw new CacheException("reading Cairn configuration " + uri + ": " + e.getMessage(), e);
+      }
+    }
+    for (String k : System.getProperties().stringPropertyNames()) {
+      if (k.startsWith("cairn.default.") || k.startsWith("cairn.cache.") || k.equals("cairn.directory")) {
+        all.setProperty(k, System.getProperty(k));
       }
     }
     if (given != null) {

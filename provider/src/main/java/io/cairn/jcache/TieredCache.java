@@ -309,7 +309,15 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (h.isExpired(now())) {
       drop(key, h);
     } else if (h.dirty || !h.onDisk) {
-      writeDisk(key, h);
+      try {
+        writeDisk(key, h);
+      } catch (IllegalArgumentException unencodable) {
+        // A store-by-reference value with no codec (not Serializable) cannot live on disk: it is evicted.
+        drop(key, h);
+        if (stats.enabled) {
+          stats.evictions.increment();
+        }
+      }
     }
   }
 
@@ -1327,8 +1335,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       ensureOpen();
       while (next == null) {
         if (heapKeys.hasNext()) {
-          K k = heapKeys.next();
-          next = visit(k, null);
+          next = visit(heapKeys.next());
         } else {
           if (diskEntries == null) {
             diskEntries = disk.scan(null, null);
@@ -1336,34 +1343,28 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
           if (!diskEntries.hasNext()) {
             return false;
           }
-          io.cairn.engine.Entry e = diskEntries.next();
-          K k = keyCodec.decode(e.key());
-          if (!seen.contains(k)) {
-            next = visit(k, e);
+          K k = keyCodec.decode(diskEntries.next().key());
+          if (seen.add(k)) {
+            next = visit(k);
           }
         }
       }
       return true;
     }
 
-    private Cache.Entry<K, V> visit(K key, io.cairn.engine.Entry fromDisk) {
-      long now = now();
+    /** Reads one entry under its lock, applying the access rule of the expiry policy, wherever it lives. */
+    private Cache.Entry<K, V> visit(K key) {
       Object[] value = new Object[1];
-      Holder<V> h = map.get(key);
-      if (h == null && fromDisk != null) {
-        if (fromDisk.hasExpiry() && fromDisk.expireAtMillis() <= now) {
-          return null;
+      map.compute(heapKey(key), (k, h) -> {
+        long now = now();
+        Holder<V> cur = resolve(k, h);
+        if (cur == null || cur.isExpired(now)) {
+          return h;
         }
-        value[0] = valueCodec.decode(fromDisk.value());
-      } else if (h != null && !h.isExpired(now)) {
-        map.computeIfPresent(key, (k, cur) -> {
-          if (!cur.isExpired(now)) {
-            value[0] = cur.value;
-            reexpire(k, cur, accessExpiry(now, cur.expireAt));
-          }
-          return cur;
-        });
-      }
+        value[0] = cur.value;
+        reexpire(k, cur, accessExpiry(now, cur.expireAt));
+        return cur.isExpired(now) ? drop(k, cur) : cur;
+      });
       if (value[0] == null) {
         return null;
       }
