@@ -85,6 +85,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   private volatile boolean closed;
   /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
   private volatile boolean anyExpiry;
+  /** The policy never changes expiry on access (the standard eternal, created and modified policies). */
+  private final boolean accessNeverReexpires;
+  private final boolean checkKeyType;
+  private final boolean checkValueType;
 
   @SuppressWarnings("unchecked")
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
@@ -101,12 +105,16 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         : Codecs.forType(valueType, manager.getClassLoader(), filter);
     this.byValue = config.isStoreByValue();
     this.expiry = config.getExpiryPolicyFactory().create();
+    this.accessNeverReexpires = expiry instanceof javax.cache.expiry.EternalExpiryPolicy
+        || expiry instanceof javax.cache.expiry.CreatedExpiryPolicy
+        || expiry instanceof javax.cache.expiry.ModifiedExpiryPolicy;
+    this.checkKeyType = keyType != Object.class;
+    this.checkValueType = valueType != Object.class;
     this.loader = config.getCacheLoaderFactory() == null ? null
         : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
     this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
     this.disk = new DiskTier(name, settings);
-    this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).executor(Runnable::run)
-        .evictionListener(this::evicted).build();
+    this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).evictionListener(this::evicted).build();
     this.map = heap.asMap();
     this.listeners = new Listeners<>(name);
     for (CacheEntryListenerConfiguration<K, V> c : config.getCacheEntryListenerConfigurations()) {
@@ -141,7 +149,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (key == null) {
       throw new NullPointerException("key is null (cache " + name + ")");
     }
-    if (keyType != Object.class && !keyType.isInstance(key)) {
+    if (checkKeyType && !keyType.isInstance(key)) {
       throw new ClassCastException("key of type " + key.getClass().getName() + " in cache " + name
           + " configured for keys of type " + keyType.getName());
     }
@@ -152,7 +160,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (value == null) {
       throw new NullPointerException("value is null (cache " + name + ")");
     }
-    if (valueType != Object.class && !valueType.isInstance(value)) {
+    if (checkValueType && !valueType.isInstance(value)) {
       throw new ClassCastException("value of type " + value.getClass().getName() + " in cache " + name
           + " configured for values of type " + valueType.getName());
     }
@@ -406,8 +414,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Holder<V> h = map.get(key);
     if (h != null) {
-      long now = now();
-      if (!h.isExpired(now) && accessUnchanged(h, now)) {
+      long at = h.expireAt;
+      if ((at == ETERNAL || at > now()) && accessUnchanged(at)) {
         if (stats.enabled) {
           stats.hits.increment();
           stats.getNanos.add(System.nanoTime() - start);
@@ -421,11 +429,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     return value;
   }
 
-  /** Whether an access leaves the expiry as it is, so the lock-free path may serve it. */
-  private boolean accessUnchanged(Holder<V> h, long now) {
+  /** Whether an access leaves an entry's expiry as it is, so the lock-free path may serve it. */
+  private boolean accessUnchanged(long expireAt) {
+    if (accessNeverReexpires) {
+      return true;
+    }
     try {
       Duration d = expiry.getExpiryForAccess();
-      return d == null || (h.expireAt == ETERNAL && d.isEternal());
+      return d == null || (expireAt == ETERNAL && d.isEternal());
     } catch (Throwable t) {
       return true;
     }
