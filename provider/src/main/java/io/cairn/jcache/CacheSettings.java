@@ -21,7 +21,7 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  */
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
     CompactionStyle compactionStyle, int bloomBitsPerKey, long blockCacheBytes, long memtableBytes,
-    String serialFilter) {
+    String serialFilter, boolean bidirectional) {
 
   static final long DEFAULT_HEAP_ENTRIES = 10_000;
   static final long DEFAULT_DISK_BYTES = 1L << 30;
@@ -32,7 +32,7 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
   /** The keys a properties section may hold. */
   static final Set<String> KEYS = Set.of("heap-entries", "disk-bytes", "directory", "persistent", "durability",
       "compaction", "bloom-bits-per-key", "block-cache-bytes", "memtable-bytes", "serial-filter", "statistics",
-      "management", "store-by-value", "expire-after-write", "expire-after-access", "read-through", "write-through");
+      "management", "store-by-value", "expire-after-write", "expire-after-access", "read-through", "write-through", "bidi");
 
   /**
    * Resolves the settings of cache {@code name} and applies the JCache-level properties (statistics, management,
@@ -97,7 +97,15 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
       Duration d = duration(p.get("expire-after-access"), where, name, "expire-after-access");
       config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new TouchedExpiryPolicy(d)));
     }
-    return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, filter);
+    boolean bidi = config.getBidirectional() != null ? config.getBidirectional()
+        : bool(p, "bidi", false, where, name);
+    return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, filter,
+        bidi);
+  }
+
+  /** Whether every change goes to the disk tier as it happens (persistent caches, and bidi caches for the index). */
+  boolean writeThrough() {
+    return persistent || bidirectional;
   }
 
   /** A cache name as a directory name: characters outside [A-Za-z0-9._-] become '_' plus their hex code. */

@@ -29,6 +29,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Long blockCacheBytes;
   private Long memtableBytes;
   private String serialFilter;
+  private Boolean bidirectional;
   private transient Codec<K> keyCodec;
   private transient Codec<V> valueCodec;
 
@@ -63,6 +64,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       blockCacheBytes = c.blockCacheBytes;
       memtableBytes = c.memtableBytes;
       serialFilter = c.serialFilter;
+      bidirectional = c.bidirectional;
       keyCodec = c.keyCodec;
       valueCodec = c.valueCodec;
     }
@@ -132,6 +134,19 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     Codecs.filter(pattern);
     serialFilter = pattern;
     return this;
+  }
+
+  /**
+   * Keep an inverse (value to key) index so the cache can be asked by value through {@link BidiCache}; values must
+   * then be unique within the cache.
+   */
+  public CairnConfiguration<K, V> setBidirectional(boolean on) {
+    bidirectional = on;
+    return this;
+  }
+
+  public Boolean getBidirectional() {
+    return bidirectional;
   }
 
   public CairnConfiguration<K, V> setKeyCodec(Codec<K> codec) {

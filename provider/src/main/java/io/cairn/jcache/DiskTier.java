@@ -24,8 +24,10 @@ import javax.cache.CacheException;
  * 0x00 key                    the entry: its encoded value, with the entry's absolute expiry as the engine's expiry
  * 0x01 expireAt:uint64 key    the expiry index: one empty record per entry that has an expiry, in time order, so the
  *                             expiry timer finds due entries with one short range scan
+ * 0x02 value                  the inverse index of a bidirectional cache: the encoded key holding this value, with
+ *                             the entry's expiry
  * </pre>
- * An entry and its index record are written and deleted in one atomic batch. A non-persistent cache opens its store
+ * An entry, its expiry record and its inverse record are written and deleted in one atomic batch. A non-persistent cache opens its store
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
@@ -34,6 +36,7 @@ import javax.cache.CacheException;
 final class DiskTier {
   static final byte DATA = 0x00;
   static final byte INDEX = 0x01;
+  static final byte INVERSE = 0x02;
 
   private final String cacheName;
   private final CacheSettings settings;
@@ -49,8 +52,12 @@ final class DiskTier {
     }
   }
 
+  boolean bidirectional() {
+    return settings.bidirectional();
+  }
+
   boolean enabled() {
-    return settings.diskBytes() > 0 || settings.persistent();
+    return settings.diskBytes() > 0 || settings.writeThrough();
   }
 
   boolean isOpen() {
@@ -103,6 +110,40 @@ final class DiskTier {
     return k;
   }
 
+  static byte[] inverseKey(byte[] value) {
+    byte[] k = new byte[value.length + 1];
+    k[0] = INVERSE;
+    System.arraycopy(value, 0, k, 1, value.length);
+    return k;
+  }
+
+  /** The encoded key whose live entry has this encoded value (bidirectional caches), or null. */
+  byte[] readInverse(byte[] value) {
+    Store s = store;
+    return s == null ? null : s.get(inverseKey(value));
+  }
+
+  /** Inverse records in value order: {encoded value, encoded key}. */
+  Iterator<byte[][]> scanInverse() {
+    Store s = store;
+    if (s == null) {
+      return java.util.Collections.emptyIterator();
+    }
+    Cursor c = s.scan(new byte[] {INVERSE}, new byte[] {INVERSE + 1});
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return c.hasNext();
+      }
+
+      @Override
+      public byte[][] next() {
+        Entry e = c.next();
+        return new byte[][] {Arrays.copyOfRange(e.key(), 1, e.key().length), e.value()};
+      }
+    };
+  }
+
   /** The live entry for an encoded key, or null. */
   Entry read(byte[] key) {
     Store s = store;
@@ -117,9 +158,10 @@ final class DiskTier {
 
   /**
    * Writes an entry; {@code previousExpireAt} is the expiry recorded with the disk copy it replaces
-   * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch.
+   * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch. For a bidirectional cache
+   * ({@code previousValue} then names the replaced value, or null) the inverse record moves in the same batch.
    */
-  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt) {
+  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt, byte[] previousValue) {
     WriteBatch b = new WriteBatch();
     if (previousExpireAt != Holder.ETERNAL && previousExpireAt != expireAt) {
       b.delete(indexKey(previousExpireAt, key));
@@ -130,10 +172,21 @@ final class DiskTier {
       b.put(dataKey(key), value, expireAt);
       b.put(indexKey(expireAt, key), new byte[0]);
     }
+    if (settings.bidirectional()) {
+      if (previousValue != null && !Arrays.equals(previousValue, value) && inversePointsTo(previousValue, key)) {
+        b.delete(inverseKey(previousValue));
+      }
+      if (expireAt == Holder.ETERNAL) {
+        b.put(inverseKey(value), key);
+      } else {
+        b.put(inverseKey(value), key, expireAt);
+      }
+    }
     open().write(b);
   }
 
-  void delete(byte[] key, long expireAt) {
+  /** Deletes an entry, its expiry record and (bidirectional caches, {@code value} non-null) its inverse record. */
+  void delete(byte[] key, long expireAt, byte[] value) {
     Store s = store;
     if (s == null) {
       return;
@@ -142,7 +195,24 @@ final class DiskTier {
     if (expireAt != Holder.ETERNAL) {
       b.delete(indexKey(expireAt, key));
     }
+    if (value != null && settings.bidirectional() && inversePointsTo(value, key)) {
+      b.delete(inverseKey(value));
+    }
     s.write(b);
+  }
+
+  /**
+   * Whether the inverse record of {@code value} (expired or not) names {@code key}. An entry that expired may have
+   * lost its value to another key since; its removal must not take that key's record with it. Called under the
+   * bidirectional cache's write lock, so the answer holds until the batch is written.
+   */
+  private boolean inversePointsTo(byte[] value, byte[] key) {
+    Store s = store;
+    if (s == null) {
+      return false;
+    }
+    Entry e = s.getEntryIncludingExpired(inverseKey(value));
+    return e != null && Arrays.equals(e.value(), key);
   }
 
   /** An index record: an entry's key and the expiry it was written with. */

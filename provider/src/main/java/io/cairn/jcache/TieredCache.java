@@ -60,7 +60,7 @@ import javax.cache.processor.MutableEntry;
  * heap takes no lock at all (unless the expiry policy changes expiry on access). Heap eviction runs Caffeine's
  * eviction listener under the evicted key's lock.
  */
-final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
+final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCache<K, V> {
   private static final long ETERNAL = Holder.ETERNAL;
 
   private final String name;
@@ -89,6 +89,13 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   private final boolean accessNeverReexpires;
   private final boolean checkKeyType;
   private final boolean checkValueType;
+  /** Bidirectional caches: writes serialize on this lock so a value's uniqueness check and write are atomic. */
+  private final java.util.concurrent.locks.ReentrantLock bidiLock;
+  /**
+   * Bidirectional caches: value to key for entries on the heap tier, a hint that {@link #getKey} verifies against the
+   * entry before trusting (the exact inverse index is on disk).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<V, K> inverseHints;
 
   @SuppressWarnings("unchecked")
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
@@ -114,6 +121,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
     this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
     this.disk = new DiskTier(name, settings);
+    this.bidiLock = settings.bidirectional() ? new java.util.concurrent.locks.ReentrantLock() : null;
+    this.inverseHints = settings.bidirectional() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
     this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).evictionListener(this::evicted).build();
     this.map = heap.asMap();
     this.listeners = new Listeners<>(name);
@@ -222,6 +231,71 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     }
   }
 
+  /** The heap map's compute for {@code key} (the entry's lock); bidirectional caches also take their write lock. */
+  private Holder<V> compute(K key, java.util.function.BiFunction<? super K, ? super Holder<V>, ? extends Holder<V>> fn) {
+    if (bidiLock == null) {
+      return map.compute(key, fn);
+    }
+    bidiLock.lock();
+    try {
+      return map.compute(key, fn);
+    } finally {
+      bidiLock.unlock();
+    }
+  }
+
+  private Holder<V> computeIfPresent(K key,
+      java.util.function.BiFunction<? super K, ? super Holder<V>, ? extends Holder<V>> fn) {
+    if (bidiLock == null) {
+      return map.computeIfPresent(key, fn);
+    }
+    bidiLock.lock();
+    try {
+      return map.computeIfPresent(key, fn);
+    } finally {
+      bidiLock.unlock();
+    }
+  }
+
+  /** Bidirectional caches: fails if a live entry of another key holds {@code value}. */
+  private void checkUnique(K key, V value) {
+    if (bidiLock == null) {
+      return;
+    }
+    K owner = ownerOf(value);
+    if (owner != null && !owner.equals(key)) {
+      throw new IllegalArgumentException("value already present in bidirectional cache " + name + ": held by key "
+          + owner + " (use forcePut to move it to key " + key + ")");
+    }
+  }
+
+  /** The key whose live entry holds {@code value}, or null: the heap hint, else the disk tier's inverse index. */
+  private K ownerOf(V value) {
+    byte[] vb = valueCodec.encode(value);
+    long now = now();
+    K hint = inverseHints.get(value);
+    if (hint != null) {
+      Holder<V> h = map.get(hint);
+      if (h != null && !h.isExpired(now) && Arrays.equals(valueCodec.encode(h.value), vb)) {
+        return hint;
+      }
+      if (h == null || !h.value.equals(value)) {
+        inverseHints.remove(value, hint);
+      }
+    }
+    byte[] kb = disk.readInverse(vb);
+    if (kb == null) {
+      return null;
+    }
+    K k = keyCodec.decode(kb);
+    Holder<V> h = map.get(k);
+    if (h != null) {
+      return !h.isExpired(now) && Arrays.equals(valueCodec.encode(h.value), vb) ? k : null;
+    }
+    io.cairn.engine.Entry e = disk.read(kb);
+    return e != null && Arrays.equals(e.value(), vb) ? k : null;
+  }
+
   /** Under the key's lock: the entry as it stands, from the heap or else read from disk. */
   private Holder<V> resolve(K key, Holder<V> h) {
     if (h != null || !disk.isOpen()) {
@@ -234,7 +308,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Holder<V> d = new Holder<>(valueCodec.decode(e.value()), e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
     d.onDisk = true;
     d.diskExpireAt = d.expireAt;
-    d.dirty = true;
+    // Rewritten when evicted, so the FIFO disk tier keeps entries in use (not in bidirectional caches: see evicted).
+    d.dirty = inverseHints == null;
     return d;
   }
 
@@ -248,16 +323,25 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (expireAt != ETERNAL) {
       anyExpiry = true;
     }
-    if (settings.persistent()) {
-      writeDisk(key, n);
+    if (settings.writeThrough()) {
+      writeDisk(key, n, before == null ? null : before.value);
     } else {
       n.dirty = true;
+    }
+    if (inverseHints != null) {
+      if (before != null && !before.value.equals(value)) {
+        inverseHints.remove(before.value, key);
+      }
+      inverseHints.put(value, key);
     }
     return n;
   }
 
-  private void writeDisk(K key, Holder<V> h) {
-    disk.write(keyCodec.encode(key), valueCodec.encode(h.value), h.expireAt, h.onDisk ? h.diskExpireAt : ETERNAL);
+  /** Writes {@code h} to disk; {@code previous} is the value of the disk copy it replaces (for the inverse index). */
+  private void writeDisk(K key, Holder<V> h, V previous) {
+    byte[] prev = inverseHints != null && previous != null && h.onDisk ? valueCodec.encode(previous) : null;
+    disk.write(keyCodec.encode(key), valueCodec.encode(h.value), h.expireAt, h.onDisk ? h.diskExpireAt : ETERNAL,
+        prev);
     h.onDisk = true;
     h.diskExpireAt = h.expireAt;
     h.dirty = false;
@@ -281,8 +365,15 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   /** Under the key's lock: removes the entry's disk copy, if any; returns null (the new heap mapping). */
   private Holder<V> drop(K key, Holder<V> before) {
-    if (before != null && before.onDisk) {
-      disk.delete(keyCodec.encode(key), before.diskExpireAt);
+    if (before == null) {
+      return null;
+    }
+    if (before.onDisk) {
+      disk.delete(keyCodec.encode(key), before.diskExpireAt,
+          inverseHints != null ? valueCodec.encode(before.value) : null);
+    }
+    if (inverseHints != null) {
+      inverseHints.remove(before.value, key);
     }
     return null;
   }
@@ -296,8 +387,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (expireAt != ETERNAL) {
       anyExpiry = true;
     }
-    if (settings.persistent()) {
-      writeDisk(key, h);
+    if (settings.writeThrough()) {
+      writeDisk(key, h, h.value);
     } else {
       h.dirty = true;
     }
@@ -306,6 +397,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   /** Caffeine evicted {@code h} for size: keep it on disk unless the disk copy is current or there is no disk. */
   private void evicted(K key, Holder<V> h, RemovalCause cause) {
     if (closed || h == null || key == null || cause != RemovalCause.SIZE) {
+      return;
+    }
+    if (inverseHints != null) {
+      // A bidirectional cache writes through, so its disk tier is current; the eviction leaves disk alone because
+      // it cannot take the write lock that guards the inverse index (expired entries are left to the expiry timer).
+      inverseHints.remove(h.value, key);
       return;
     }
     if (!disk.enabled()) {
@@ -318,7 +415,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       drop(key, h);
     } else if (h.dirty || !h.onDisk) {
       try {
-        writeDisk(key, h);
+        writeDisk(key, h, h.value);
       } catch (IllegalArgumentException unencodable) {
         // A store-by-reference value with no codec (not Serializable) cannot live on disk: it is evicted.
         drop(key, h);
@@ -446,7 +543,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   private V getLocked(K key, Events events, long start) {
     Object[] out = new Object[1];
     boolean[] hit = new boolean[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -470,6 +567,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         return null;
       }
       checkValue(loaded);
+      checkUnique(k, loaded);
       long at = creationExpiry(now);
       out[0] = loaded;
       if (at <= now) {
@@ -519,7 +617,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       return false;
     }
     boolean[] found = new boolean[1];
-    map.compute(heapKey(key), (k, cur) -> {
+    compute(heapKey(key), (k, cur) -> {
       Holder<V> c = resolve(k, cur);
       found[0] = c != null && !c.isExpired(now());
       return cur;
@@ -538,7 +636,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     boolean[] stored = {true};
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -546,6 +644,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         cur = drop(k, cur);
         h = null;
       }
+      checkUnique(k, value);
       writeThrough(k, value);
       V copy = copyIn(value);
       if (cur == null) {
@@ -570,7 +669,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Events events = new Events();
     Object[] old = new Object[1];
     boolean[] stored = {true};
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -578,6 +677,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         cur = drop(k, cur);
         h = null;
       }
+      checkUnique(k, value);
       writeThrough(k, value);
       V copy = copyIn(value);
       if (cur == null) {
@@ -615,6 +715,28 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   /** Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. */
   private void putAll(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter) {
+    if (bidiLock == null) {
+      putAllUnlocked(entries, replace, useWriter);
+      return;
+    }
+    bidiLock.lock();
+    try {
+      Map<V, K> seen = new HashMap<>();
+      for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
+        K other = seen.putIfAbsent(e.getValue(), e.getKey());
+        if (other != null) {
+          throw new IllegalArgumentException("putAll into bidirectional cache " + name + " gives value "
+              + e.getValue() + " to two keys: " + other + " and " + e.getKey());
+        }
+        checkUnique(e.getKey(), e.getValue());
+      }
+      putAllUnlocked(entries, replace, useWriter);
+    } finally {
+      bidiLock.unlock();
+    }
+  }
+
+  private void putAllUnlocked(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter) {
     long start = stats.enabled ? System.nanoTime() : 0;
     Map<K, V> toPut = new LinkedHashMap<>(entries);
     CacheWriterException failure = null;
@@ -640,7 +762,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     int[] count = {0};
     for (Map.Entry<K, V> e : toPut.entrySet()) {
       V value = e.getValue();
-      map.compute(heapKey(e.getKey()), (k, h) -> {
+      compute(heapKey(e.getKey()), (k, h) -> {
         long now = now();
         Holder<V> cur = resolve(k, h);
         if (cur != null && cur.isExpired(now)) {
@@ -682,7 +804,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Events events = new Events();
     boolean[] put = new boolean[1];
     boolean[] stored = new boolean[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -692,6 +814,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       if (cur != null) {
         return h == null ? null : cur;
       }
+      checkUnique(k, value);
       writeThrough(k, value);
       put[0] = true;
       return create(k, h, copyIn(value), now, events, stored);
@@ -714,7 +837,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     boolean[] removed = new boolean[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       deleteThrough(k);
@@ -746,7 +869,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Events events = new Events();
     boolean[] removed = new boolean[1];
     boolean[] hit = new boolean[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -784,7 +907,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     Object[] old = new Object[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       deleteThrough(k);
@@ -826,7 +949,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Events events = new Events();
     boolean[] replaced = new boolean[1];
     boolean[] hit = new boolean[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -841,6 +964,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         reexpire(k, cur, accessExpiry(now, cur.expireAt));
         return cur.isExpired(now) ? drop(k, cur) : cur;
       }
+      checkUnique(k, newValue);
       writeThrough(k, newValue);
       V stored = copyIn(newValue);
       replaced[0] = true;
@@ -876,7 +1000,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
     Object[] old = new Object[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       if (cur != null && cur.isExpired(now)) {
@@ -886,6 +1010,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       if (cur == null) {
         return null;
       }
+      checkUnique(k, value);
       writeThrough(k, value);
       V stored = copyIn(value);
       old[0] = cur.value;
@@ -959,7 +1084,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     Events events = new Events();
     int[] count = {0};
     for (K key : toRemove) {
-      map.compute(heapKey(key), (k, h) -> {
+      compute(heapKey(key), (k, h) -> {
         Holder<V> cur = resolve(k, h);
         if (cur == null) {
           return null;
@@ -986,8 +1111,20 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   @Override
   public void clear() {
     ensureOpen();
-    heap.invalidateAll();
-    disk.deleteAll();
+    if (bidiLock != null) {
+      bidiLock.lock();
+    }
+    try {
+      heap.invalidateAll();
+      disk.deleteAll();
+      if (inverseHints != null) {
+        inverseHints.clear();
+      }
+    } finally {
+      if (bidiLock != null) {
+        bidiLock.unlock();
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1070,7 +1207,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   private <T> T invokeLocked(K key, EntryProcessor<K, V, T> processor, Object[] arguments, Events events) {
     long start = stats.enabled ? System.nanoTime() : 0;
     Object[] result = new Object[1];
-    map.compute(heapKey(key), (k, h) -> {
+    compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
       Holder<V> expired = null;
@@ -1103,6 +1240,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
           reexpire(k, cur, accessExpiry(now, cur.expireAt));
           return cur.isExpired(now) ? drop(k, cur) : cur;
         case LOAD: {
+          checkUnique(k, entry.value);
           long at = creationExpiry(now);
           if (at <= now) {
             return null;
@@ -1112,6 +1250,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
           return commit(k, null, stored, at);
         }
         case CREATE: {
+          checkUnique(k, entry.value);
           writeThrough(k, entry.value);
           boolean[] created = new boolean[1];
           Holder<V> n = create(k, null, copyIn(entry.value), now, events, created);
@@ -1122,6 +1261,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
           return n;
         }
         case UPDATE: {
+          checkUnique(k, entry.value);
           writeThrough(k, entry.value);
           V stored = copyIn(entry.value);
           events.updated(k, stored, cur.value);
@@ -1277,7 +1417,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
         if (e.getValue().isExpired(now)) {
           Events events = new Events();
-          map.computeIfPresent(e.getKey(), (k, h) -> {
+          computeIfPresent(e.getKey(), (k, h) -> {
             if (!h.isExpired(now)) {
               return h;
             }
@@ -1294,10 +1434,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     for (DiskTier.Due due : disk.due(now, 10_000)) {
       K key = keyCodec.decode(due.key());
       Events events = new Events();
-      map.compute(key, (k, h) -> {
+      compute(key, (k, h) -> {
         if (h != null) {
           if (h.onDisk && h.diskExpireAt == due.expireAt()) {
-            disk.delete(due.key(), due.expireAt());
+            disk.delete(due.key(), due.expireAt(), inverseHints != null ? valueCodec.encode(h.value) : null);
             h.onDisk = false;
             h.diskExpireAt = ETERNAL;
             h.dirty = true;
@@ -1309,7 +1449,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
         io.cairn.engine.Entry e = disk.readIncludingExpired(due.key());
         if (e != null && e.expireAtMillis() == due.expireAt()) {
           events.expired(k, valueCodec.decode(e.value()));
-          disk.delete(due.key(), due.expireAt());
+          disk.delete(due.key(), due.expireAt(), e.value());
         } else {
           disk.deleteIndex(due.expireAt(), due.key());
         }
@@ -1366,7 +1506,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     /** Reads one entry under its lock, applying the access rule of the expiry policy, wherever it lives. */
     private Cache.Entry<K, V> visit(K key) {
       Object[] value = new Object[1];
-      map.compute(heapKey(key), (k, h) -> {
+      compute(heapKey(key), (k, h) -> {
         long now = now();
         Holder<V> cur = resolve(k, h);
         if (cur == null || cur.isExpired(now)) {
@@ -1525,11 +1665,102 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
+    if (clazz == BidiCache.class && bidiLock == null) {
+      throw new IllegalArgumentException("cache " + name + " is not bidirectional: enable it with "
+          + "CairnConfiguration.setBidirectional(true), or bidi=true in the cache's properties section");
+    }
     if (clazz.isInstance(this)) {
       return clazz.cast(this);
     }
     throw new IllegalArgumentException("a Cairn cache cannot be unwrapped to " + clazz.getName()
-        + "; it unwraps to " + CairnCache.class.getName());
+        + "; it unwraps to " + CairnCache.class.getName() + " and, when bidirectional, " + BidiCache.class.getName());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // The bidirectional view
+
+  private void requireBidi() {
+    if (bidiLock == null) {
+      throw new UnsupportedOperationException("cache " + name + " is not bidirectional");
+    }
+  }
+
+  @Override
+  public K getKey(V value) {
+    ensureOpen();
+    requireBidi();
+    checkValue(value);
+    return ownerOf(value);
+  }
+
+  @Override
+  public boolean containsValue(V value) {
+    return getKey(value) != null;
+  }
+
+  @Override
+  public V forcePut(K key, V value) {
+    ensureOpen();
+    requireBidi();
+    checkKey(key);
+    checkValue(value);
+    bidiLock.lock();
+    try {
+      K owner = ownerOf(value);
+      if (owner != null && !owner.equals(key)) {
+        remove(owner);
+      }
+      return getAndPut(key, value);
+    } finally {
+      bidiLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean removeValue(V value) {
+    ensureOpen();
+    requireBidi();
+    checkValue(value);
+    bidiLock.lock();
+    try {
+      K owner = ownerOf(value);
+      return owner != null && remove(owner);
+    } finally {
+      bidiLock.unlock();
+    }
+  }
+
+  @Override
+  public Iterable<Map.Entry<V, K>> inverse() {
+    ensureOpen();
+    requireBidi();
+    return () -> new Iterator<>() {
+      private final Iterator<byte[][]> records = disk.scanInverse();
+      private Map.Entry<V, K> next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && records.hasNext()) {
+          byte[][] r = records.next();
+          V v = valueCodec.decode(r[0]);
+          K k = keyCodec.decode(r[1]);
+          if (k.equals(ownerOf(v))) {
+            next = Map.entry(copyOut(v), k);
+          }
+        }
+        return next != null;
+      }
+
+      @Override
+      public Map.Entry<V, K> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Map.Entry<V, K> e = next;
+        next = null;
+        return e;
+      }
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1549,55 +1780,36 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     return () -> rangeIterator(from, to);
   }
 
+  /**
+   * Scans the disk tier, whose engine scan is a point-in-time snapshot. A write-through cache (persistent or
+   * bidirectional) holds every entry on disk, so the scan is a snapshot of the whole cache. A write-back cache first
+   * writes its unsaved heap entries in the range; writes racing with that are each seen whole or not at all.
+   */
   private Iterator<Cache.Entry<K, V>> rangeIterator(byte[] from, byte[] to) {
-    long now = now();
-    TreeMap<byte[], Holder<V>> onHeap = new TreeMap<>(Arrays::compareUnsigned);
-    Map<byte[], K> heapKeys = new HashMap<>();
-    for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
-      byte[] k = keyCodec.encode(e.getKey());
-      if (Arrays.compareUnsigned(k, from) >= 0 && Arrays.compareUnsigned(k, to) < 0) {
-        onHeap.put(k, e.getValue());
-        heapKeys.put(k, e.getKey());
+    if (!settings.writeThrough()) {
+      for (K key : new ArrayList<>(map.keySet())) {
+        byte[] k = keyCodec.encode(key);
+        if (Arrays.compareUnsigned(k, from) >= 0 && Arrays.compareUnsigned(k, to) < 0) {
+          computeIfPresent(key, (kk, h) -> {
+            if (h.dirty && !h.isExpired(now())) {
+              writeDisk(kk, h, h.value);
+            }
+            return h;
+          });
+        }
       }
     }
     Iterator<io.cairn.engine.Entry> fromDisk = disk.scan(from, to);
     return new Iterator<>() {
-      private io.cairn.engine.Entry diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
-      private Cache.Entry<K, V> next;
-
       @Override
       public boolean hasNext() {
-        while (next == null && (diskNext != null || !onHeap.isEmpty())) {
-          Map.Entry<byte[], Holder<V>> h = onHeap.firstEntry();
-          int c = h == null ? 1 : diskNext == null ? -1 : Arrays.compareUnsigned(h.getKey(), diskNext.key());
-          if (c <= 0) {
-            onHeap.pollFirstEntry();
-            if (c == 0) {
-              diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
-            }
-            if (!h.getValue().isExpired(now)) {
-              next = new CairnEntry<>(heapKeys.get(h.getKey()), copyOut(h.getValue().value));
-            }
-          } else {
-            io.cairn.engine.Entry d = diskNext;
-            diskNext = fromDisk.hasNext() ? fromDisk.next() : null;
-            K key = keyCodec.decode(d.key());
-            if (!map.containsKey(key)) {
-              next = new CairnEntry<>(key, valueCodec.decode(d.value()));
-            }
-          }
-        }
-        return next != null;
+        return fromDisk.hasNext();
       }
 
       @Override
       public Cache.Entry<K, V> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Cache.Entry<K, V> e = next;
-        next = null;
-        return e;
+        io.cairn.engine.Entry e = fromDisk.next();
+        return new CairnEntry<>(keyCodec.decode(e.key()), valueCodec.decode(e.value()));
       }
     };
   }
@@ -1607,9 +1819,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     ensureOpen();
     if (disk.enabled()) {
       for (K key : new ArrayList<>(map.keySet())) {
-        map.computeIfPresent(key, (k, h) -> {
+        computeIfPresent(key, (k, h) -> {
           if (h.dirty && !h.isExpired(now())) {
-            writeDisk(k, h);
+            writeDisk(k, h, h.value);
           }
           return h;
         });

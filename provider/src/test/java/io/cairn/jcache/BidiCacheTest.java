@@ -1,0 +1,292 @@
+package io.cairn.jcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.integration.CacheLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BidiCacheTest {
+  @TempDir Path dir;
+  private CacheManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:bidi-" + System.nanoTime()), getClass().getClassLoader());
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private CairnConfiguration<String, Integer> config(long heap) {
+    CairnConfiguration<String, Integer> c = new CairnConfiguration<String, Integer>().setBidirectional(true)
+        .setHeapEntries(heap);
+    c.setTypes(String.class, Integer.class);
+    return c;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BidiCache<String, Integer> bidi(Cache<String, Integer> c) {
+    return c.unwrap(BidiCache.class);
+  }
+
+  @Test
+  void lookupByValueAndUniqueness() {
+    Cache<String, Integer> c = manager.createCache("users", config(1000));
+    BidiCache<String, Integer> b = bidi(c);
+    c.put("alice", 1);
+    c.put("bob", 2);
+    assertEquals("alice", b.getKey(1));
+    assertTrue(b.containsValue(2));
+    assertNull(b.getKey(3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.put("carol", 1));
+    assertTrue(e.getMessage().contains("alice"), e.getMessage());
+    assertNull(c.get("carol"), "a refused put changes nothing");
+    assertThrows(IllegalArgumentException.class, () -> c.putIfAbsent("carol", 2));
+    assertThrows(IllegalArgumentException.class, () -> c.getAndPut("carol", 2));
+    assertThrows(IllegalArgumentException.class, () -> c.replace("alice", 2));
+    assertThrows(IllegalArgumentException.class, () -> c.replace("alice", 1, 2));
+    assertThrows(IllegalArgumentException.class, () -> c.putAll(Map.of("carol", 2)));
+    assertThrows(IllegalArgumentException.class, () -> c.putAll(Map.of("x", 7, "y", 7)));
+    assertThrows(IllegalArgumentException.class, () -> c.invoke("carol", (entry, args) -> {
+      entry.setValue(2);
+      return null;
+    }));
+    assertEquals(1, c.get("alice"));
+    assertEquals(2, c.get("bob"));
+    assertNull(c.get("carol"));
+    assertNull(c.get("x"));
+    c.put("alice", 1);
+    assertEquals("alice", b.getKey(1), "re-putting a key's own value is fine");
+    c.put("alice", 10);
+    assertNull(b.getKey(1), "the old value is free once replaced");
+    c.put("carol", 1);
+    assertEquals("carol", b.getKey(1));
+    c.remove("bob");
+    assertNull(b.getKey(2));
+    assertTrue(b.removeValue(10));
+    assertNull(c.get("alice"));
+    assertFalse(b.removeValue(10));
+  }
+
+  /** Records created, updated and removed events by key. */
+  public static final class Recorder implements CacheEntryCreatedListener<String, Integer>,
+      CacheEntryUpdatedListener<String, Integer>, CacheEntryRemovedListener<String, Integer>, Serializable {
+    private static final long serialVersionUID = 1L;
+    static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      events.forEach(e -> EVENTS.add("created " + e.getKey()));
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      events.forEach(e -> EVENTS.add("updated " + e.getKey()));
+    }
+
+    @Override
+    public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Integer>> events) {
+      events.forEach(e -> EVENTS.add("removed " + e.getKey()));
+    }
+  }
+
+  @Test
+  void forcePutMovesAValueWithEvents() {
+    Recorder.EVENTS.clear();
+    CairnConfiguration<String, Integer> conf = config(1000);
+    conf.addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(Recorder.class), null, false, true));
+    Cache<String, Integer> c = manager.createCache("force", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    c.put("a", 1);
+    c.put("b", 2);
+    Recorder.EVENTS.clear();
+    assertEquals(2, b.forcePut("b", 1), "forcePut returns the key's previous value");
+    assertEquals(List.of("removed a", "updated b"), Recorder.EVENTS);
+    assertNull(c.get("a"));
+    assertEquals("b", b.getKey(1));
+    assertNull(b.getKey(2));
+    Recorder.EVENTS.clear();
+    assertNull(b.forcePut("c", 1));
+    assertEquals(List.of("removed b", "created c"), Recorder.EVENTS);
+  }
+
+  @Test
+  void inverseStaysExactThroughEvictionClearAndRestart() {
+    Path d = dir.resolve("sessions");
+    CairnConfiguration<String, Integer> conf = config(10).setPersistent(true).setDirectory(d);
+    Cache<String, Integer> c = manager.createCache("sessions", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    for (int i = 0; i < 500; i++) {
+      c.put("token-" + i, i);
+    }
+    for (int i = 0; i < 500; i += 7) {
+      c.put("token-" + i, 1000 + i);
+    }
+    for (int i = 0; i < 500; i++) {
+      assertEquals("token-" + i, b.getKey(i % 7 == 0 ? 1000 + i : i), "value " + i + " from either tier");
+      if (i % 7 == 0) {
+        assertNull(b.getKey(i), "a replaced value is gone from the inverse");
+      }
+    }
+    c.close();
+    Cache<String, Integer> again = manager.createCache("sessions", conf);
+    BidiCache<String, Integer> b2 = bidi(again);
+    assertEquals("token-3", b2.getKey(3), "the inverse index survives a restart");
+    assertThrows(IllegalArgumentException.class, () -> again.put("other", 3));
+    int inverseCount = 0;
+    for (Map.Entry<Integer, String> e : b2.inverse()) {
+      assertEquals(e.getValue(), b2.getKey(e.getKey()));
+      inverseCount++;
+    }
+    assertEquals(500, inverseCount);
+    again.clear();
+    assertNull(b2.getKey(3));
+    again.put("fresh", 3);
+    assertEquals("fresh", b2.getKey(3));
+  }
+
+  @Test
+  void expiredEntriesFreeTheirValues() throws Exception {
+    CairnConfiguration<String, Integer> conf = config(1000);
+    conf.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 150)));
+    Cache<String, Integer> c = manager.createCache("ttl", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    c.put("a", 1);
+    assertEquals("a", b.getKey(1));
+    Thread.sleep(300);
+    assertNull(b.getKey(1), "an expired key is not returned");
+    c.put("b", 1);
+    assertEquals("b", b.getKey(1));
+  }
+
+  /** Loads "n-<i>" as i. */
+  public static final class NumberLoader implements CacheLoader<String, Integer>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer load(String key) {
+      return Integer.parseInt(key.substring(2));
+    }
+
+    @Override
+    public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+      Map<String, Integer> m = new java.util.HashMap<>();
+      keys.forEach(k -> m.put(k, load(k)));
+      return m;
+    }
+  }
+
+  @Test
+  void readThroughLoadsAreUniqueToo() {
+    CairnConfiguration<String, Integer> conf = config(1000);
+    conf.setCacheLoaderFactory(FactoryBuilder.factoryOf(NumberLoader.class)).setReadThrough(true);
+    Cache<String, Integer> c = manager.createCache("loaded", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    assertEquals(5, c.get("n-5"));
+    assertEquals("n-5", b.getKey(5));
+    c.put("other", 6);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.get("n-6"));
+    assertTrue(e.getMessage().contains("other"), e.getMessage());
+    assertEquals("other", b.getKey(6));
+  }
+
+  @Test
+  void unwrapOnAPlainCacheSaysHowToEnable() {
+    Cache<String, Integer> c = manager.createCache("plain", new MutableConfiguration<String, Integer>());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.unwrap(BidiCache.class));
+    assertTrue(e.getMessage().contains("setBidirectional(true)") && e.getMessage().contains("bidi=true"),
+        e.getMessage());
+  }
+
+  @Test
+  void declarativeBidi() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("cache.tokens.bidi", "true");
+    CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:bidi-decl"), getClass().getClassLoader(), p);
+    try {
+      Cache<Object, Object> c = m.createCache("tokens", new MutableConfiguration<>());
+      c.put("t", "u");
+      @SuppressWarnings("unchecked")
+      BidiCache<Object, Object> b = c.unwrap(BidiCache.class);
+      assertEquals("t", b.getKey("u"));
+    } finally {
+      m.close();
+    }
+  }
+
+  @Test
+  void racingWritersOfOneValueHaveOneWinner() throws Exception {
+    Cache<String, Integer> c = manager.createCache("race", config(50));
+    BidiCache<String, Integer> b = bidi(c);
+    int rounds = 300;
+    int threads = 4;
+    for (int round = 0; round < rounds; round++) {
+      int value = round;
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+      java.util.concurrent.atomic.AtomicInteger wins = new java.util.concurrent.atomic.AtomicInteger();
+      List<Thread> ts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String key = "k" + round + "-" + t;
+        ts.add(new Thread(() -> {
+          try {
+            start.await();
+            c.put(key, value);
+            wins.incrementAndGet();
+          } catch (IllegalArgumentException lost) {
+            // Another thread holds the value.
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }));
+      }
+      ts.forEach(Thread::start);
+      for (Thread t : ts) {
+        t.join();
+      }
+      assertEquals(1, wins.get(), "round " + round + ": exactly one writer wins");
+      String owner = b.getKey(value);
+      int holders = 0;
+      for (int t = 0; t < threads; t++) {
+        Integer v = c.get("k" + round + "-" + t);
+        if (v != null) {
+          holders++;
+          assertEquals(value, v);
+          assertEquals("k" + round + "-" + t, owner, "forward and inverse agree");
+        }
+      }
+      assertEquals(1, holders);
+    }
+  }
+}
