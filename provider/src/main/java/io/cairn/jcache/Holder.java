@@ -18,6 +18,10 @@ final class Holder<V> {
   boolean onDisk;
   /** The expiry the disk copy was written with (its index record), {@link #ETERNAL} if none. */
   long diskExpireAt = ETERNAL;
+  /** Bidirectional caches: the key this holder is the entry of, and whether it still is (cleared on replace, drop,
+   * eviction), so an inverse hint can be trusted without a second lookup. */
+  Object key;
+  volatile boolean live = true;
 
   Holder(V value, long expireAt) {
     this.value = value;

@@ -95,7 +95,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * Bidirectional caches: value to key for entries on the heap tier, a hint that {@link #getKey} verifies against the
    * entry before trusting (the exact inverse index is on disk).
    */
-  private final java.util.concurrent.ConcurrentHashMap<V, K> inverseHints;
+  private final java.util.concurrent.ConcurrentHashMap<V, Holder<V>> inverseHints;
 
   @SuppressWarnings("unchecked")
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
@@ -271,18 +271,20 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
 
   /** The key whose live entry holds {@code value}, or null: the heap hint, else the disk tier's inverse index. */
   private K ownerOf(V value) {
-    byte[] vb = valueCodec.encode(value);
     long now = now();
-    K hint = inverseHints.get(value);
+    Holder<V> hint = inverseHints.get(value);
     if (hint != null) {
-      Holder<V> h = map.get(hint);
-      if (h != null && !h.isExpired(now) && Arrays.equals(valueCodec.encode(h.value), vb)) {
-        return hint;
-      }
-      if (h == null || !h.value.equals(value)) {
+      if (hint.live && (hint.value.equals(value) || sameEncoding(hint.value, value))) {
+        if (hint.expireAt == ETERNAL || hint.expireAt > now) {
+          @SuppressWarnings("unchecked")
+          K k = (K) hint.key;
+          return k;
+        }
+      } else if (!hint.live) {
         inverseHints.remove(value, hint);
       }
     }
+    byte[] vb = valueCodec.encode(value);
     byte[] kb = disk.readInverse(vb);
     if (kb == null) {
       return null;
@@ -290,10 +292,15 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     K k = keyCodec.decode(kb);
     Holder<V> h = map.get(k);
     if (h != null) {
-      return !h.isExpired(now) && Arrays.equals(valueCodec.encode(h.value), vb) ? k : null;
+      return !h.isExpired(now) && (h.value.equals(value) || sameEncoding(h.value, value)) ? k : null;
     }
     io.cairn.engine.Entry e = disk.read(kb);
     return e != null && Arrays.equals(e.value(), vb) ? k : null;
+  }
+
+  /** Equal by bytes though not by {@code equals} (arrays, types without value equality). */
+  private boolean sameEncoding(V a, V b) {
+    return a.getClass().isArray() && Arrays.equals(valueCodec.encode(a), valueCodec.encode(b));
   }
 
   /** Under the key's lock: the entry as it stands, from the heap or else read from disk. */
@@ -329,10 +336,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       n.dirty = true;
     }
     if (inverseHints != null) {
-      if (before != null && !before.value.equals(value)) {
-        inverseHints.remove(before.value, key);
+      if (before != null) {
+        before.live = false;
+        inverseHints.remove(before.value, before);
       }
-      inverseHints.put(value, key);
+      n.key = key;
+      inverseHints.put(value, n);
     }
     return n;
   }
@@ -373,7 +382,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
           inverseHints != null ? valueCodec.encode(before.value) : null);
     }
     if (inverseHints != null) {
-      inverseHints.remove(before.value, key);
+      before.live = false;
+      inverseHints.remove(before.value, before);
     }
     return null;
   }
@@ -402,7 +412,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (inverseHints != null) {
       // A bidirectional cache writes through, so its disk tier is current; the eviction leaves disk alone because
       // it cannot take the write lock that guards the inverse index (expired entries are left to the expiry timer).
-      inverseHints.remove(h.value, key);
+      h.live = false;
+      inverseHints.remove(h.value, h);
       return;
     }
     if (!disk.enabled()) {
