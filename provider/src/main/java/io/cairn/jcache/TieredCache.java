@@ -361,15 +361,28 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * ({@code Duration.ZERO}): then no entry, no CREATED event and no put in the statistics. Returns the new heap
    * mapping; {@code created[0]} says whether an entry was made.
    */
-  private Holder<V> create(K key, Holder<V> before, V stored, long now, Events events, boolean[] created) {
+  private Holder<V> create(K key, V stored, long now, Events events, boolean[] created) {
     long at = creationExpiry(now);
     if (at <= now) {
       created[0] = false;
-      return drop(key, before);
+      return null;
     }
     created[0] = true;
     events.created(key, stored);
-    return commit(key, before, stored, at);
+    return commit(key, null, stored, at);
+  }
+
+  /**
+   * Under the key's lock: the live entry, from the heap or else the disk; an entry found expired is removed (with its
+   * EXPIRED event) and null returned.
+   */
+  private Holder<V> live(K key, Holder<V> h, long now, Events events) {
+    Holder<V> cur = resolve(key, h);
+    if (cur != null && cur.isExpired(now)) {
+      events.expired(key, cur.value);
+      return drop(key, cur);
+    }
+    return cur;
   }
 
   /** Under the key's lock: removes the entry's disk copy, if any; returns null (the new heap mapping). */
@@ -556,11 +569,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] hit = new boolean[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        cur = drop(k, cur);
-      }
+      Holder<V> cur = live(k, h, now, events);
       if (cur != null) {
         hit[0] = true;
         reexpire(k, cur, accessExpiry(now, cur.expireAt));
@@ -649,17 +658,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] stored = {true};
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        cur = drop(k, cur);
-        h = null;
-      }
+      Holder<V> cur = live(k, h, now, events);
       checkUnique(k, value);
       writeThrough(k, value);
       V copy = copyIn(value);
       if (cur == null) {
-        return create(k, h, copy, now, events, stored);
+        return create(k, copy, now, events, stored);
       }
       events.updated(k, copy, cur.value);
       return commit(k, cur, copy, updateExpiry(now, cur.expireAt));
@@ -682,17 +686,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] stored = {true};
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        cur = drop(k, cur);
-        h = null;
-      }
+      Holder<V> cur = live(k, h, now, events);
       checkUnique(k, value);
       writeThrough(k, value);
       V copy = copyIn(value);
       if (cur == null) {
-        return create(k, h, copy, now, events, stored);
+        return create(k, copy, now, events, stored);
       }
       old[0] = cur.value;
       events.updated(k, copy, cur.value);
@@ -775,16 +774,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       V value = e.getValue();
       compute(heapKey(e.getKey()), (k, h) -> {
         long now = now();
-        Holder<V> cur = resolve(k, h);
-        if (cur != null && cur.isExpired(now)) {
-          events.expired(k, cur.value);
-          cur = drop(k, cur);
-          h = null;
-        }
+        Holder<V> cur = live(k, h, now, events);
         V stored = copyIn(value);
         if (cur == null) {
           boolean[] created = new boolean[1];
-          Holder<V> n = create(k, h, stored, now, events, created);
+          Holder<V> n = create(k, stored, now, events, created);
           count[0] += created[0] ? 1 : 0;
           return n;
         }
@@ -817,18 +811,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] stored = new boolean[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        cur = drop(k, cur);
-      }
+      Holder<V> cur = live(k, h, now, events);
       if (cur != null) {
         return h == null ? null : cur;
       }
       checkUnique(k, value);
       writeThrough(k, value);
       put[0] = true;
-      return create(k, h, copyIn(value), now, events, stored);
+      return create(k, copyIn(value), now, events, stored);
     });
     if (stats.enabled) {
       if (put[0] && stored[0]) {
@@ -843,11 +833,25 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
 
   @Override
   public boolean remove(K key) {
+    long start = stats.enabled ? System.nanoTime() : 0;
+    boolean[] removed = new boolean[1];
+    removeEntry(key, removed);
+    if (removed[0] && stats.enabled) {
+      stats.removals.increment();
+      stats.removeNanos.add(System.nanoTime() - start);
+    }
+    return removed[0];
+  }
+
+  /**
+   * Removes a key's entry (calling the writer's delete whether or not it exists); returns the value it held, and says
+   * in {@code removed} whether a live entry was removed.
+   */
+  private V removeEntry(K key, boolean[] removed) {
     ensureOpen();
     checkKey(key);
-    long start = stats.enabled ? System.nanoTime() : 0;
     Events events = new Events();
-    boolean[] removed = new boolean[1];
+    Object[] old = new Object[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
       Holder<V> cur = resolve(k, h);
@@ -860,15 +864,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         return drop(k, cur);
       }
       removed[0] = true;
+      old[0] = cur.value;
       events.removed(k, cur.value);
       return drop(k, cur);
     });
-    if (removed[0] && stats.enabled) {
-      stats.removals.increment();
-      stats.removeNanos.add(System.nanoTime() - start);
-    }
     events.dispatch();
-    return removed[0];
+    @SuppressWarnings("unchecked")
+    V v = (V) old[0];
+    return v;
   }
 
   @Override
@@ -882,11 +885,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] hit = new boolean[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        return drop(k, cur);
-      }
+      Holder<V> cur = live(k, h, now, events);
       if (cur == null) {
         return null;
       }
@@ -913,29 +912,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
 
   @Override
   public V getAndRemove(K key) {
-    ensureOpen();
-    checkKey(key);
     long start = stats.enabled ? System.nanoTime() : 0;
-    Events events = new Events();
-    Object[] old = new Object[1];
-    compute(heapKey(key), (k, h) -> {
-      long now = now();
-      Holder<V> cur = resolve(k, h);
-      deleteThrough(k);
-      if (cur == null) {
-        return null;
-      }
-      if (cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        return drop(k, cur);
-      }
-      old[0] = cur.value;
-      events.removed(k, cur.value);
-      return drop(k, cur);
-    });
+    boolean[] removed = new boolean[1];
+    V old = removeEntry(key, removed);
     if (stats.enabled) {
       long t = System.nanoTime() - start;
-      if (old[0] != null) {
+      if (removed[0]) {
         stats.hits.increment();
         stats.removals.increment();
         stats.removeNanos.add(t);
@@ -944,10 +926,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       }
       stats.getNanos.add(t);
     }
-    events.dispatch();
-    @SuppressWarnings("unchecked")
-    V v = (V) old[0];
-    return copyOut(v);
+    return copyOut(old);
   }
 
   @Override
@@ -962,11 +941,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     boolean[] hit = new boolean[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        return drop(k, cur);
-      }
+      Holder<V> cur = live(k, h, now, events);
       if (cur == null) {
         return null;
       }
@@ -1013,11 +988,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     Object[] old = new Object[1];
     compute(heapKey(key), (k, h) -> {
       long now = now();
-      Holder<V> cur = resolve(k, h);
-      if (cur != null && cur.isExpired(now)) {
-        events.expired(k, cur.value);
-        return drop(k, cur);
-      }
+      Holder<V> cur = live(k, h, now, events);
       if (cur == null) {
         return null;
       }
@@ -1264,7 +1235,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
           checkUnique(k, entry.value);
           writeThrough(k, entry.value);
           boolean[] created = new boolean[1];
-          Holder<V> n = create(k, null, copyIn(entry.value), now, events, created);
+          Holder<V> n = create(k, copyIn(entry.value), now, events, created);
           if (stats.enabled && created[0]) {
             stats.puts.increment();
             stats.putNanos.add(System.nanoTime() - t0);
