@@ -25,10 +25,14 @@ class QuoteApplicationTest {
   }
 
   private String get(ConfigurableApplicationContext ctx, String path) throws Exception {
+    return send(ctx, path, "GET", 200);
+  }
+
+  private String send(ConfigurableApplicationContext ctx, String path, String method, int status) throws Exception {
     String port = ctx.getEnvironment().getProperty("local.server.port");
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), path + ": " + r.body());
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(status, r.statusCode(), method + " " + path + ": " + r.body());
     return r.body();
   }
 
@@ -43,6 +47,14 @@ class QuoteApplicationTest {
       assertTrue(caches.contains("quotes"), caches);
       String metrics = get(app, "/actuator/metrics/cache.gets?tag=name:quotes");
       assertTrue(metrics.contains("cache.gets"), metrics);
+      for (String meter : new String[] {"cache.puts", "cache.removals", "cache.evictions"}) {
+        assertTrue(get(app, "/actuator/metrics/" + meter + "?tag=name:quotes").contains(meter), meter);
+      }
+      get(app, "/quotes/OTHER");
+      send(app, "/actuator/caches/quotes", "DELETE", 204);
+      get(app, "/quotes/OTHER");
+      assertEquals(3, app.getBean(QuoteService.class).lookups(), "evicting through the actuator empties the cache");
+      first = get(app, "/quotes/ACME");
     }
     try (ConfigurableApplicationContext app = start()) {
       assertEquals(first, get(app, "/quotes/ACME"), "after a restart the persistent cache still holds the quote");
