@@ -17,10 +17,14 @@ public final class Library implements AutoCloseable {
   private final SessionFactory sessions;
 
   public Library(String databaseName) {
-    sessions = new Configuration()
+    org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
+    dataSource.setURL("jdbc:h2:mem:" + databaseName + ";DB_CLOSE_DELAY=-1");
+    Configuration config = new Configuration()
         .addAnnotatedClass(Author.class)
-        .addAnnotatedClass(Book.class)
-        .setProperty("hibernate.connection.url", "jdbc:h2:mem:" + databaseName + ";DB_CLOSE_DELAY=-1")
+        .addAnnotatedClass(Book.class);
+    // A DataSource of the application's (here H2's), as a real application hands Hibernate its pool.
+    config.getProperties().put("hibernate.connection.datasource", dataSource);
+    sessions = config
         .setProperty("hibernate.hbm2ddl.auto", "create-drop")
         .setProperty("hibernate.cache.use_second_level_cache", "true")
         .setProperty("hibernate.cache.use_query_cache", "true")
