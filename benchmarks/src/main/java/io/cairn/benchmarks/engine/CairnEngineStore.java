@@ -52,6 +52,14 @@ final class CairnEngineStore implements KeyValueStore {
         st.spaceAmplification(), st.tableBytes());
   }
 
+  double writeAmplification() {
+    return store.statistics().writeAmplification();
+  }
+
+  double spaceAmplification() {
+    return store.statistics().spaceAmplification();
+  }
+
   @Override
   public void close() {
     store.close();

@@ -56,12 +56,29 @@ public class EngineBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void close() throws IOException {
+    public void close(org.openjdk.jmh.infra.BenchmarkParams params) throws IOException {
       System.out.println();
       System.out.println(system + " after run: " + store.amplification());
+      recordAmplification(params, system, store);
       store.close();
       deleteTree(dir);
     }
+  }
+
+  /**
+   * Appends "benchmark system valueBytes writeAmp spaceAmp" to the file named by {@code cairn.bench.ampFile}, for the
+   * report (Cairn's own figures; RocksDB's are printed in the log).
+   */
+  static void recordAmplification(org.openjdk.jmh.infra.BenchmarkParams params, String system, KeyValueStore store)
+      throws IOException {
+    String file = System.getProperty("cairn.bench.ampFile");
+    if (file == null || !(store instanceof CairnEngineStore c)) {
+      return;
+    }
+    String line = params.getBenchmark() + " " + system + " " + params.getParam("valueBytes") + " "
+        + c.writeAmplification() + " " + c.spaceAmplification() + "\n";
+    Files.writeString(Path.of(file), line, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** An empty store per trial, for fill random. */
@@ -85,9 +102,10 @@ public class EngineBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void close() throws IOException {
+    public void close(org.openjdk.jmh.infra.BenchmarkParams params) throws IOException {
       System.out.println();
       System.out.println(system + " after fill: " + store.amplification());
+      recordAmplification(params, system, store);
       store.close();
       deleteTree(dir);
     }

@@ -25,28 +25,28 @@ public class HeapTierBenchmark {
 
   @State(Scope.Benchmark)
   public static class Shared {
-    @Param({"cairn", "caffeine"})
+    @Param({"cairn", "caffeine", "ehcache", "cache2k"})
     public String system;
 
     @Param({"true", "false"})
     public boolean storeByValue;
 
-    @Param({"read100", "read75write25"})
+    @Param({"read100", "read75write25", "write100"})
     public String workload;
 
     @Param({"100000"})
     public int keys;
 
-    Cache<Integer, byte[]> cache;
+    Cache<Integer, Payload> cache;
     ZipfKeys zipf;
-    byte[] value = new byte[100];
+    Payload value = new Payload(100);
     int writePercent;
 
     @Setup(Level.Trial)
     public void setUp() {
       cache = Providers.cache(system, "heap", storeByValue, keys * 2L);
       for (int i = 0; i < keys; i++) {
-        cache.put(i, new byte[100]);
+        cache.put(i, new Payload(100));
       }
       zipf = new ZipfKeys(keys, 1 << 20, 42);
       writePercent = switch (workload) {

@@ -1,0 +1,118 @@
+package io.cairn.benchmarks;
+
+import io.cairn.benchmarks.jcache.Footprint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every suite side by side with the peers and writes the report: {@code results.json}, {@code results.md} (Cairn's
+ * ratio to each peer) and PNG charts, in the output folder (default {@code benchmarks/target}).
+ *
+ * <pre>java -cp benchmarks.jar io.cairn.benchmarks.RunAll [--quick] [--out DIR] [--only SUITE,...]</pre>
+ * Suites: jcache (heap tier, both thread counts), latency, disk, engine, bidi, footprint.
+ */
+public final class RunAll {
+  private RunAll() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    Path out = Path.of("benchmarks/target");
+    List<String> only = List.of("jcache", "latency", "disk", "engine", "bidi", "footprint");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--out" -> out = Path.of(args[++i]);
+        case "--only" -> only = List.of(args[++i].split(","));
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]
+            + " (expected --quick, --out DIR, --only jcache,latency,disk,engine,bidi,footprint)");
+      }
+    }
+    Files.createDirectories(out);
+    Path ampFile = out.resolve("engine-amplification.txt");
+    Files.deleteIfExists(ampFile);
+    Report report = new Report(quick ? "quick" : "full");
+    long start = System.currentTimeMillis();
+    if (only.contains("jcache")) {
+      for (int threads : new int[] {1, 2}) {
+        progress("jcache heap tier, " + threads + " thread(s)", start);
+        for (RunResult r : run(base(quick).include("HeapTierBenchmark.operation").threads(threads))) {
+          report.jcache(r, "heap", threads);
+        }
+      }
+    }
+    if (only.contains("latency")) {
+      progress("jcache latency percentiles", start);
+      for (RunResult r : run(base(quick).include("LatencyBenchmark").param("workload", "read100").threads(1))) {
+        report.latency(r);
+      }
+    }
+    if (only.contains("disk")) {
+      progress("jcache disk tier (data 10x the heap tier)", start);
+      for (RunResult r : run(base(quick).include("DiskTierBenchmark").threads(1)
+          .param("keys", quick ? "50000" : "200000"))) {
+        report.jcache(r, "disk", 1);
+      }
+    }
+    if (only.contains("engine")) {
+      progress("engine vs RocksDB", start);
+      ChainedOptionsBuilder o = base(quick).include("EngineBenchmark").param("keys", quick ? "200000" : "1000000")
+          .param("valueBytes", "100", "1024").jvmArgsAppend("-Dcairn.bench.ampFile=" + ampFile.toAbsolutePath());
+      for (RunResult r : run(o)) {
+        report.engine(r);
+      }
+      report.amplification(ampFile);
+    }
+    if (only.contains("bidi")) {
+      progress("bidirectional index cost", start);
+      for (RunResult r : run(base(quick).include("BidiBenchmark").threads(1))) {
+        report.bidi(r);
+      }
+    }
+    if (only.contains("footprint")) {
+      progress("heap bytes per entry", start);
+      for (boolean byValue : new boolean[] {false, true}) {
+        for (Map.Entry<String, Double> e : Footprint.measure(100_000, byValue).entrySet()) {
+          report.footprint(e.getKey(), byValue, e.getValue());
+        }
+      }
+    }
+    report.write(out);
+    progress("done: " + out.resolve("results.json") + ", results.md and charts", start);
+  }
+
+  private static void progress(String what, long start) {
+    System.out.printf("%n===== [%d s] %s%n", (System.currentTimeMillis() - start) / 1000, what);
+  }
+
+  private static ChainedOptionsBuilder base(boolean quick) {
+    ChainedOptionsBuilder b = new OptionsBuilder().forks(1).jvmArgsAppend("-Xmx4g");
+    if (quick) {
+      return b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2)
+          .measurementTime(TimeValue.seconds(1));
+    }
+    return b.warmupIterations(3).warmupTime(TimeValue.seconds(5)).measurementIterations(5)
+        .measurementTime(TimeValue.seconds(5));
+  }
+
+  private static Collection<RunResult> run(ChainedOptionsBuilder o) throws Exception {
+    return new Runner(o.build()).run();
+  }
+
+  static double score(Result<?> r) {
+    return r.getScore();
+  }
+
+  static List<RunResult> list(Collection<RunResult> c) {
+    return new ArrayList<>(c);
+  }
+}
