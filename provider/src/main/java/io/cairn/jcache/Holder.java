@@ -11,6 +11,8 @@ final class Holder<V> {
   static final long ETERNAL = Long.MAX_VALUE;
 
   final V value;
+  /** Store-by-value caches, mutable types: the encoding {@code value} was decoded from; reads decode it again. */
+  byte[] encoded;
   volatile long expireAt;
   /** The heap copy differs from the disk copy (or there is none): it must be written if evicted. */
   boolean dirty;

@@ -181,9 +181,21 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     return byValue && !Codecs.isImmutable(key) ? keyCodec.decode(keyCodec.encode(key)) : key;
   }
 
-  /** The value as the cache keeps it: a private copy under store-by-value. */
-  private V copyIn(V value) {
-    return byValue && !Codecs.isImmutable(value) ? valueCodec.decode(valueCodec.encode(value)) : value;
+  /** A value as the cache keeps it: a private copy, and (store-by-value, mutable types) the encoding it came from. */
+  record Stored<V>(V value, byte[] bytes) {}
+
+  /** The value as the cache keeps it: a private copy under store-by-value, with its encoding kept for reads. */
+  private Stored<V> copyIn(V value) {
+    if (!byValue || Codecs.isImmutable(value)) {
+      return new Stored<>(value, null);
+    }
+    byte[] bytes = valueCodec.encode(value);
+    return new Stored<>(valueCodec.decode(bytes), bytes);
+  }
+
+  /** The value of an entry as a caller receives it: decoded from its kept encoding, or the value itself. */
+  private V copyOut(Holder<V> h) {
+    return h.encoded != null ? valueCodec.decode(h.encoded) : copyOut(h.value);
   }
 
   /** The value as a caller receives it: a copy under store-by-value. */
@@ -321,8 +333,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   }
 
   /** Under the key's lock: a new holder for {@code value}, written through to disk when the cache is persistent. */
-  private Holder<V> commit(K key, Holder<V> before, V value, long expireAt) {
+  private Holder<V> commit(K key, Holder<V> before, Stored<V> stored, long expireAt) {
+    V value = stored.value();
     Holder<V> n = new Holder<>(value, expireAt);
+    n.encoded = stored.bytes();
     if (before != null) {
       n.onDisk = before.onDisk;
       n.diskExpireAt = before.diskExpireAt;
@@ -349,8 +363,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   /** Writes {@code h} to disk; {@code previous} is the value of the disk copy it replaces (for the inverse index). */
   private void writeDisk(K key, Holder<V> h, V previous) {
     byte[] prev = inverseHints != null && previous != null && h.onDisk ? valueCodec.encode(previous) : null;
-    disk.write(keyCodec.encode(key), valueCodec.encode(h.value), h.expireAt, h.onDisk ? h.diskExpireAt : ETERNAL,
-        prev);
+    disk.write(keyCodec.encode(key), h.encoded != null ? h.encoded : valueCodec.encode(h.value), h.expireAt,
+        h.onDisk ? h.diskExpireAt : ETERNAL, prev);
     h.onDisk = true;
     h.diskExpireAt = h.expireAt;
     h.dirty = false;
@@ -361,14 +375,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * ({@code Duration.ZERO}): then no entry, no CREATED event and no put in the statistics. Returns the new heap
    * mapping; {@code created[0]} says whether an entry was made.
    */
-  private Holder<V> create(K key, V stored, long now, Events events, boolean[] created) {
+  private Holder<V> create(K key, Stored<V> stored, long now, Events events, boolean[] created) {
     long at = creationExpiry(now);
     if (at <= now) {
       created[0] = false;
       return null;
     }
     created[0] = true;
-    events.created(key, stored);
+    events.created(key, stored.value());
     return commit(key, null, stored, at);
   }
 
@@ -541,7 +555,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
           stats.hits.increment();
           stats.getNanos.add(System.nanoTime() - start);
         }
-        return copyOut(h.value);
+        return copyOut(h);
       }
     }
     Events events = new Events();
@@ -573,7 +587,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       if (cur != null) {
         hit[0] = true;
         reexpire(k, cur, accessExpiry(now, cur.expireAt));
-        out[0] = cur.value;
+        out[0] = cur;
         if (cur.isExpired(now)) {
           return drop(k, cur);
         }
@@ -600,9 +614,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       (hit[0] ? stats.hits : stats.misses).increment();
       stats.getNanos.add(System.nanoTime() - start);
     }
+    if (hit[0]) {
+      @SuppressWarnings("unchecked")
+      Holder<V> h = (Holder<V>) out[0];
+      return copyOut(h);
+    }
     @SuppressWarnings("unchecked")
     V v = (V) out[0];
-    return hit[0] ? copyOut(v) : v;
+    return v;
   }
 
   @Override
@@ -661,11 +680,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       Holder<V> cur = live(k, h, now, events);
       checkUnique(k, value);
       writeThrough(k, value);
-      V copy = copyIn(value);
+      Stored<V> copy = copyIn(value);
       if (cur == null) {
         return create(k, copy, now, events, stored);
       }
-      events.updated(k, copy, cur.value);
+      events.updated(k, copy.value(), cur.value);
       return commit(k, cur, copy, updateExpiry(now, cur.expireAt));
     });
     if (stats.enabled && stored[0]) {
@@ -689,12 +708,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       Holder<V> cur = live(k, h, now, events);
       checkUnique(k, value);
       writeThrough(k, value);
-      V copy = copyIn(value);
+      Stored<V> copy = copyIn(value);
       if (cur == null) {
         return create(k, copy, now, events, stored);
       }
       old[0] = cur.value;
-      events.updated(k, copy, cur.value);
+      events.updated(k, copy.value(), cur.value);
       return commit(k, cur, copy, updateExpiry(now, cur.expireAt));
     });
     if (stats.enabled) {
@@ -775,7 +794,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       compute(heapKey(e.getKey()), (k, h) -> {
         long now = now();
         Holder<V> cur = live(k, h, now, events);
-        V stored = copyIn(value);
+        Stored<V> stored = copyIn(value);
         if (cur == null) {
           boolean[] created = new boolean[1];
           Holder<V> n = create(k, stored, now, events, created);
@@ -785,7 +804,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         if (!replace) {
           return h == null ? null : cur;
         }
-        events.updated(k, stored, cur.value);
+        events.updated(k, stored.value(), cur.value);
         count[0]++;
         return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
       });
@@ -952,9 +971,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       }
       checkUnique(k, newValue);
       writeThrough(k, newValue);
-      V stored = copyIn(newValue);
+      Stored<V> stored = copyIn(newValue);
       replaced[0] = true;
-      events.updated(k, stored, cur.value);
+      events.updated(k, stored.value(), cur.value);
       return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
     });
     if (stats.enabled) {
@@ -994,9 +1013,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       }
       checkUnique(k, value);
       writeThrough(k, value);
-      V stored = copyIn(value);
+      Stored<V> stored = copyIn(value);
       old[0] = cur.value;
-      events.updated(k, stored, cur.value);
+      events.updated(k, stored.value(), cur.value);
       return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
     });
     if (stats.enabled) {
@@ -1227,8 +1246,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
           if (at <= now) {
             return null;
           }
-          V stored = copyIn(entry.value);
-          events.created(k, stored);
+          Stored<V> stored = copyIn(entry.value);
+          events.created(k, stored.value());
           return commit(k, null, stored, at);
         }
         case CREATE: {
@@ -1245,8 +1264,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         case UPDATE: {
           checkUnique(k, entry.value);
           writeThrough(k, entry.value);
-          V stored = copyIn(entry.value);
-          events.updated(k, stored, cur.value);
+          Stored<V> stored = copyIn(entry.value);
+          events.updated(k, stored.value(), cur.value);
           if (stats.enabled) {
             stats.puts.increment();
             stats.putNanos.add(System.nanoTime() - t0);
