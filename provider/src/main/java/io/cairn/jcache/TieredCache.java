@@ -324,7 +324,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (e == null) {
       return null;
     }
-    Holder<V> d = new Holder<>(valueCodec.decode(e.value()), e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
+    V value = valueCodec.decode(e.value());
+    Holder<V> d = new Holder<>(value, e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
+    if (byValue && !Codecs.isImmutable(value)) {
+      d.encoded = e.value();
+    }
     d.onDisk = true;
     d.diskExpireAt = d.expireAt;
     // Rewritten when evicted, so the FIFO disk tier keeps entries in use (not in bidirectional caches: see evicted).
