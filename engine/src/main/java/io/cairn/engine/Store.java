@@ -71,6 +71,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Store implements AutoCloseable {
   private static final int MAX_GROUP_BYTES = 1 << 20;
+  /** Compaction reads its inputs in chunks of this size, outside the block cache. */
+  private static final int COMPACTION_READAHEAD_BYTES = 256 * 1024;
 
   private final Path dir;
   private final Options options;
@@ -917,7 +919,7 @@ public final class Store implements AutoCloseable {
     List<InternalIterator> sources = new ArrayList<>();
     for (Compaction.Input in : c.inputs()) {
       inputNumbers.add(in.file().fileNumber());
-      sources.add(table(in.file()).iterator());
+      sources.add(table(in.file()).compactionIterator(COMPACTION_READAHEAD_BYTES));
     }
     int minLevel = c.minInputLevel();
     long now = options.clock().getAsLong();

@@ -98,16 +98,7 @@ public final class TableReader implements AutoCloseable {
   private static byte[] readContents(ReadableFile file, Path path, BlockHandle h) throws IOException {
     byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
     file.read(h.offset(), buf, 0, buf.length);
-    byte type = buf[h.size()];
-    if (type != TableFormat.BLOCK_RAW) {
-      throw new CorruptionException(path, h.offset() + h.size(), "unknown block type " + type);
-    }
-    int expected = Checksum.unmask(Bytes.getInt(buf, h.size() + 1));
-    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-    c.update(buf, 0, h.size() + 1);
-    if ((int) c.getValue() != expected) {
-      throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
-    }
+    verifyTrailer(path, h, buf);
     return buf;
   }
 
@@ -182,9 +173,65 @@ public final class TableReader implements AutoCloseable {
   public InternalIterator iterator() {
     InternalIterator it = block(footer.index()).cursor();
     for (int level = 1; level < footer.indexLevels(); level++) {
-      it = new TwoLevelIterator(it);
+      it = new TwoLevelIterator(it, null);
     }
-    return new TwoLevelIterator(it);
+    return new TwoLevelIterator(it, null);
+  }
+
+  /**
+   * An iterator for a compaction: data blocks are read in {@code readaheadBytes} chunks and never enter the block
+   * cache (blocks read once for a merge would only push the hot set out). Index blocks still come through the cache.
+   */
+  public InternalIterator compactionIterator(int readaheadBytes) {
+    InternalIterator it = block(footer.index()).cursor();
+    for (int level = 1; level < footer.indexLevels(); level++) {
+      it = new TwoLevelIterator(it, null);
+    }
+    return new TwoLevelIterator(it, new Readahead(readaheadBytes));
+  }
+
+  /** Sequential reads in large chunks for a scan that visits every data block once, bypassing the cache. */
+  private final class Readahead {
+    private final int chunkBytes;
+    private byte[] chunk = new byte[0];
+    private long chunkStart = -1;
+
+    Readahead(int chunkBytes) {
+      this.chunkBytes = chunkBytes;
+    }
+
+    Block block(BlockHandle h) {
+      int need = h.size() + TableFormat.TRAILER_BYTES;
+      if (chunkStart < 0 || h.offset() < chunkStart || h.offset() + need > chunkStart + chunk.length) {
+        long length = Math.min(Math.max(chunkBytes, need), fileSize - h.offset());
+        try {
+          byte[] buf = new byte[(int) length];
+          file.read(h.offset(), buf, 0, buf.length);
+          counters.blockReads.increment();
+          chunk = buf;
+          chunkStart = h.offset();
+        } catch (IOException e) {
+          throw new UncheckedIOException("reading at offset " + h.offset() + " of " + path, e);
+        }
+      }
+      int at = (int) (h.offset() - chunkStart);
+      byte[] buf = java.util.Arrays.copyOfRange(chunk, at, at + need);
+      verifyTrailer(path, h, buf);
+      return new Block(buf, h.size(), path, h.offset());
+    }
+  }
+
+  private static void verifyTrailer(Path path, BlockHandle h, byte[] buf) {
+    byte type = buf[h.size()];
+    if (type != TableFormat.BLOCK_RAW) {
+      throw new CorruptionException(path, h.offset() + h.size(), "unknown block type " + type);
+    }
+    int expected = Checksum.unmask(Bytes.getInt(buf, h.size() + 1));
+    java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+    c.update(buf, 0, h.size() + 1);
+    if ((int) c.getValue() != expected) {
+      throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
+    }
   }
 
   public TableProperties properties() {
@@ -237,10 +284,13 @@ public final class TableReader implements AutoCloseable {
   /** Iterates the blocks an index iterator points to: the children of one index level. */
   private final class TwoLevelIterator implements InternalIterator {
     private final InternalIterator index;
+    private final Readahead readahead;
     private Block.Cursor child;
 
-    TwoLevelIterator(InternalIterator index) {
+    /** @param readahead where data blocks come from when not through the cache (compaction), or null */
+    TwoLevelIterator(InternalIterator index, Readahead readahead) {
       this.index = index;
+      this.readahead = readahead;
     }
 
     @Override
@@ -275,7 +325,12 @@ public final class TableReader implements AutoCloseable {
     }
 
     private void openChild() {
-      child = index.valid() ? block(handle(index.value(), 0)).cursor() : null;
+      if (!index.valid()) {
+        child = null;
+        return;
+      }
+      BlockHandle h = handle(index.value(), 0);
+      child = (readahead != null ? readahead.block(h) : block(h)).cursor();
     }
 
     private void skipEmpty() {
