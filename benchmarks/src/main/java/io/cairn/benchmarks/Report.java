@@ -208,6 +208,12 @@ final class Report {
   }
 
   private static String ratio(Row cairn, Row peer) {
+    String amp = peer.writeAmplification() == null ? "" : String.format(Locale.ROOT, " (write amp %.1f, space amp %.2f)",
+        peer.writeAmplification(), peer.spaceAmplification());
+    return ratioOnly(cairn, peer) + amp;
+  }
+
+  private static String ratioOnly(Row cairn, Row peer) {
     double v;
     if (cairn.opsPerSec() != null && peer.opsPerSec() != null) {
       v = cairn.opsPerSec() / peer.opsPerSec();

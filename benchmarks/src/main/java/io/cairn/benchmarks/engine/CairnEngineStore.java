@@ -52,11 +52,13 @@ final class CairnEngineStore implements KeyValueStore {
         st.spaceAmplification(), st.tableBytes());
   }
 
-  double writeAmplification() {
+  @Override
+  public double writeAmplification() {
     return store.statistics().writeAmplification();
   }
 
-  double spaceAmplification() {
+  @Override
+  public double spaceAmplification() {
     return store.statistics().spaceAmplification();
   }
 

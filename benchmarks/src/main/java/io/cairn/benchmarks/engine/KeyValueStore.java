@@ -13,8 +13,14 @@ interface KeyValueStore extends AutoCloseable {
 
   void flush();
 
-  /** Write and space amplification as the store reports them, for the closing figures. */
+  /** Write and space amplification as the store reports them, for the log. */
   String amplification();
+
+  /** Bytes written by flush and compaction per byte of keys and values written by the user. */
+  double writeAmplification();
+
+  /** Bytes in all tables per byte in the largest level. */
+  double spaceAmplification();
 
   @Override
   void close();

@@ -26,6 +26,7 @@ final class RocksDbStore implements KeyValueStore {
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final ReadOptions readOptions = new ReadOptions();
+  private final java.util.concurrent.atomic.LongAdder userBytes = new java.util.concurrent.atomic.LongAdder();
 
   RocksDbStore(Path dir, Settings s) {
     cache = new LRUCache(s.blockCacheBytes());
@@ -48,6 +49,7 @@ final class RocksDbStore implements KeyValueStore {
   public void put(byte[] key, byte[] value) {
     try {
       db.put(writeOptions, key, value);
+      userBytes.add(key.length + value.length);
     } catch (RocksDBException e) {
       throw new IllegalStateException(e);
     }
@@ -92,6 +94,35 @@ final class RocksDbStore implements KeyValueStore {
           .orElse("");
     } catch (RocksDBException e) {
       return "n/a";
+    }
+  }
+
+  @Override
+  public double writeAmplification() {
+    try {
+      double written = Double.parseDouble(db.getMapProperty("rocksdb.cfstats").get("compaction.Sum.WriteGB"))
+          * (1L << 30);
+      long user = userBytes.sum();
+      return user == 0 ? 0 : written / user;
+    } catch (RocksDBException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  @Override
+  public double spaceAmplification() {
+    try {
+      java.util.Map<String, String> stats = db.getMapProperty("rocksdb.cfstats");
+      double largest = 0;
+      for (java.util.Map.Entry<String, String> e : stats.entrySet()) {
+        if (e.getKey().matches("compaction\\.L\\d+\\.SizeBytes")) {
+          largest = Math.max(largest, Double.parseDouble(e.getValue()));
+        }
+      }
+      double total = Double.parseDouble(db.getProperty("rocksdb.total-sst-files-size"));
+      return largest == 0 ? 0 : total / largest;
+    } catch (RocksDBException | RuntimeException e) {
+      return Double.NaN;
     }
   }
 
