@@ -3,11 +3,9 @@ package io.cairn.benchmarks;
 import io.cairn.benchmarks.jcache.Footprint;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -106,13 +104,5 @@ public final class RunAll {
 
   private static Collection<RunResult> run(ChainedOptionsBuilder o) throws Exception {
     return new Runner(o.build()).run();
-  }
-
-  static double score(Result<?> r) {
-    return r.getScore();
-  }
-
-  static List<RunResult> list(Collection<RunResult> c) {
-    return new ArrayList<>(c);
   }
 }

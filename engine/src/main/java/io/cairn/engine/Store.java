@@ -252,14 +252,14 @@ public final class Store implements AutoCloseable {
                   + bad.getMessage());
             }
             if (replay.approximateBytes() >= options.memtableBytes()) {
-              writeLevel0(replay, edit);
+              writeLevel0Table(replay, edit);
               replay = new MemTable(0);
             }
           }
         }
       }
       if (!replay.isEmpty()) {
-        writeLevel0(replay, edit);
+        writeLevel0Table(replay, edit);
       }
       long logNumber = versions.newFileNumber();
       if (options.durability() != Durability.NONE) {
@@ -700,7 +700,7 @@ public final class Store implements AutoCloseable {
       VersionEdit edit = new VersionEdit();
       mutex.unlock();
       try {
-        writeLevel0Unlocked(imm, edit);
+        writeLevel0Table(imm, edit);
       } finally {
         mutex.lock();
       }
@@ -724,16 +724,12 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** With the mutex held: writes a memtable as one level-0 table during recovery. */
-  private void writeLevel0(MemTable m, VersionEdit edit) throws IOException {
-    writeLevel0Unlocked(m, edit);
-  }
-
   /**
    * Writes a memtable to a new level-0 table (a run of its own) and records it in {@code edit}. Keeps only the newest
-   * version of each key: a reader that still needs an older one holds the memtable itself.
+   * version of each key: a reader that still needs an older one holds the memtable itself. The flush thread calls it
+   * without the mutex; recovery calls it with the mutex held (file numbers are allocated either way).
    */
-  private void writeLevel0Unlocked(MemTable m, VersionEdit edit) throws IOException {
+  private void writeLevel0Table(MemTable m, VersionEdit edit) throws IOException {
     long number = allocateOutput();
     Path path = FileNames.table(dir, number);
     TableProperties props;

@@ -4,7 +4,6 @@ import io.cairn.jcache.CairnCachingProvider;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -44,9 +43,5 @@ final class SharedCacheManagers {
     } else {
       USERS.put(key, n - 1);
     }
-  }
-
-  static synchronized int users(URI uri, ClassLoader loader) {
-    return Objects.requireNonNullElse(USERS.get(new Key(uri, loader)), 0);
   }
 }
