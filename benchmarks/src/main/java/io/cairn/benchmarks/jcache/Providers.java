@@ -83,8 +83,10 @@ final class Providers {
         return Eh107Configuration.fromEhcacheCacheConfiguration(b.build());
       }
       case "cache2k": {
+        // A cache built from a cache2k builder ignores store-by-value unless its JCache section asks to copy.
         org.cache2k.Cache2kBuilder<Integer, Payload> b = org.cache2k.Cache2kBuilder.of(Integer.class, Payload.class)
-            .entryCapacity(heapEntries);
+            .entryCapacity(heapEntries)
+            .with(org.cache2k.jcache.JCacheConfig.class, j -> j.copyAlwaysIfRequested(storeByValue));
         org.cache2k.jcache.ExtendedMutableConfiguration<Integer, Payload> c =
             org.cache2k.jcache.ExtendedMutableConfiguration.of(b);
         c.setStoreByValue(storeByValue);
