@@ -704,7 +704,10 @@ public final class Store implements AutoCloseable {
       } finally {
         mutex.lock();
       }
-      MemTable newerOrCurrent = imms.size() > 1 ? (MemTable) imms.toArray()[imms.size() - 2] : mem;
+      // imms is newest first: the memtable just after the oldest holds the log that stays live.
+      java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
+      olderFirst.next();
+      MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
       edit.setLogNumber(newerOrCurrent.logNumber());
       versions.logAndApply(edit);
       for (VersionEdit.Added a : edit.added()) {

@@ -66,10 +66,6 @@ public final class InternalKey {
     return key[key.length - 1];
   }
 
-  public static int userKeyLength(byte[] key) {
-    return key.length - TRAILER_BYTES;
-  }
-
   public static byte[] userKey(byte[] key) {
     return Arrays.copyOf(key, key.length - TRAILER_BYTES);
   }

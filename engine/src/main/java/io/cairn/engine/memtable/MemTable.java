@@ -53,10 +53,6 @@ public final class MemTable {
     return map.isEmpty();
   }
 
-  public int entryCount() {
-    return map.size();
-  }
-
   public long logNumber() {
     return logNumber;
   }

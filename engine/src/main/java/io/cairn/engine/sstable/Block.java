@@ -168,19 +168,5 @@ public final class Block {
     public byte[] value() {
       return Arrays.copyOfRange(data, valueOffset, valueOffset + valueLength);
     }
-
-    /** Copies the value into a fresh array starting {@code skip} bytes in. */
-    public byte[] value(int skip) {
-      return Arrays.copyOfRange(data, valueOffset + skip, valueOffset + valueLength);
-    }
-
-    public int valueLength() {
-      return valueLength;
-    }
-
-    /** Reads a big-endian long at the start of the value (the expiry of an expiring entry). */
-    public long valueLongPrefix() {
-      return Bytes.getLong(data, valueOffset);
-    }
   }
 }

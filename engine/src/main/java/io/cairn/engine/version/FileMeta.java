@@ -9,11 +9,6 @@ import io.cairn.engine.format.InternalKey;
 public record FileMeta(long fileNumber, long fileBytes, long runId, long entries, long tombstones,
     long expiringEntries, long maxExpireAtMillis, byte[] smallest, byte[] largest) {
 
-  /** True when the user key range of this table includes {@code userKey}. */
-  public boolean mayContainUserKey(byte[] userKey) {
-    return InternalKey.compareUserKey(smallest, userKey) <= 0 && InternalKey.compareUserKey(largest, userKey) >= 0;
-  }
-
   /** True when this table's user key range intersects {@code [smallestUser, largestUser]} (user keys, inclusive). */
   public boolean overlaps(byte[] smallestUser, byte[] largestUser) {
     return InternalKey.compareUserKey(largest, smallestUser) >= 0

@@ -78,16 +78,6 @@ public final class Version {
     return levels.get(level).size();
   }
 
-  /** The deepest level that holds a table, or -1 when the store has none. */
-  public int deepestNonEmptyLevel() {
-    for (int i = levels.size() - 1; i >= 0; i--) {
-      if (!levels.get(i).isEmpty()) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
   /** Pins this version; false if it was already released (the caller reads the current version again). */
   public boolean tryRef() {
     while (true) {
