@@ -191,7 +191,35 @@ final class Report {
       }
       sb.append('\n');
     }
+    bidiCosts(sb);
     return sb.toString();
+  }
+
+  /** The bidi suite's pairs: each bidirectional operation against its plain counterpart (1.0: no cost). */
+  private void bidiCosts(StringBuilder sb) {
+    Map<String, Double> bidi = new LinkedHashMap<>();
+    for (Row r : rows) {
+      if (r.suite().equals("bidi") && r.opsPerSec() != null) {
+        bidi.put(r.workload(), r.opsPerSec());
+      }
+    }
+    String[][] pairs = {{"getKey", "get", "getKey vs get (heap-resident)"},
+        {"putBidi", "putPlain", "re-put of a key's own value, heap tier"},
+        {"moveBidi", "movePlain", "put moving a key to another value, heap tier"},
+        {"moveBidiPersistent", "movePlainPersistent", "put moving a key to another value, persistent"}};
+    StringBuilder t = new StringBuilder();
+    for (String[] p : pairs) {
+      Double a = bidi.get(p[0]);
+      Double b = bidi.get(p[1]);
+      if (a != null && b != null) {
+        t.append(String.format(Locale.ROOT, "| %s | %,.0f ops/s | %,.0f ops/s | %.2fx |%n", p[2], a, b, b / a));
+      }
+    }
+    if (t.length() > 0) {
+      sb.append("\nThe cost of the bidirectional index (how many times longer the bidirectional operation takes than "
+          + "the plain one; the goal is at most 2x):\n\n| operation | bidirectional | plain | cost |\n|---|---|---|---|\n")
+          .append(t);
+    }
   }
 
   private static String describe(Row r) {

@@ -9,8 +9,13 @@ import java.util.Map;
  * <p>Values are unique within the cache, as in a bidirectional map: a write of a value that another key holds
  * ({@code put}, {@code putAll}, {@code putIfAbsent}, {@code replace}, {@code getAndPut}, a read-through load, an entry
  * processor's {@code setValue}) fails with an {@link IllegalArgumentException} naming that key, and changes nothing.
- * {@link #forcePut} moves a value instead. The inverse index lives in the disk tier and is written in the same atomic
- * batch as the entry, so it stays exact through removal, replacement, expiry, eviction, {@code clear} and restart.
+ * {@link #forcePut} moves a value instead. The inverse index has two parts: on the heap tier, an exact map from each
+ * value written there to its entry; in the disk tier, one inverse record per entry, written and deleted in the same
+ * atomic batch as the entry itself. An entry the heap evicts is written with its record before its heap claim goes,
+ * so the index stays exact through removal, replacement, expiry, eviction from both tiers, {@code clear} and restart.
+ * No write takes a cache-wide lock: a value's uniqueness is decided under the writing key's lock and the value's own.
+ *
+ * <p>Values need {@code equals} and {@code hashCode} that agree with their encoding (arrays are compared by content).
  *
  * @param <K> key type
  * @param <V> value type

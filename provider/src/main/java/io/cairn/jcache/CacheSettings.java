@@ -103,11 +103,6 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
         bidi);
   }
 
-  /** Whether every change goes to the disk tier as it happens (persistent caches, and bidi caches for the index). */
-  boolean writeThrough() {
-    return persistent || bidirectional;
-  }
-
   /** A cache name as a directory name: characters outside [A-Za-z0-9._-] become '_' plus their hex code. */
   static String safeName(String name) {
     StringBuilder sb = new StringBuilder();

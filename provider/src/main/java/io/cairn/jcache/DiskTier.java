@@ -24,10 +24,14 @@ import javax.cache.CacheException;
  * 0x00 key                    the entry: its encoded value, with the entry's absolute expiry as the engine's expiry
  * 0x01 expireAt:uint64 key    the expiry index: one empty record per entry that has an expiry, in time order, so the
  *                             expiry timer finds due entries with one short range scan
- * 0x02 value                  the inverse index of a bidirectional cache: the encoded key holding this value, with
- *                             the entry's expiry
+ * 0x02 len(value):varint value key
+ *                             the inverse index of a bidirectional cache: one empty record per entry, carrying the
+ *                             entry's expiry, so the keys whose disk copy holds a value are one short prefix scan
+ *                             away. A record belongs to its key alone: moving a value between keys never touches
+ *                             another key's record, and no write reads before it writes.
  * </pre>
- * An entry, its expiry record and its inverse record are written and deleted in one atomic batch. A non-persistent cache opens its store
+ * An entry, its expiry record and its inverse record are written and deleted in one atomic batch, so the inverse
+ * records are exactly the (value, key) pairs of the disk copies. A non-persistent cache opens its store
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
@@ -57,7 +61,7 @@ final class DiskTier {
   }
 
   boolean enabled() {
-    return settings.diskBytes() > 0 || settings.writeThrough();
+    return settings.diskBytes() > 0 || settings.persistent();
   }
 
   boolean isOpen() {
@@ -110,17 +114,82 @@ final class DiskTier {
     return k;
   }
 
-  static byte[] inverseKey(byte[] value) {
-    byte[] k = new byte[value.length + 1];
+  /** The prefix of every inverse record of an encoded value: 0x02, the value's length as a varint, the value. */
+  static byte[] inversePrefix(byte[] value) {
+    int n = 1 + varintLength(value.length) + value.length;
+    byte[] k = new byte[n];
     k[0] = INVERSE;
-    System.arraycopy(value, 0, k, 1, value.length);
+    int at = putVarint(k, 1, value.length);
+    System.arraycopy(value, 0, k, at, value.length);
     return k;
   }
 
-  /** The encoded key whose live entry has this encoded value (bidirectional caches), or null. */
-  byte[] readInverse(byte[] value) {
+  static byte[] inverseKey(byte[] value, byte[] key) {
+    byte[] k = new byte[1 + varintLength(value.length) + value.length + key.length];
+    k[0] = INVERSE;
+    int at = putVarint(k, 1, value.length);
+    System.arraycopy(value, 0, k, at, value.length);
+    System.arraycopy(key, 0, k, at + value.length, key.length);
+    return k;
+  }
+
+  private static int varintLength(int v) {
+    int n = 1;
+    while ((v >>>= 7) != 0) {
+      n++;
+    }
+    return n;
+  }
+
+  private static int putVarint(byte[] b, int at, int v) {
+    while ((v & ~0x7f) != 0) {
+      b[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    return at;
+  }
+
+  /** Splits an inverse record's key into {encoded value, encoded key}. */
+  static byte[][] splitInverse(byte[] record) {
+    int at = 1;
+    int len = 0;
+    for (int shift = 0; ; shift += 7) {
+      byte b = record[at++];
+      len |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        break;
+      }
+    }
+    return new byte[][] {Arrays.copyOfRange(record, at, at + len), Arrays.copyOfRange(record, at + len, record.length)};
+  }
+
+  /** The smallest key greater than every key starting with {@code prefix} (prefix never all 0xff here: it starts 0x02). */
+  private static byte[] successor(byte[] prefix) {
+    byte[] s = prefix.clone();
+    int i = s.length - 1;
+    while (s[i] == (byte) 0xff) {
+      i--;
+    }
+    s[i]++;
+    return Arrays.copyOf(s, i + 1);
+  }
+
+  /** The encoded keys whose unexpired disk copies hold this encoded value (bidirectional caches); usually none or one. */
+  List<byte[]> inverseKeys(byte[] value) {
     Store s = store;
-    return s == null ? null : s.get(inverseKey(value));
+    if (s == null) {
+      return List.of();
+    }
+    byte[] prefix = inversePrefix(value);
+    List<byte[]> keys = new ArrayList<>(1);
+    try (Cursor c = s.scan(prefix, successor(prefix))) {
+      while (c.hasNext()) {
+        byte[] k = c.next().key();
+        keys.add(Arrays.copyOfRange(k, prefix.length, k.length));
+      }
+    }
+    return keys;
   }
 
   /** Inverse records in value order: {encoded value, encoded key}. */
@@ -138,8 +207,7 @@ final class DiskTier {
 
       @Override
       public byte[][] next() {
-        Entry e = c.next();
-        return new byte[][] {Arrays.copyOfRange(e.key(), 1, e.key().length), e.value()};
+        return splitInverse(c.next().key());
       }
     };
   }
@@ -159,7 +227,8 @@ final class DiskTier {
   /**
    * Writes an entry; {@code previousExpireAt} is the expiry recorded with the disk copy it replaces
    * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch. For a bidirectional cache
-   * ({@code previousValue} then names the replaced value, or null) the inverse record moves in the same batch.
+   * ({@code previousValue} then names the value of the disk copy it replaces, or null) the key's inverse record moves
+   * in the same batch.
    */
   void write(byte[] key, byte[] value, long expireAt, long previousExpireAt, byte[] previousValue) {
     WriteBatch b = new WriteBatch();
@@ -173,19 +242,22 @@ final class DiskTier {
       b.put(indexKey(expireAt, key), new byte[0]);
     }
     if (settings.bidirectional()) {
-      if (previousValue != null && !Arrays.equals(previousValue, value) && inversePointsTo(previousValue, key)) {
-        b.delete(inverseKey(previousValue));
+      if (previousValue != null && !Arrays.equals(previousValue, value)) {
+        b.delete(inverseKey(previousValue, key));
       }
       if (expireAt == Holder.ETERNAL) {
-        b.put(inverseKey(value), key);
+        b.put(inverseKey(value, key), new byte[0]);
       } else {
-        b.put(inverseKey(value), key, expireAt);
+        b.put(inverseKey(value, key), new byte[0], expireAt);
       }
     }
     open().write(b);
   }
 
-  /** Deletes an entry, its expiry record and (bidirectional caches, {@code value} non-null) its inverse record. */
+  /**
+   * Deletes an entry, its expiry record and (bidirectional caches, {@code value} the disk copy's value) its inverse
+   * record.
+   */
   void delete(byte[] key, long expireAt, byte[] value) {
     Store s = store;
     if (s == null) {
@@ -195,24 +267,10 @@ final class DiskTier {
     if (expireAt != Holder.ETERNAL) {
       b.delete(indexKey(expireAt, key));
     }
-    if (value != null && settings.bidirectional() && inversePointsTo(value, key)) {
-      b.delete(inverseKey(value));
+    if (value != null && settings.bidirectional()) {
+      b.delete(inverseKey(value, key));
     }
     s.write(b);
-  }
-
-  /**
-   * Whether the inverse record of {@code value} (expired or not) names {@code key}. An entry that expired may have
-   * lost its value to another key since; its removal must not take that key's record with it. Called under the
-   * bidirectional cache's write lock, so the answer holds until the batch is written.
-   */
-  private boolean inversePointsTo(byte[] value, byte[] key) {
-    Store s = store;
-    if (s == null) {
-      return false;
-    }
-    Entry e = s.getEntryIncludingExpired(inverseKey(value));
-    return e != null && Arrays.equals(e.value(), key);
   }
 
   /** An index record: an entry's key and the expiry it was written with. */

@@ -20,8 +20,12 @@ final class Holder<V> {
   boolean onDisk;
   /** The expiry the disk copy was written with (its index record), {@link #ETERNAL} if none. */
   long diskExpireAt = ETERNAL;
-  /** Bidirectional caches: the key this holder is the entry of, and whether it still is (cleared on replace, drop,
-   * eviction), so an inverse hint can be trusted without a second lookup. */
+  /** Bidirectional caches: the value of the disk copy (whose inverse record a rewrite or delete must remove). */
+  V diskValue;
+  /**
+   * Bidirectional caches: the key this holder is the entry of, and whether it still is (cleared when it is replaced,
+   * dropped or evicted), so a claim on its value can be trusted without a second lookup.
+   */
   Object key;
   volatile boolean live = true;
 

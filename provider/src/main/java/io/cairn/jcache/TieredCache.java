@@ -59,6 +59,16 @@ import javax.cache.processor.MutableEntry;
  * per key. Events are collected inside and dispatched after the lock is released. A plain {@code get} that hits the
  * heap takes no lock at all (unless the expiry policy changes expiry on access). Heap eviction runs Caffeine's
  * eviction listener under the evicted key's lock.
+ *
+ * <h2>Bidirectional caches</h2>
+ * A bidirectional cache keeps its values unique without a cache-wide lock. {@link #claims} maps each value written
+ * on the heap tier to the holder of the key that holds it; a write claims its value inside the key's compute (locks
+ * are always taken key first, then the value's bin in {@code claims}), failing if another live key holds it there or,
+ * failing that, on disk. On disk each entry has an inverse record (value, key) written and deleted in the same batch
+ * as the entry itself, so the records are exactly the disk copies' values. Heap entries are written back as in a
+ * plain cache: an evicted entry is written with its record first and only then gives up its claim, so a value is
+ * always found in one place or the other. Moving a value between keys ({@link #forcePut}) removes the old holder and
+ * leaves a reservation claim for the new key until its write lands.
  */
 final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCache<K, V> {
   private static final long ETERNAL = Holder.ETERNAL;
@@ -89,13 +99,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   private final boolean accessNeverReexpires;
   private final boolean checkKeyType;
   private final boolean checkValueType;
-  /** Bidirectional caches: writes serialize on this lock so a value's uniqueness check and write are atomic. */
-  private final java.util.concurrent.locks.ReentrantLock bidiLock;
   /**
-   * Bidirectional caches: value to key for entries on the heap tier, a hint that {@link #getKey} verifies against the
-   * entry before trusting (the exact inverse index is on disk).
+   * Bidirectional caches (else null): value (see {@link #claimKey}) to the holder of the key holding it, for every
+   * value written on the heap tier and not since replaced, dropped or evicted; also the reservations of
+   * {@link #forcePut}. Changed only under the holder's key lock.
    */
-  private final java.util.concurrent.ConcurrentHashMap<V, Holder<V>> inverseHints;
+  private final java.util.concurrent.ConcurrentHashMap<Object, Holder<V>> claims;
 
   @SuppressWarnings("unchecked")
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
@@ -121,8 +130,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
     this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
     this.disk = new DiskTier(name, settings);
-    this.bidiLock = settings.bidirectional() ? new java.util.concurrent.locks.ReentrantLock() : null;
-    this.inverseHints = settings.bidirectional() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+    this.claims = settings.bidirectional() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
     this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).evictionListener(this::evicted).build();
     this.map = heap.asMap();
     this.listeners = new Listeners<>(name);
@@ -243,76 +251,172 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     }
   }
 
-  /** The heap map's compute for {@code key} (the entry's lock); bidirectional caches also take their write lock. */
+  /** The heap map's compute for {@code key}: the entry's lock. */
   private Holder<V> compute(K key, java.util.function.BiFunction<? super K, ? super Holder<V>, ? extends Holder<V>> fn) {
-    if (bidiLock == null) {
-      return map.compute(key, fn);
-    }
-    bidiLock.lock();
-    try {
-      return map.compute(key, fn);
-    } finally {
-      bidiLock.unlock();
-    }
+    return map.compute(key, fn);
   }
 
   private Holder<V> computeIfPresent(K key,
       java.util.function.BiFunction<? super K, ? super Holder<V>, ? extends Holder<V>> fn) {
-    if (bidiLock == null) {
-      return map.computeIfPresent(key, fn);
-    }
-    bidiLock.lock();
-    try {
-      return map.computeIfPresent(key, fn);
-    } finally {
-      bidiLock.unlock();
-    }
+    return map.computeIfPresent(key, fn);
   }
 
-  /** Bidirectional caches: fails if a live entry of another key holds {@code value}. */
+  /**
+   * Bidirectional caches with a writer: fails early, before the writer sees the write, if a live entry of another key
+   * holds {@code value}. The check that decides is {@link #claim}, atomic with the write; this one only spares the
+   * writer a write the cache would refuse (a racing writer of the same value can still get there in between).
+   */
   private void checkUnique(K key, V value) {
-    if (bidiLock == null) {
+    if (claims == null || writer == null || !config.isWriteThrough()) {
       return;
     }
     K owner = ownerOf(value);
     if (owner != null && !owner.equals(key)) {
-      throw new IllegalArgumentException("value already present in bidirectional cache " + name + ": held by key "
-          + owner + " (use forcePut to move it to key " + key + ")");
+      throw conflict(owner, key);
     }
   }
 
-  /** The key whose live entry holds {@code value}, or null: the heap hint, else the disk tier's inverse index. */
-  private K ownerOf(V value) {
-    long now = now();
-    Holder<V> hint = inverseHints.get(value);
-    if (hint != null) {
-      if (hint.live && (hint.value.equals(value) || sameEncoding(hint.value, value))) {
-        if (hint.expireAt == ETERNAL || hint.expireAt > now) {
-          @SuppressWarnings("unchecked")
-          K k = (K) hint.key;
-          return k;
-        }
-      } else if (!hint.live) {
-        inverseHints.remove(value, hint);
-      }
+  private ValueHeldException conflict(Object owner, K key) {
+    return new ValueHeldException("value already present in bidirectional cache " + name + ": held by key "
+        + owner + " (use forcePut to move it to key " + key + ")");
+  }
+
+  /** A bidirectional cache refused a write: another key holds the value. */
+  private static final class ValueHeldException extends IllegalArgumentException {
+    ValueHeldException(String message) {
+      super(message);
     }
-    byte[] vb = valueCodec.encode(value);
-    byte[] kb = disk.readInverse(vb);
-    if (kb == null) {
-      return null;
+  }
+
+  /** The key of {@code claims} for a value: the value itself, or its encoding for arrays (which lack value equality). */
+  private Object claimKey(V value) {
+    return value.getClass().isArray() ? new EncodedValue(valueCodec.encode(value)) : value;
+  }
+
+  /** An array value as a claim key: equal by content. */
+  private static final class EncodedValue {
+    private final byte[] bytes;
+    private final int hash;
+
+    EncodedValue(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
     }
-    K k = keyCodec.decode(kb);
-    Holder<V> h = map.get(k);
-    if (h != null) {
-      return !h.isExpired(now) && (h.value.equals(value) || sameEncoding(h.value, value)) ? k : null;
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof EncodedValue e && Arrays.equals(bytes, e.bytes);
     }
-    io.cairn.engine.Entry e = disk.read(kb);
-    return e != null && Arrays.equals(e.value(), vb) ? k : null;
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** Whether a holder's value is {@code value}: equal, or equal by bytes (arrays). */
+  private boolean holds(Holder<V> h, V value) {
+    return h.value.equals(value) || sameEncoding(h.value, value);
   }
 
   /** Equal by bytes though not by {@code equals} (arrays, types without value equality). */
   private boolean sameEncoding(V a, V b) {
     return a.getClass().isArray() && Arrays.equals(valueCodec.encode(a), valueCodec.encode(b));
+  }
+
+  /** Whether a claim stands: its holder is still its key's entry (or a reservation) and not expired. */
+  private static boolean stands(Holder<?> c, long now) {
+    return c != null && c.live && !c.isExpired(now);
+  }
+
+  /**
+   * The key whose live entry holds {@code value}, or null: its claim on the heap tier, else the disk tier's inverse
+   * records. Takes no lock. A value leaving the heap is written to disk before its claim goes, so it is never missed.
+   */
+  private K ownerOf(V value) {
+    long now = now();
+    Holder<V> c = claims.get(claimKey(value));
+    if (stands(c, now)) {
+      @SuppressWarnings("unchecked")
+      K k = (K) c.key;
+      return k;
+    }
+    return diskOwner(value, null, now);
+  }
+
+  /**
+   * The key other than {@code except} whose disk copy holds {@code value} and which is not on the heap with another
+   * value, or null. A key found on the heap is decided by its heap entry (Caffeine keeps an entry readable while its
+   * eviction listener writes it to disk); a key not found there is checked against its disk copy again, since it may
+   * have been written back with another value since the inverse records were read. Takes no lock of {@code claims}.
+   */
+  private K diskOwner(V value, K except, long now) {
+    if (!disk.isOpen()) {
+      return null;
+    }
+    byte[] vb = valueCodec.encode(value);
+    for (byte[] kb : disk.inverseKeys(vb)) {
+      K k = keyCodec.decode(kb);
+      if (k.equals(except)) {
+        continue;
+      }
+      Holder<V> h = map.get(k);
+      if (h != null) {
+        if (stands(h, now) && holds(h, value)) {
+          return k;
+        }
+        continue;
+      }
+      io.cairn.engine.Entry e = disk.read(kb);
+      if (e != null && Arrays.equals(e.value(), vb)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Under {@code key}'s lock: claims {@code n}'s value for {@code key}, replacing {@code before} (its entry until now)
+   * where that held the same value. Fails, changing nothing, if another key's live entry holds the value on the heap
+   * or on disk. Returns the claim key.
+   */
+  private Object claim(K key, Holder<V> before, Holder<V> n) {
+    n.key = key;
+    Object ck = claimKey(n.value);
+    if (before != null && claims.get(ck) == before && claims.replace(ck, before, n)) {
+      return ck;
+    }
+    long now = now();
+    claims.compute(ck, (x, c) -> {
+      if (stands(c, now)) {
+        if (!key.equals(c.key)) {
+          throw conflict(c.key, key);
+        }
+      } else {
+        K owner = diskOwner(n.value, key, now);
+        if (owner != null) {
+          throw conflict(owner, key);
+        }
+      }
+      return n;
+    });
+    return ck;
+  }
+
+  /** Under the holder's key lock: it is no longer its key's entry; its claim, if any, goes. */
+  private void release(Holder<V> h) {
+    h.live = false;
+    claims.remove(claimKey(h.value), h);
+  }
+
+  /**
+   * Under the key's lock, bidirectional caches: an entry read from disk becomes the heap entry; it claims its value
+   * so that {@link #getKey} finds it without reading the disk (unless a claim stands already).
+   */
+  private void adopt(K key, Holder<V> h) {
+    h.key = key;
+    long now = now();
+    claims.compute(claimKey(h.value), (x, c) -> stands(c, now) ? c : h);
   }
 
   /** Under the key's lock: the entry as it stands, from the heap or else read from disk. */
@@ -331,12 +435,19 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     }
     d.onDisk = true;
     d.diskExpireAt = d.expireAt;
-    // Rewritten when evicted, so the FIFO disk tier keeps entries in use (not in bidirectional caches: see evicted).
-    d.dirty = inverseHints == null;
+    if (claims != null) {
+      d.diskValue = value;
+      d.key = key;
+    }
+    // Rewritten when evicted, so the FIFO disk tier keeps entries in use.
+    d.dirty = true;
     return d;
   }
 
-  /** Under the key's lock: a new holder for {@code value}, written through to disk when the cache is persistent. */
+  /**
+   * Under the key's lock: a new holder for {@code value}, written through to disk when the cache is persistent. A
+   * bidirectional cache claims the value first, and gives the claim back if the disk write fails.
+   */
   private Holder<V> commit(K key, Holder<V> before, Stored<V> stored, long expireAt) {
     V value = stored.value();
     Holder<V> n = new Holder<>(value, expireAt);
@@ -344,34 +455,46 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (before != null) {
       n.onDisk = before.onDisk;
       n.diskExpireAt = before.diskExpireAt;
+      n.diskValue = before.diskValue;
+    }
+    Object ck = claims == null ? null : claim(key, before, n);
+    if (settings.persistent()) {
+      try {
+        writeDisk(key, n);
+      } catch (RuntimeException | Error e) {
+        if (ck != null) {
+          n.live = false;
+          if (before != null && before.live && ck.equals(claimKey(before.value))) {
+            claims.replace(ck, n, before);
+          } else {
+            claims.remove(ck, n);
+          }
+        }
+        throw e;
+      }
+    } else {
+      n.dirty = true;
     }
     if (expireAt != ETERNAL) {
       anyExpiry = true;
     }
-    if (settings.writeThrough()) {
-      writeDisk(key, n, before == null ? null : before.value);
-    } else {
-      n.dirty = true;
-    }
-    if (inverseHints != null) {
-      if (before != null) {
-        before.live = false;
-        inverseHints.remove(before.value, before);
-      }
-      n.key = key;
-      inverseHints.put(value, n);
+    if (ck != null && before != null) {
+      release(before);
     }
     return n;
   }
 
-  /** Writes {@code h} to disk; {@code previous} is the value of the disk copy it replaces (for the inverse index). */
-  private void writeDisk(K key, Holder<V> h, V previous) {
-    byte[] prev = inverseHints != null && previous != null && h.onDisk ? valueCodec.encode(previous) : null;
+  /** Writes {@code h} to disk, replacing its disk copy (and, bidirectional caches, that copy's inverse record). */
+  private void writeDisk(K key, Holder<V> h) {
+    byte[] prev = claims != null && h.onDisk && h.diskValue != null ? valueCodec.encode(h.diskValue) : null;
     disk.write(keyCodec.encode(key), h.encoded != null ? h.encoded : valueCodec.encode(h.value), h.expireAt,
         h.onDisk ? h.diskExpireAt : ETERNAL, prev);
     h.onDisk = true;
     h.diskExpireAt = h.expireAt;
     h.dirty = false;
+    if (claims != null) {
+      h.diskValue = h.value;
+    }
   }
 
   /**
@@ -385,9 +508,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       created[0] = false;
       return null;
     }
+    Holder<V> n = commit(key, null, stored, at);
     created[0] = true;
     events.created(key, stored.value());
-    return commit(key, null, stored, at);
+    return n;
   }
 
   /**
@@ -410,11 +534,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     }
     if (before.onDisk) {
       disk.delete(keyCodec.encode(key), before.diskExpireAt,
-          inverseHints != null ? valueCodec.encode(before.value) : null);
+          claims != null && before.diskValue != null ? valueCodec.encode(before.diskValue) : null);
     }
-    if (inverseHints != null) {
-      before.live = false;
-      inverseHints.remove(before.value, before);
+    if (claims != null) {
+      release(before);
     }
     return null;
   }
@@ -428,8 +551,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (expireAt != ETERNAL) {
       anyExpiry = true;
     }
-    if (settings.writeThrough()) {
-      writeDisk(key, h, h.value);
+    if (settings.persistent()) {
+      writeDisk(key, h);
     } else {
       h.dirty = true;
     }
@@ -440,14 +563,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (closed || h == null || key == null || cause != RemovalCause.SIZE) {
       return;
     }
-    if (inverseHints != null) {
-      // A bidirectional cache writes through, so its disk tier is current; the eviction leaves disk alone because
-      // it cannot take the write lock that guards the inverse index (expired entries are left to the expiry timer).
-      h.live = false;
-      inverseHints.remove(h.value, h);
-      return;
-    }
     if (!disk.enabled()) {
+      // No disk tier: the entry is gone (with any copy a range scan wrote).
+      drop(key, h);
       if (stats.enabled) {
         stats.evictions.increment();
       }
@@ -455,16 +573,24 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     }
     if (h.isExpired(now())) {
       drop(key, h);
-    } else if (h.dirty || !h.onDisk) {
+      return;
+    }
+    if (h.dirty || !h.onDisk) {
       try {
-        writeDisk(key, h, h.value);
+        writeDisk(key, h);
       } catch (IllegalArgumentException unencodable) {
         // A store-by-reference value with no codec (not Serializable) cannot live on disk: it is evicted.
         drop(key, h);
         if (stats.enabled) {
           stats.evictions.increment();
         }
+        return;
       }
+    }
+    if (claims != null) {
+      // Only now that the disk copy and its inverse record are written: the value is never unclaimed in both tiers.
+      // The holder stays live: until Caffeine unmaps it, a reader finding it on the heap rightly takes it as the entry.
+      claims.remove(claimKey(h.value), h);
     }
   }
 
@@ -594,6 +720,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         out[0] = cur;
         if (cur.isExpired(now)) {
           return drop(k, cur);
+        }
+        if (claims != null && cur != h) {
+          adopt(k, cur);
         }
         return cur;
       }
@@ -746,27 +875,27 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     putAll(entries, true, true);
   }
 
-  /** Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. */
+  /**
+   * Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. A
+   * bidirectional cache first refuses, changing nothing, a map that gives one value to two keys or a value another
+   * key holds; each entry's write then claims its value as a single put does.
+   */
   private void putAll(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter) {
-    if (bidiLock == null) {
-      putAllUnlocked(entries, replace, useWriter);
-      return;
-    }
-    bidiLock.lock();
-    try {
-      Map<V, K> seen = new HashMap<>();
+    if (claims != null) {
+      Map<Object, K> seen = new HashMap<>();
       for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-        K other = seen.putIfAbsent(e.getValue(), e.getKey());
+        K other = seen.putIfAbsent(claimKey(e.getValue()), e.getKey());
         if (other != null) {
           throw new IllegalArgumentException("putAll into bidirectional cache " + name + " gives value "
               + e.getValue() + " to two keys: " + other + " and " + e.getKey());
         }
-        checkUnique(e.getKey(), e.getValue());
+        K owner = ownerOf(e.getValue());
+        if (owner != null && !owner.equals(e.getKey()) && (replace || !containsKey(e.getKey()))) {
+          throw conflict(owner, e.getKey());
+        }
       }
-      putAllUnlocked(entries, replace, useWriter);
-    } finally {
-      bidiLock.unlock();
     }
+    putAllUnlocked(entries, replace, useWriter);
   }
 
   private void putAllUnlocked(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter) {
@@ -793,31 +922,36 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     }
     Events events = new Events();
     int[] count = {0};
-    for (Map.Entry<K, V> e : toPut.entrySet()) {
-      V value = e.getValue();
-      compute(heapKey(e.getKey()), (k, h) -> {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
-        Stored<V> stored = copyIn(value);
-        if (cur == null) {
-          boolean[] created = new boolean[1];
-          Holder<V> n = create(k, stored, now, events, created);
-          count[0] += created[0] ? 1 : 0;
+    try {
+      for (Map.Entry<K, V> e : toPut.entrySet()) {
+        V value = e.getValue();
+        compute(heapKey(e.getKey()), (k, h) -> {
+          long now = now();
+          Holder<V> cur = live(k, h, now, events);
+          Stored<V> stored = copyIn(value);
+          if (cur == null) {
+            boolean[] created = new boolean[1];
+            Holder<V> n = create(k, stored, now, events, created);
+            count[0] += created[0] ? 1 : 0;
+            return n;
+          }
+          if (!replace) {
+            return h == null ? null : cur;
+          }
+          Holder<V> n = commit(k, cur, stored, updateExpiry(now, cur.expireAt));
+          events.updated(k, stored.value(), cur.value);
+          count[0]++;
           return n;
-        }
-        if (!replace) {
-          return h == null ? null : cur;
-        }
-        events.updated(k, stored.value(), cur.value);
-        count[0]++;
-        return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
-      });
+        });
+      }
+    } finally {
+      // A bidirectional cache's entry may fail (a racing writer took its value): the entries before it stand.
+      if (stats.enabled) {
+        stats.puts.add(count[0]);
+        stats.putNanos.add(System.nanoTime() - start);
+      }
+      events.dispatch();
     }
-    if (stats.enabled) {
-      stats.puts.add(count[0]);
-      stats.putNanos.add(System.nanoTime() - start);
-    }
-    events.dispatch();
     if (failure != null) {
       throw failure;
     }
@@ -1116,20 +1250,18 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   @Override
   public void clear() {
     ensureOpen();
-    if (bidiLock != null) {
-      bidiLock.lock();
-    }
-    try {
+    if (claims == null) {
       heap.invalidateAll();
-      disk.deleteAll();
-      if (inverseHints != null) {
-        inverseHints.clear();
-      }
-    } finally {
-      if (bidiLock != null) {
-        bidiLock.unlock();
+    } else {
+      // Entry by entry, so each gives up its claim under its own lock.
+      for (K key : new ArrayList<>(map.keySet())) {
+        computeIfPresent(key, (k, h) -> {
+          release(h);
+          return null;
+        });
       }
     }
+    disk.deleteAll();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1442,9 +1574,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       compute(key, (k, h) -> {
         if (h != null) {
           if (h.onDisk && h.diskExpireAt == due.expireAt()) {
-            disk.delete(due.key(), due.expireAt(), inverseHints != null ? valueCodec.encode(h.value) : null);
+            disk.delete(due.key(), due.expireAt(),
+                claims != null && h.diskValue != null ? valueCodec.encode(h.diskValue) : null);
             h.onDisk = false;
             h.diskExpireAt = ETERNAL;
+            h.diskValue = null;
             h.dirty = true;
           } else {
             disk.deleteIndex(due.expireAt(), due.key());
@@ -1519,7 +1653,13 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         }
         value[0] = cur.value;
         reexpire(k, cur, accessExpiry(now, cur.expireAt));
-        return cur.isExpired(now) ? drop(k, cur) : cur;
+        if (cur.isExpired(now)) {
+          return drop(k, cur);
+        }
+        if (claims != null && cur != h) {
+          adopt(k, cur);
+        }
+        return cur;
       });
       if (value[0] == null) {
         return null;
@@ -1670,7 +1810,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    if (clazz == BidiCache.class && bidiLock == null) {
+    if (clazz == BidiCache.class && claims == null) {
       throw new IllegalArgumentException("cache " + name + " is not bidirectional: enable it with "
           + "CairnConfiguration.setBidirectional(true), or bidi=true in the cache's properties section");
     }
@@ -1685,7 +1825,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   // The bidirectional view
 
   private void requireBidi() {
-    if (bidiLock == null) {
+    if (claims == null) {
       throw new UnsupportedOperationException("cache " + name + " is not bidirectional");
     }
   }
@@ -1703,21 +1843,56 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     return getKey(value) != null;
   }
 
+  /**
+   * Removes the entry of the key holding {@code value} (a REMOVED event), leaving a reservation claim for {@code key}
+   * so no other writer takes the value, then puts it under {@code key}. A reader of {@code getKey} in between is
+   * told {@code key}. Should the put fail (its writer throws), the old entry stays removed, as the writer was told.
+   */
   @Override
   public V forcePut(K key, V value) {
     ensureOpen();
     requireBidi();
     checkKey(key);
     checkValue(value);
-    bidiLock.lock();
-    try {
+    while (true) {
       K owner = ownerOf(value);
-      if (owner != null && !owner.equals(key)) {
-        remove(owner);
+      if (owner == null || owner.equals(key)) {
+        try {
+          return getAndPut(key, value);
+        } catch (ValueHeldException takenMeanwhile) {
+          continue;
+        }
       }
-      return getAndPut(key, value);
-    } finally {
-      bidiLock.unlock();
+      Holder<V> reservation = new Holder<>(value, ETERNAL);
+      reservation.key = key;
+      Events events = new Events();
+      boolean[] moved = new boolean[1];
+      compute(heapKey(owner), (k, h) -> {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null || !holds(cur, value)) {
+          return cur == null || h == null ? null : cur;
+        }
+        deleteThrough(k);
+        events.removed(k, cur.value);
+        drop(k, cur);
+        claims.compute(claimKey(value), (x, c) -> stands(c, now) ? c : reservation);
+        moved[0] = true;
+        return null;
+      });
+      events.dispatch();
+      if (!moved[0]) {
+        continue;
+      }
+      if (stats.enabled) {
+        stats.removals.increment();
+      }
+      try {
+        return getAndPut(key, value);
+      } finally {
+        reservation.live = false;
+        claims.remove(claimKey(value), reservation);
+      }
     }
   }
 
@@ -1726,45 +1901,71 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     ensureOpen();
     requireBidi();
     checkValue(value);
-    bidiLock.lock();
-    try {
+    while (true) {
       K owner = ownerOf(value);
-      return owner != null && remove(owner);
-    } finally {
-      bidiLock.unlock();
+      if (owner == null) {
+        return false;
+      }
+      boolean[] removed = new boolean[1];
+      Events events = new Events();
+      compute(heapKey(owner), (k, h) -> {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null || !holds(cur, value)) {
+          return cur == null || h == null ? null : cur;
+        }
+        deleteThrough(k);
+        removed[0] = true;
+        events.removed(k, cur.value);
+        return drop(k, cur);
+      });
+      events.dispatch();
+      if (removed[0]) {
+        if (stats.enabled) {
+          stats.removals.increment();
+        }
+        return true;
+      }
     }
   }
 
+  /**
+   * Read lazily from the disk tier's inverse records, each checked against its entry. A write-back cache first
+   * writes its unsaved heap entries (as {@link #range} does), so the records cover every entry.
+   */
   @Override
   public Iterable<Map.Entry<V, K>> inverse() {
     ensureOpen();
     requireBidi();
-    return () -> new Iterator<>() {
-      private final Iterator<byte[][]> records = disk.scanInverse();
-      private Map.Entry<V, K> next;
+    return () -> {
+      writeBackHeap(null, null);
+      return new Iterator<>() {
+        private final Iterator<byte[][]> records = disk.scanInverse();
+        private Map.Entry<V, K> next;
 
-      @Override
-      public boolean hasNext() {
-        while (next == null && records.hasNext()) {
-          byte[][] r = records.next();
-          V v = valueCodec.decode(r[0]);
-          K k = keyCodec.decode(r[1]);
-          if (k.equals(ownerOf(v))) {
-            next = Map.entry(copyOut(v), k);
+        @Override
+        public boolean hasNext() {
+          while (next == null && records.hasNext()) {
+            byte[][] r = records.next();
+            V v = valueCodec.decode(r[0]);
+            K k = keyCodec.decode(r[1]);
+            if (k.equals(ownerOf(v))) {
+              next = Map.entry(copyOut(v), k);
+            }
           }
+          return next != null;
         }
-        return next != null;
-      }
 
-      @Override
-      public Map.Entry<V, K> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
+        @Override
+        public Map.Entry<V, K> next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          Map.Entry<V, K> e = next;
+          next = null;
+          return e;
         }
-        Map.Entry<V, K> e = next;
-        next = null;
-        return e;
-      }
+      };
     };
   }
 
@@ -1786,24 +1987,12 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   }
 
   /**
-   * Scans the disk tier, whose engine scan is a point-in-time snapshot. A write-through cache (persistent or
-   * bidirectional) holds every entry on disk, so the scan is a snapshot of the whole cache. A write-back cache first
-   * writes its unsaved heap entries in the range; writes racing with that are each seen whole or not at all.
+   * Scans the disk tier, whose engine scan is a point-in-time snapshot. A persistent cache holds every entry on disk,
+   * so the scan is a snapshot of the whole cache. A write-back cache first writes its unsaved heap entries in the
+   * range; writes racing with that are each seen whole or not at all.
    */
   private Iterator<Cache.Entry<K, V>> rangeIterator(byte[] from, byte[] to) {
-    if (!settings.writeThrough()) {
-      for (K key : new ArrayList<>(map.keySet())) {
-        byte[] k = keyCodec.encode(key);
-        if (Arrays.compareUnsigned(k, from) >= 0 && Arrays.compareUnsigned(k, to) < 0) {
-          computeIfPresent(key, (kk, h) -> {
-            if (h.dirty && !h.isExpired(now())) {
-              writeDisk(kk, h, h.value);
-            }
-            return h;
-          });
-        }
-      }
-    }
+    writeBackHeap(from, to);
     Iterator<io.cairn.engine.Entry> fromDisk = disk.scan(from, to);
     return new Iterator<>() {
       @Override
@@ -1819,18 +2008,35 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     };
   }
 
+  /**
+   * A write-back cache: writes the heap entries whose disk copy is missing or stale, those with encoded keys in
+   * [from, to) (null: unbounded), each under its lock.
+   */
+  private void writeBackHeap(byte[] from, byte[] to) {
+    if (settings.persistent()) {
+      return;
+    }
+    for (K key : new ArrayList<>(map.keySet())) {
+      if (from != null || to != null) {
+        byte[] k = keyCodec.encode(key);
+        if (from != null && Arrays.compareUnsigned(k, from) < 0 || to != null && Arrays.compareUnsigned(k, to) >= 0) {
+          continue;
+        }
+      }
+      computeIfPresent(key, (kk, h) -> {
+        if (h.dirty && !h.isExpired(now())) {
+          writeDisk(kk, h);
+        }
+        return h;
+      });
+    }
+  }
+
   @Override
   public void flush() {
     ensureOpen();
     if (disk.enabled()) {
-      for (K key : new ArrayList<>(map.keySet())) {
-        computeIfPresent(key, (k, h) -> {
-          if (h.dirty && !h.isExpired(now())) {
-            writeDisk(k, h, h.value);
-          }
-          return h;
-        });
-      }
+      writeBackHeap(null, null);
     }
     disk.flush();
   }

@@ -16,13 +16,17 @@ import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A bidirectional cache against a model (a pair of maps) under random put, forcePut, remove, replace, removeValue,
  * short-lived entries (expiry), clear and restart, with a heap tier of four entries so entries move between tiers
- * all the time. Prints its seed; replay with {@code -Dcairn.seed=N}; steps with {@code -Dcairn.bidi.steps}.
+ * all the time. Run on a persistent cache (every write goes to disk; a restart keeps everything) and on a write-back
+ * one (entries and their inverse records reach disk when the heap evicts them; a restart starts empty). Prints its
+ * seed; replay with {@code -Dcairn.seed=N}; steps with {@code -Dcairn.bidi.steps}; a full check of both views every
+ * N steps (250 unless told) with {@code -Dcairn.bidi.checkEvery=N}.
  */
 class BidiModelTest {
   @TempDir Path dir;
@@ -48,16 +52,18 @@ class BidiModelTest {
     }
   }
 
-  @Test
-  void bidiCacheMatchesAPairOfMaps() throws Exception {
+  @ParameterizedTest(name = "persistent={0}")
+  @ValueSource(booleans = {true, false})
+  void bidiCacheMatchesAPairOfMaps(boolean persistent) throws Exception {
     long seed = Long.getLong("cairn.seed", System.nanoTime());
-    System.out.println("BidiModelTest: seed " + seed + " (replay with -Dcairn.seed=" + seed + ")");
+    System.out.println("BidiModelTest (persistent=" + persistent + "): seed " + seed + " (replay with -Dcairn.seed="
+        + seed + ")");
     int steps = Integer.getInteger("cairn.bidi.steps", 2500);
     Random r = new Random(seed);
     CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:bidi-model"), getClass().getClassLoader());
+        .getCacheManager(URI.create("urn:cairn:bidi-model-" + persistent), getClass().getClassLoader());
     CairnConfiguration<String, Integer> conf = new CairnConfiguration<String, Integer>().setBidirectional(true)
-        .setHeapEntries(4).setPersistent(true).setDirectory(dir.resolve("model")).setMemtableBytes(64 * 1024);
+        .setHeapEntries(4).setPersistent(persistent).setDirectory(dir.resolve("model")).setMemtableBytes(64 * 1024);
     conf.setTypes(String.class, Integer.class)
         .setExpiryPolicyFactory(FactoryBuilder.factoryOf(ControlledExpiry.class));
     Map<String, Integer> forward = new HashMap<>();
@@ -65,7 +71,7 @@ class BidiModelTest {
     Cache<String, Integer> c = m.createCache("model", conf);
     try {
       for (int step = 0; step < steps; step++) {
-        String where = "seed " + seed + " step " + step;
+        String where = "persistent=" + persistent + " seed " + seed + " step " + step;
         Cache<String, Integer> cache = c;
         String k = "k" + r.nextInt(30);
         Integer v = r.nextInt(20);
@@ -137,11 +143,15 @@ class BidiModelTest {
         } else if (op < 81) {
           c.close();
           c = m.createCache("model", conf);
+          if (!persistent) {
+            forward.clear();
+            inverse.clear();
+          }
         } else {
           assertEquals(inverse.get(v), b.getKey(v), where + " getKey(" + v + ")");
           assertEquals(forward.get(k), c.get(k), where + " get(" + k + ")");
         }
-        if (step % 250 == 0) {
+        if (step % Integer.getInteger("cairn.bidi.checkEvery", 250) == 0) {
           checkAll(c, forward, inverse, where);
         }
       }

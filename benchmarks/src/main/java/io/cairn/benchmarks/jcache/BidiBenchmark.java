@@ -20,14 +20,17 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The cost of the bidirectional index: {@code getKey} against {@code get} on heap-resident entries, and writes to a
- * bidirectional cache against the same writes to a plain one. {@code keys} Integer keys, each holding the unique
- * value {@code key + 1_000_000}; Zipf-distributed accesses; writes re-put a key's own value (the uniqueness check and
- * the index write still run). {@code putPlainWriteThrough} is a plain cache that writes every put to its disk tier,
- * as a bidirectional cache does to keep its inverse index exact.
+ * bidirectional cache against the same writes to a plain one, both on the heap tier (write-back) and persistent
+ * (every write goes to the engine; no log, so the engine's memtable write is what is measured). {@code keys} Integer
+ * keys, each holding a value unique to it; Zipf-distributed accesses. The {@code put*} writes re-put a key's own value
+ * (the uniqueness check still runs); the {@code move*} writes switch a key between its two values
+ * ({@code key + 1_000_000} and {@code key + 2_000_000}), so each gives up one value and claims another.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class BidiBenchmark {
+  private static final int ONE = 1_000_000;
+  private static final int TWO = 2_000_000;
 
   @State(Scope.Benchmark)
   public static class Caches {
@@ -36,8 +39,9 @@ public class BidiBenchmark {
 
     CacheManager manager;
     Cache<Integer, Integer> plain;
-    Cache<Integer, Integer> plainWriteThrough;
     Cache<Integer, Integer> bidi;
+    Cache<Integer, Integer> plainPersistent;
+    Cache<Integer, Integer> bidiPersistent;
     BidiCache<Integer, Integer> inverse;
     ZipfKeys zipf;
 
@@ -47,15 +51,15 @@ public class BidiBenchmark {
       manager = Caching.getCachingProvider(Providers.CAIRN)
           .getCacheManager(URI.create("urn:bench:bidi"), BidiBenchmark.class.getClassLoader());
       plain = manager.createCache("plain", config(false));
-      plainWriteThrough = manager.createCache("plain-persistent", config(false).setPersistent(true)
-          .setDurability(io.cairn.engine.Durability.NONE)
-          .setDirectory(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "cairn-bench-bidi-" + System.nanoTime())));
       bidi = manager.createCache("bidi", config(true));
+      plainPersistent = manager.createCache("plain-persistent", persistent(config(false), "plain"));
+      bidiPersistent = manager.createCache("bidi-persistent", persistent(config(true), "bidi"));
       inverse = bidi.unwrap(BidiCache.class);
       for (int i = 0; i < keys; i++) {
-        plain.put(i, i + 1_000_000);
-        plainWriteThrough.put(i, i + 1_000_000);
-        bidi.put(i, i + 1_000_000);
+        plain.put(i, i + ONE);
+        bidi.put(i, i + ONE);
+        plainPersistent.put(i, i + ONE);
+        bidiPersistent.put(i, i + ONE);
       }
       zipf = new ZipfKeys(keys, 1 << 20, 7);
     }
@@ -67,9 +71,16 @@ public class BidiBenchmark {
       return c;
     }
 
+    private static CairnConfiguration<Integer, Integer> persistent(CairnConfiguration<Integer, Integer> c,
+        String name) {
+      return c.setPersistent(true).setDurability(io.cairn.engine.Durability.NONE).setDirectory(java.nio.file.Path.of(
+          System.getProperty("java.io.tmpdir"), "cairn-bench-bidi-" + name + "-" + System.nanoTime()));
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() {
       manager.destroyCache("plain-persistent");
+      manager.destroyCache("bidi-persistent");
       manager.close();
     }
   }
@@ -86,25 +97,46 @@ public class BidiBenchmark {
 
   @Benchmark
   public Integer getKey(Caches s, Cursor c) {
-    return s.inverse.getKey(s.zipf.at(c.index++) + 1_000_000);
+    return s.inverse.getKey(s.zipf.at(c.index++) + ONE);
   }
 
   @Benchmark
   public void putPlain(Caches s, Cursor c) {
     Integer k = s.zipf.at(c.index++);
-    s.plain.put(k, k + 1_000_000);
-  }
-
-  /** A plain cache that also writes every put to its disk tier (persistent, no log): what bidi writes build on. */
-  @Benchmark
-  public void putPlainWriteThrough(Caches s, Cursor c) {
-    Integer k = s.zipf.at(c.index++);
-    s.plainWriteThrough.put(k, k + 1_000_000);
+    s.plain.put(k, k + ONE);
   }
 
   @Benchmark
   public void putBidi(Caches s, Cursor c) {
     Integer k = s.zipf.at(c.index++);
-    s.bidi.put(k, k + 1_000_000);
+    s.bidi.put(k, k + ONE);
+  }
+
+  @Benchmark
+  public void movePlain(Caches s, Cursor c) {
+    int i = c.index++;
+    Integer k = s.zipf.at(i);
+    s.plain.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+  }
+
+  @Benchmark
+  public void moveBidi(Caches s, Cursor c) {
+    int i = c.index++;
+    Integer k = s.zipf.at(i);
+    s.bidi.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+  }
+
+  @Benchmark
+  public void movePlainPersistent(Caches s, Cursor c) {
+    int i = c.index++;
+    Integer k = s.zipf.at(i);
+    s.plainPersistent.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+  }
+
+  @Benchmark
+  public void moveBidiPersistent(Caches s, Cursor c) {
+    int i = c.index++;
+    Integer k = s.zipf.at(i);
+    s.bidiPersistent.put(k, k + ((i & 1) == 0 ? ONE : TWO));
   }
 }
