@@ -98,7 +98,7 @@ public final class RunAll {
       return b.warmupIterations(1).warmupTime(TimeValue.seconds(1)).measurementIterations(2)
           .measurementTime(TimeValue.seconds(1));
     }
-    return b.warmupIterations(3).warmupTime(TimeValue.seconds(5)).measurementIterations(5)
+    return b.warmupIterations(2).warmupTime(TimeValue.seconds(3)).measurementIterations(3)
         .measurementTime(TimeValue.seconds(5));
   }
 

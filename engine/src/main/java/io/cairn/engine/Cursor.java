@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  * however compaction goes on meanwhile. Entries are read lazily, a block at a time. Not thread-safe.
  */
 public final class Cursor implements Iterator<Entry>, AutoCloseable {
+  /** Older versions of one key stepped over before the scan seeks past them instead. */
+  private static final int MAX_SEQUENTIAL_SKIPS = 8;
   private final InternalIterator source;
   private final long snapshot;
   private final byte[] to;
@@ -71,26 +73,39 @@ public final class Cursor implements Iterator<Entry>, AutoCloseable {
       source.next();
     }
     long now = clock.getAsLong();
-    for (; source.valid(); source.next()) {
+    int skipped = 0;
+    while (source.valid()) {
       byte[] ikey = source.key();
-      if (InternalKey.sequence(ikey) > snapshot) {
+      boolean hidden = InternalKey.sequence(ikey) > snapshot;
+      if (hidden || lastUserKey != null && InternalKey.compareUserKey(ikey, lastUserKey) == 0) {
+        if (!hidden && ++skipped > MAX_SEQUENTIAL_SKIPS) {
+          // A key overwritten or deleted many times (a hot key's versions in the memtable): one seek past its oldest
+          // possible version instead of stepping through them all.
+          source.seek(InternalKey.encode(lastUserKey, 0, InternalKey.TYPE_DELETION));
+          skipped = 0;
+          if (source.valid() && InternalKey.compareUserKey(source.key(), lastUserKey) == 0) {
+            source.next();
+          }
+        } else {
+          source.next();
+        }
         continue;
       }
-      if (lastUserKey != null && InternalKey.compareUserKey(ikey, lastUserKey) == 0) {
-        continue;
-      }
+      skipped = 0;
       if (to != null && InternalKey.compareUserKey(ikey, to) >= 0) {
         return null;
       }
       lastUserKey = InternalKey.userKey(ikey);
       byte type = InternalKey.type(ikey);
       if (type == InternalKey.TYPE_DELETION) {
+        source.next();
         continue;
       }
       byte[] stored = source.value();
       if (type == InternalKey.TYPE_EXPIRING_VALUE) {
         long at = Bytes.getLong(stored, 0);
         if (at <= now) {
+          source.next();
           continue;
         }
         return new Entry(lastUserKey, Arrays.copyOfRange(stored, 8, stored.length), at);
