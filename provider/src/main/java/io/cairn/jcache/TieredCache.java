@@ -1865,27 +1865,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       }
       Holder<V> reservation = new Holder<>(value, ETERNAL);
       reservation.key = key;
-      Events events = new Events();
-      boolean[] moved = new boolean[1];
-      compute(heapKey(owner), (k, h) -> {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
-        if (cur == null || !holds(cur, value)) {
-          return cur == null || h == null ? null : cur;
-        }
-        deleteThrough(k);
-        events.removed(k, cur.value);
-        drop(k, cur);
-        claims.compute(claimKey(value), (x, c) -> stands(c, now) ? c : reservation);
-        moved[0] = true;
-        return null;
-      });
-      events.dispatch();
-      if (!moved[0]) {
+      if (!removeHolder(owner, value, reservation)) {
         continue;
-      }
-      if (stats.enabled) {
-        stats.removals.increment();
       }
       try {
         return getAndPut(key, value);
@@ -1906,27 +1887,39 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       if (owner == null) {
         return false;
       }
-      boolean[] removed = new boolean[1];
-      Events events = new Events();
-      compute(heapKey(owner), (k, h) -> {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
-        if (cur == null || !holds(cur, value)) {
-          return cur == null || h == null ? null : cur;
-        }
-        deleteThrough(k);
-        removed[0] = true;
-        events.removed(k, cur.value);
-        return drop(k, cur);
-      });
-      events.dispatch();
-      if (removed[0]) {
-        if (stats.enabled) {
-          stats.removals.increment();
-        }
+      if (removeHolder(owner, value, null)) {
         return true;
       }
     }
+  }
+
+  /**
+   * Removes {@code owner}'s entry if it still holds {@code value} (a REMOVED event), leaving {@code reservation}, if
+   * given, as the value's claim under the same locks. False if the entry holds something else by now.
+   */
+  private boolean removeHolder(K owner, V value, Holder<V> reservation) {
+    boolean[] removed = new boolean[1];
+    Events events = new Events();
+    compute(heapKey(owner), (k, h) -> {
+      long now = now();
+      Holder<V> cur = live(k, h, now, events);
+      if (cur == null || !holds(cur, value)) {
+        return cur == null || h == null ? null : cur;
+      }
+      deleteThrough(k);
+      removed[0] = true;
+      events.removed(k, cur.value);
+      drop(k, cur);
+      if (reservation != null) {
+        claims.compute(claimKey(value), (x, c) -> stands(c, now) ? c : reservation);
+      }
+      return null;
+    });
+    events.dispatch();
+    if (removed[0] && stats.enabled) {
+      stats.removals.increment();
+    }
+    return removed[0];
   }
 
   /**
