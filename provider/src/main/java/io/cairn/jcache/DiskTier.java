@@ -56,10 +56,6 @@ final class DiskTier {
     }
   }
 
-  boolean bidirectional() {
-    return settings.bidirectional();
-  }
-
   boolean enabled() {
     return settings.diskBytes() > 0 || settings.persistent();
   }

@@ -357,22 +357,24 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     byte[] vb = valueCodec.encode(value);
     for (byte[] kb : disk.inverseKeys(vb)) {
       K k = keyCodec.decode(kb);
-      if (k.equals(except)) {
-        continue;
-      }
-      Holder<V> h = map.get(k);
-      if (h != null) {
-        if (stands(h, now) && holds(h, value)) {
-          return k;
-        }
-        continue;
-      }
-      io.cairn.engine.Entry e = disk.read(kb);
-      if (e != null && Arrays.equals(e.value(), vb)) {
+      if (!k.equals(except) && holdsNow(k, kb, value, vb, now)) {
         return k;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code k} (encoded {@code kb}), which has an inverse record for {@code value} (encoded {@code vb}), holds
+   * it now: its heap entry decides if it has one, else its disk copy, read again.
+   */
+  private boolean holdsNow(K k, byte[] kb, V value, byte[] vb, long now) {
+    Holder<V> h = map.get(k);
+    if (h != null) {
+      return stands(h, now) && holds(h, value);
+    }
+    io.cairn.engine.Entry e = disk.read(kb);
+    return e != null && Arrays.equals(e.value(), vb);
   }
 
   /**
@@ -1942,7 +1944,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
             byte[][] r = records.next();
             V v = valueCodec.decode(r[0]);
             K k = keyCodec.decode(r[1]);
-            if (k.equals(ownerOf(v))) {
+            if (holdsNow(k, r[1], v, r[0], now())) {
               next = Map.entry(copyOut(v), k);
             }
           }

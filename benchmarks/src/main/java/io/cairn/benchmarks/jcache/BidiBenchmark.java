@@ -114,29 +114,28 @@ public class BidiBenchmark {
 
   @Benchmark
   public void movePlain(Caches s, Cursor c) {
-    int i = c.index++;
-    Integer k = s.zipf.at(i);
-    s.plain.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+    move(s.plain, s, c);
   }
 
   @Benchmark
   public void moveBidi(Caches s, Cursor c) {
-    int i = c.index++;
-    Integer k = s.zipf.at(i);
-    s.bidi.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+    move(s.bidi, s, c);
   }
 
   @Benchmark
   public void movePlainPersistent(Caches s, Cursor c) {
-    int i = c.index++;
-    Integer k = s.zipf.at(i);
-    s.plainPersistent.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+    move(s.plainPersistent, s, c);
   }
 
   @Benchmark
   public void moveBidiPersistent(Caches s, Cursor c) {
+    move(s.bidiPersistent, s, c);
+  }
+
+  /** Puts the next key's other value: {@code key + ONE} and {@code key + TWO} alternate. */
+  private static void move(Cache<Integer, Integer> cache, Caches s, Cursor c) {
     int i = c.index++;
     Integer k = s.zipf.at(i);
-    s.bidiPersistent.put(k, k + ((i & 1) == 0 ? ONE : TWO));
+    cache.put(k, k + ((i & 1) == 0 ? ONE : TWO));
   }
 }
