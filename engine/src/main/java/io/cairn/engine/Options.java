@@ -28,6 +28,7 @@ public final class Options {
   private boolean createIfMissing = true;
   private FileSystem fileSystem = LocalFileSystem.INSTANCE;
   private LongSupplier clock = System::currentTimeMillis;
+  private PrefixExtractor prefixExtractor;
 
   public static Options defaults() {
     return new Options();
@@ -130,6 +131,17 @@ public final class Options {
     return this;
   }
 
+  /**
+   * Adds the prefixes {@code e} names to every new table's bloom filter, for {@link Store#scanPrefix}. Off by
+   * default. Requires bloom filters ({@link #bloomBitsPerKey} above 0) to skip anything.
+   */
+  public Options prefixExtractor(PrefixExtractor e) {
+    Objects.requireNonNull(e, "prefixExtractor");
+    io.cairn.engine.sstable.TableProperties.checkExtractorName(e.name());
+    this.prefixExtractor = e;
+    return this;
+  }
+
   public Durability durability() {
     return durability;
   }
@@ -196,5 +208,10 @@ public final class Options {
 
   public LongSupplier clock() {
     return clock;
+  }
+
+  /** The prefix extractor, or null if none is set. */
+  public PrefixExtractor prefixExtractor() {
+    return prefixExtractor;
   }
 }

@@ -630,28 +630,89 @@ public final class Store implements AutoCloseable {
    * or read it to its end, to release the tables it pins.
    */
   public Cursor scan(byte[] fromInclusive, byte[] toExclusive) {
-    if (closed) {
-      throw new StoreException("store " + dir + " is closed");
-    }
     if (fromInclusive != null && toExclusive != null && Arrays.compareUnsigned(fromInclusive, toExclusive) > 0) {
       throw new IllegalArgumentException("scan range is reversed: from " + Bytes.toDisplay(fromInclusive)
           + " is after to " + Bytes.toDisplay(toExclusive));
     }
+    return cursor(fromInclusive, toExclusive, null, 0);
+  }
+
+  /**
+   * An ordered scan of the keys that start with {@code prefix}, over a snapshot taken now, which opens only the tables
+   * whose bloom filter may hold the prefix (and every table written without this store's extractor). The memtables
+   * are always read. With the prefix absent, the scan costs about what a missing key's lookup costs.
+   *
+   * @param prefix a whole prefix as the {@link Options#prefixExtractor} names it: its prefix length is its length
+   * @throws IllegalStateException if the store was opened without a prefix extractor
+   * @throws IllegalArgumentException if {@code prefix} is not a whole prefix of the extractor
+   */
+  public Cursor scanPrefix(byte[] prefix) {
+    if (prefix == null) {
+      throw new NullPointerException("prefix is null");
+    }
+    PrefixExtractor extractor = options.prefixExtractor();
+    if (extractor == null) {
+      throw new IllegalStateException("store " + dir + " was opened without a prefix extractor"
+          + " (Options.prefixExtractor)");
+    }
+    int n = extractor.prefixLength(prefix, prefix.length);
+    if (n != prefix.length) {
+      throw new IllegalArgumentException("not a whole prefix for extractor " + extractor.name() + ": "
+          + Bytes.toDisplay(prefix) + " (its prefix length is " + n + ", its length " + prefix.length + ")");
+    }
+    return cursor(prefix, Bytes.prefixSuccessor(prefix), extractor.name(),
+        BloomFilter.prefixHash(prefix, 0, prefix.length));
+  }
+
+  /**
+   * A cursor over {@code [from, to)} on every memtable and on the tables of each run that overlap the range; with
+   * {@code prefixExtractor} set, only on those whose filter may hold the prefix hash {@code prefixHash}.
+   */
+  private Cursor cursor(byte[] from, byte[] to, String prefixExtractor, long prefixHash) {
+    if (closed) {
+      throw new StoreException("store " + dir + " is closed");
+    }
     ReadView v = pin();
     long snapshot = visibleSequence;
     List<InternalIterator> sources = new ArrayList<>();
-    sources.add(v.mem().iterator());
-    for (MemTable imm : v.imms()) {
-      sources.add(imm.iterator());
+    try {
+      sources.add(v.mem().iterator());
+      for (MemTable imm : v.imms()) {
+        sources.add(imm.iterator());
+      }
+      Version version = v.version();
+      for (int level = 0; level < version.levelCount(); level++) {
+        for (Run run : version.runs(level)) {
+          Run r = prefixExtractor == null ? run : filterRun(run, from, to, prefixExtractor, prefixHash);
+          if (r != null) {
+            sources.add(new RunIterator(r, f -> table(f).iterator()));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      v.version().unref();
+      throw e;
     }
-    Version version = v.version();
-    for (int level = 0; level < version.levelCount(); level++) {
-      for (Run run : version.runs(level)) {
-        sources.add(new RunIterator(run, f -> table(f).iterator()));
+    return new Cursor(new MergingIterator(sources), snapshot, from, to, options.clock(), v.version()::unref);
+  }
+
+  /** The tables of {@code run} in {@code [from, to)} whose filter may hold the prefix, as a run; null if none. */
+  private Run filterRun(Run run, byte[] from, byte[] to, String prefixExtractor, long prefixHash) {
+    List<FileMeta> files = run.files();
+    List<FileMeta> kept = null;
+    for (int i = run.firstAtOrAfter(from); i < files.size(); i++) {
+      FileMeta f = files.get(i);
+      if (to != null && InternalKey.compareUserKey(f.smallest(), to) >= 0) {
+        break;
+      }
+      if (table(f).mayContainPrefix(prefixExtractor, prefixHash)) {
+        if (kept == null) {
+          kept = new ArrayList<>(1);
+        }
+        kept.add(f);
       }
     }
-    return new Cursor(new MergingIterator(sources), snapshot, fromInclusive, toExclusive, options.clock(),
-        version::unref);
+    return kept == null ? null : new Run(run.runId(), kept);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -738,7 +799,8 @@ public final class Store implements AutoCloseable {
     TableProperties props;
     long size;
     try (FileSystem.WritableFile file = fs.create(path)) {
-      TableBuilder b = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout());
+      TableBuilder b = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout(),
+          options.prefixExtractor());
       byte[] prev = null;
       try (InternalIterator it = m.iterator()) {
         for (it.seekToFirst(); it.valid(); it.next()) {
@@ -962,7 +1024,8 @@ public final class Store implements AutoCloseable {
             runId = number;
           }
           file = fs.create(FileNames.table(dir, number));
-          builder = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout());
+          builder = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout(),
+              options.prefixExtractor());
         }
         builder.add(k, value);
         if (builder.fileSizeEstimate() >= options.targetFileBytes()) {
@@ -1103,7 +1166,8 @@ public final class Store implements AutoCloseable {
       return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
           compactionWritten.get(), user == 0 ? 0 : (double) written / user,
           largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
-          readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), hits, misses,
+          readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), readCounters.prefixChecks.sum(),
+          readCounters.prefixUseful.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
           stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), m.approximateBytes(),
           tableBytes);

@@ -9,12 +9,15 @@ import java.util.List;
  * @param spaceAmplification bytes in all tables per byte in the largest level (1.0 = no overhead)
  * @param bloomUseful lookups a bloom filter answered "absent", saving a block read
  * @param bloomFalsePositives lookups a filter let through for a key the table did not hold
+ * @param prefixChecks tables a {@link Store#scanPrefix} asked whether they may hold the prefix
+ * @param prefixUseful of those, tables the filter answered "absent" for, so the scan did not open them
  * @param stallMicros time writers spent slowed or waiting for flush and compaction
  * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
-    long bloomChecks, long bloomUseful, long bloomFalsePositives, long blockCacheHits, long blockCacheMisses,
+    long bloomChecks, long bloomUseful, long bloomFalsePositives, long prefixChecks, long prefixUseful,
+    long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
     long droppedEntries, long memtableBytes, long tableBytes) {
 
@@ -31,8 +34,9 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     sb.append(String.format("user bytes %d, flush %d, compaction read %d written %d, write amp %.2f, space amp %.2f%n",
         userBytesWritten, flushBytesWritten, compactionBytesRead, compactionBytesWritten, writeAmplification,
         spaceAmplification));
-    sb.append(String.format("bloom checks %d useful %d false positives %d; block cache hits %d misses %d (%.3f)%n",
-        bloomChecks, bloomUseful, bloomFalsePositives, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
+    sb.append(String.format("bloom checks %d useful %d false positives %d; prefix checks %d useful %d; "
+        + "block cache hits %d misses %d (%.3f)%n", bloomChecks, bloomUseful, bloomFalsePositives, prefixChecks,
+        prefixUseful, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
     sb.append(String.format("stall %d us, flushes %d, compactions %d", stallMicros, flushes, compactions));
     return sb.toString();
   }

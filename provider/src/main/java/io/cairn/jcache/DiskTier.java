@@ -3,6 +3,7 @@ package io.cairn.jcache;
 import io.cairn.engine.Cursor;
 import io.cairn.engine.Entry;
 import io.cairn.engine.Options;
+import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.Store;
 import io.cairn.engine.StoreStatistics;
 import io.cairn.engine.WriteBatch;
@@ -41,6 +42,38 @@ final class DiskTier {
   static final byte DATA = 0x00;
   static final byte INDEX = 0x01;
   static final byte INVERSE = 0x02;
+
+  /**
+   * Names the {@code 0x02 | varint len(v) | v} prefix of an inverse record, so that every table's bloom filter also
+   * answers "may a key hold this value here?" and {@link #inverseKeys} opens only the tables that may. Other keys
+   * (entries, expiry records) have no prefix. A record with a malformed length has none either.
+   */
+  static final PrefixExtractor INVERSE_PREFIX = new PrefixExtractor() {
+    @Override
+    public String name() {
+      return "cairn.inverse-value.v1";
+    }
+
+    @Override
+    public int prefixLength(byte[] key, int length) {
+      if (length < 2 || key[0] != INVERSE) {
+        return -1;
+      }
+      long len = 0;
+      int at = 1;
+      for (int shift = 0; shift < 35; shift += 7) {
+        if (at == length) {
+          return -1;
+        }
+        byte b = key[at++];
+        len |= (long) (b & 0x7f) << shift;
+        if (b >= 0) {
+          return len <= length - at ? at + (int) len : -1;
+        }
+      }
+      return -1;
+    }
+  };
 
   private final String cacheName;
   private final CacheSettings settings;
@@ -86,6 +119,9 @@ final class DiskTier {
             .bloomBitsPerKey(settings.bloomBitsPerKey()).blockCacheBytes(settings.blockCacheBytes())
             .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
             .fifoMaxBytes(Math.max(1, settings.diskBytes()));
+        if (settings.bidirectional()) {
+          o.prefixExtractor(INVERSE_PREFIX);
+        }
         store = Store.open(dir, o);
         return store;
       } catch (IOException | RuntimeException e) {
@@ -160,17 +196,6 @@ final class DiskTier {
     return new byte[][] {Arrays.copyOfRange(record, at, at + len), Arrays.copyOfRange(record, at + len, record.length)};
   }
 
-  /** The smallest key greater than every key starting with {@code prefix} (prefix never all 0xff here: it starts 0x02). */
-  private static byte[] successor(byte[] prefix) {
-    byte[] s = prefix.clone();
-    int i = s.length - 1;
-    while (s[i] == (byte) 0xff) {
-      i--;
-    }
-    s[i]++;
-    return Arrays.copyOf(s, i + 1);
-  }
-
   /** The encoded keys whose unexpired disk copies hold this encoded value (bidirectional caches); usually none or one. */
   List<byte[]> inverseKeys(byte[] value) {
     Store s = store;
@@ -179,7 +204,7 @@ final class DiskTier {
     }
     byte[] prefix = inversePrefix(value);
     List<byte[]> keys = new ArrayList<>(1);
-    try (Cursor c = s.scan(prefix, successor(prefix))) {
+    try (Cursor c = s.scanPrefix(prefix)) {
       while (c.hasNext()) {
         byte[] k = c.next().key();
         keys.add(Arrays.copyOfRange(k, prefix.length, k.length));

@@ -178,6 +178,61 @@ class BidiCacheTest {
     assertEquals("fresh", b2.getKey(3));
   }
 
+  /**
+   * A value probe on the disk tier asks each table's filter for the value's inverse prefix: a value nobody holds opens
+   * (almost) no table, one that is held is found wherever it lies.
+   */
+  @Test
+  void valueProbesSkipTablesByTheirFilters() {
+    CairnConfiguration<String, Integer> conf = config(10).setPersistent(true).setDirectory(dir.resolve("probes"))
+        .setMemtableBytes(64 * 1024);
+    Cache<String, Integer> c = manager.createCache("probes", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    CairnCache<String, Integer> engine = c.unwrap(CairnCache.class);
+    int n = 5000;
+    for (int i = 0; i < n; i++) {
+      c.put("token-" + i, 2 * i);
+    }
+    engine.flush();
+    for (int i = 0; i < n; i++) {
+      assertEquals("token-" + i, b.getKey(2 * i));
+    }
+    io.cairn.engine.StoreStatistics before = engine.engineStatistics();
+    for (int i = 0; i < n; i++) {
+      assertNull(b.getKey(2 * i + 1));
+      assertFalse(b.containsValue(2 * i + 1));
+    }
+    io.cairn.engine.StoreStatistics after = engine.engineStatistics();
+    long checks = after.prefixChecks() - before.prefixChecks();
+    long useful = after.prefixUseful() - before.prefixUseful();
+    assertTrue(after.levels().stream().mapToInt(io.cairn.engine.StoreStatistics.Level::files).sum() > 1, after
+        .toString());
+    assertTrue(checks >= 2L * n && useful > checks * 0.95, checks + " checks, " + useful + " useful: " + after);
+  }
+
+  /** The inverse prefix is a whole prefix of every record of its value and of nothing else. */
+  @Test
+  void inversePrefixNamesTheValuePartOfARecord() {
+    io.cairn.engine.PrefixExtractor x = DiskTier.INVERSE_PREFIX;
+    java.util.Random rnd = new java.util.Random(11);
+    for (int len : new int[] {0, 1, 127, 128, 300, 20_000}) {
+      byte[] value = new byte[len];
+      rnd.nextBytes(value);
+      byte[] prefix = DiskTier.inversePrefix(value);
+      assertEquals(prefix.length, x.prefixLength(prefix, prefix.length), "value of " + len + " bytes");
+      byte[] record = DiskTier.inverseKey(value, "some key".getBytes());
+      assertEquals(prefix.length, x.prefixLength(record, record.length));
+      assertEquals(-1, x.prefixLength(prefix, prefix.length - 1), "a cut record has no prefix");
+    }
+    byte[] data = DiskTier.dataKey(new byte[] {2, 5, 1});
+    assertEquals(-1, x.prefixLength(data, data.length));
+    byte[] expiry = DiskTier.indexKey(12345L, new byte[] {2, 0});
+    assertEquals(-1, x.prefixLength(expiry, expiry.length));
+    byte[] endlessVarint = {2, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1};
+    assertEquals(-1, x.prefixLength(endlessVarint, endlessVarint.length));
+    assertEquals(-1, x.prefixLength(new byte[] {2}, 1));
+  }
+
   @Test
   void expiredEntriesFreeTheirValues() throws Exception {
     CairnConfiguration<String, Integer> conf = config(1000);

@@ -21,11 +21,20 @@ public final class BloomFilter {
   private static final byte VERSION = 1;
   private static final LongHashFunction HASH = LongHashFunction.xx3();
   private static final long MIX = 0x9E3779B97F4A7C15L;
+  private static final long PREFIX_SALT = 0x5DEECE66DA3B1F27L;
 
   private BloomFilter() {}
 
   public static long hash(byte[] key, int off, int len) {
     return HASH.hashBytes(key, off, len);
+  }
+
+  /**
+   * The hash a key prefix enters a filter with. It differs from {@link #hash} of the same bytes, so a prefix that
+   * happens to equal a whole key does not make that key look present (or the other way round).
+   */
+  public static long prefixHash(byte[] key, int off, int len) {
+    return HASH.hashBytes(key, off, len) ^ PREFIX_SALT;
   }
 
   /** Probes per key for a given budget: about ln 2 times the bits per key. */

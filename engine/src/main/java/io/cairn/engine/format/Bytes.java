@@ -88,4 +88,21 @@ public final class Bytes {
   public static String toDisplay(byte[] key) {
     return key == null ? "null" : toDisplay(key, key.length);
   }
+
+  /**
+   * The smallest byte string greater than every string that starts with {@code prefix}, or null if there is none
+   * (the prefix is empty or all 0xff bytes).
+   */
+  public static byte[] prefixSuccessor(byte[] prefix) {
+    int i = prefix.length - 1;
+    while (i >= 0 && prefix[i] == (byte) 0xff) {
+      i--;
+    }
+    if (i < 0) {
+      return null;
+    }
+    byte[] s = java.util.Arrays.copyOf(prefix, i + 1);
+    s[i]++;
+    return s;
+  }
 }

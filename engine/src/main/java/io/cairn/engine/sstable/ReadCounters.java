@@ -10,6 +10,10 @@ public final class ReadCounters {
   public final LongAdder bloomUseful = new LongAdder();
   /** Lookups the filter answered "maybe" for a key the table did not hold. */
   public final LongAdder bloomFalsePositives = new LongAdder();
+  /** Tables a prefix scan asked whether they may hold its prefix. */
+  public final LongAdder prefixChecks = new LongAdder();
+  /** Of those, tables whose filter answered "absent" (the scan did not open them). */
+  public final LongAdder prefixUseful = new LongAdder();
   /** Blocks read from files (cache misses). */
   public final LongAdder blockReads = new LongAdder();
 }

@@ -1,5 +1,6 @@
 package io.cairn.engine.sstable;
 
+import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.bloom.BloomFilter;
 import io.cairn.engine.format.Bytes;
 import io.cairn.engine.format.Checksum;
@@ -30,8 +31,9 @@ import java.util.List;
  *   <li>{@link IndexLayout#BTREE}: leaf index blocks of about {@code blockBytes} are written as the data goes, then
  *   upper levels until one root block remains; the footer names the root and the number of levels.</li>
  * </ul>
- * The filter block is a {@link BloomFilter} over the distinct user keys; the properties block is
- * {@link TableProperties}. All integers are big-endian.
+ * The filter block is a {@link BloomFilter} over the distinct user keys and, with a {@link PrefixExtractor}, over
+ * their distinct prefixes too ({@link BloomFilter#prefixHash}); the properties block is {@link TableProperties}, which
+ * names the extractor. All integers are big-endian.
  *
  * <p>Not thread-safe: one builder is used by one flush or compaction.
  */
@@ -42,6 +44,7 @@ public final class TableBuilder {
   private final int blockBytes;
   private final int bloomBitsPerKey;
   private final IndexLayout layout;
+  private final PrefixExtractor prefixes;
   private final BlockBuilder data = new BlockBuilder(DATA_RESTART_INTERVAL);
   /** Pending entries of the lowest index level not yet written (all of them for ARRAY). */
   private final BlockBuilder leafIndex = new BlockBuilder(1);
@@ -53,6 +56,9 @@ public final class TableBuilder {
   private long[] hashes = new long[1024];
   private int hashCount;
   private byte[] lastKey;
+  /** The last prefix hashed into the filter (a user key holds it in its first {@code lastPrefixLength} bytes). */
+  private byte[] lastPrefixKey;
+  private int lastPrefixLength = -1;
   private byte[] smallest;
   private long entries;
   private long tombstones;
@@ -67,10 +73,20 @@ public final class TableBuilder {
   private boolean finished;
 
   public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout) {
+    this(file, blockBytes, bloomBitsPerKey, layout, null);
+  }
+
+  /** @param prefixes whose prefixes also enter the filter, or null for whole keys only */
+  public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout,
+      PrefixExtractor prefixes) {
     this.file = file;
     this.blockBytes = blockBytes;
     this.bloomBitsPerKey = bloomBitsPerKey;
     this.layout = layout;
+    this.prefixes = prefixes;
+    if (prefixes != null) {
+      TableProperties.checkExtractorName(prefixes.name());
+    }
   }
 
   public void add(byte[] internalKey, byte[] storedValue) throws IOException {
@@ -85,10 +101,11 @@ public final class TableBuilder {
       smallest = internalKey;
     }
     if (lastKey == null || !InternalKey.sameUserKey(lastKey, internalKey)) {
-      if (hashCount == hashes.length) {
-        hashes = Arrays.copyOf(hashes, hashCount * 2);
+      int userLength = internalKey.length - InternalKey.TRAILER_BYTES;
+      addHash(BloomFilter.hash(internalKey, 0, userLength));
+      if (prefixes != null) {
+        addPrefix(internalKey, userLength);
       }
-      hashes[hashCount++] = BloomFilter.hash(internalKey, 0, internalKey.length - InternalKey.TRAILER_BYTES);
     }
     byte type = InternalKey.type(internalKey);
     long seq = InternalKey.sequence(internalKey);
@@ -110,6 +127,31 @@ public final class TableBuilder {
     if (data.currentSizeEstimate() >= blockBytes) {
       flushDataBlock();
     }
+  }
+
+  private void addHash(long h) {
+    if (hashCount == hashes.length) {
+      hashes = Arrays.copyOf(hashes, hashCount * 2);
+    }
+    hashes[hashCount++] = h;
+  }
+
+  /** Hashes the prefix of a new user key unless the key before it had the same one (keys sharing a prefix are adjacent). */
+  private void addPrefix(byte[] internalKey, int userLength) {
+    int n = prefixes.prefixLength(internalKey, userLength);
+    if (n < 0) {
+      return;
+    }
+    if (n > userLength) {
+      throw new IllegalStateException("prefix extractor " + prefixes.name() + " gave a prefix of " + n
+          + " bytes for a key of " + userLength + " bytes");
+    }
+    if (n == lastPrefixLength && Arrays.equals(lastPrefixKey, 0, n, internalKey, 0, n)) {
+      return;
+    }
+    addHash(BloomFilter.prefixHash(internalKey, 0, n));
+    lastPrefixKey = internalKey;
+    lastPrefixLength = n;
   }
 
   private void flushDataBlock() throws IOException {
@@ -193,7 +235,7 @@ public final class TableBuilder {
     }
     BlockHandle filter = writeBlock(BloomFilter.build(hashes, hashCount, bloomBitsPerKey));
     TableProperties props = new TableProperties(entries, tombstones, expiring, minExpire, maxExpire, minSeq, maxSeq,
-        rawKeyBytes, rawValueBytes, dataBlocks, smallest, lastKey);
+        rawKeyBytes, rawValueBytes, dataBlocks, smallest, lastKey, prefixes == null ? "" : prefixes.name());
     BlockHandle propsHandle = writeBlock(props.encode());
     byte[] footer = new TableFormat.Footer(filter, root, propsHandle, layout, levels, TableFormat.FORMAT_VERSION)
         .encode();

@@ -2,25 +2,46 @@ package io.cairn.engine.sstable;
 
 import io.cairn.engine.format.Bytes;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What a table holds, kept on the heap while the table is open (it is small: counts and the two boundary keys).
  *
- * <h2>Format (version 1)</h2>
+ * <h2>Format (version 2)</h2>
  * <pre>
- * properties := version:uint8(1) entries:varint tombstones:varint expiringEntries:varint
+ * properties := version:uint8(2) entries:varint tombstones:varint expiringEntries:varint
  *               minExpireAtMillis:uint64 maxExpireAtMillis:uint64 minSequence:varint maxSequence:varint
  *               rawKeyBytes:varint rawValueBytes:varint dataBlocks:varint
  *               smallestLength:varint smallest:byte[] largestLength:varint largest:byte[]
+ *               prefixExtractorLength:uint8 prefixExtractor:utf8
  * </pre>
  * {@code smallest} and {@code largest} are internal keys. Expiry bounds cover expiring entries only
- * ({@code Long.MAX_VALUE}/{@code Long.MIN_VALUE} when there are none).
+ * ({@code Long.MAX_VALUE}/{@code Long.MIN_VALUE} when there are none). {@code prefixExtractor} names the
+ * {@link io.cairn.engine.PrefixExtractor} whose prefixes the filter also holds; empty when none. Version 1 is the
+ * same without the last two fields (a table written before prefixes existed); it reads as having no extractor.
  */
 public record TableProperties(long entries, long tombstones, long expiringEntries, long minExpireAtMillis,
     long maxExpireAtMillis, long minSequence, long maxSequence, long rawKeyBytes, long rawValueBytes, long dataBlocks,
-    byte[] smallest, byte[] largest) {
+    byte[] smallest, byte[] largest, String prefixExtractor) {
 
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final int VERSION_WITHOUT_PREFIX = 1;
+
+  public TableProperties {
+    if (!prefixExtractor.isEmpty()) {
+      checkExtractorName(prefixExtractor);
+    }
+  }
+
+  /** Returns {@code name} if it can name a prefix extractor in a table (1 to 255 bytes of UTF-8), else throws. */
+  public static String checkExtractorName(String name) {
+    int bytes = name == null ? 0 : name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes < 1 || bytes > 255) {
+      throw new IllegalArgumentException("prefix extractor name must be 1 to 255 bytes of UTF-8, was "
+          + (name == null ? "null" : "\"" + name + "\" (" + bytes + " bytes)"));
+    }
+    return name;
+  }
 
   /** True when every entry carries an expiry that is at or before {@code nowMillis}. */
   public boolean allExpiredAt(long nowMillis) {
@@ -44,12 +65,15 @@ public record TableProperties(long entries, long tombstones, long expiringEntrie
     out.write(smallest, 0, smallest.length);
     out.write(buf, 0, Bytes.putVarint(buf, 0, largest.length));
     out.write(largest, 0, largest.length);
+    byte[] name = prefixExtractor.getBytes(StandardCharsets.UTF_8);
+    out.write(name.length);
+    out.write(name, 0, name.length);
     return out.toByteArray();
   }
 
-  /** Decodes properties; returns null when the bytes are not version-1 properties. */
+  /** Decodes properties; returns null when the bytes are not version 1 or 2 properties. */
   static TableProperties decode(byte[] b) {
-    if (b.length < 1 || b[0] != VERSION) {
+    if (b.length < 1 || b[0] != VERSION && b[0] != VERSION_WITHOUT_PREFIX) {
       return null;
     }
     int[] pos = {1};
@@ -77,14 +101,26 @@ public record TableProperties(long entries, long tombstones, long expiringEntrie
     byte[] smallest = java.util.Arrays.copyOfRange(b, pos[0], pos[0] + smallLen);
     pos[0] += smallLen;
     long largeLen = Bytes.getVarint(b, pos, b.length);
-    if (largeLen < 0 || pos[0] + largeLen != b.length) {
+    if (largeLen < 0 || pos[0] + largeLen > b.length) {
       return null;
     }
-    byte[] largest = java.util.Arrays.copyOfRange(b, pos[0], b.length);
+    int largeEnd = pos[0] + (int) largeLen;
+    byte[] largest = java.util.Arrays.copyOfRange(b, pos[0], largeEnd);
+    String prefixExtractor = "";
+    if (b[0] == VERSION_WITHOUT_PREFIX) {
+      if (largeEnd != b.length) {
+        return null;
+      }
+    } else {
+      if (largeEnd >= b.length || largeEnd + 1 + (b[largeEnd] & 0xff) != b.length) {
+        return null;
+      }
+      prefixExtractor = new String(b, largeEnd + 1, b[largeEnd] & 0xff, StandardCharsets.UTF_8);
+    }
     if (head[0] < 0 || head[1] < 0 || head[2] < 0) {
       return null;
     }
     return new TableProperties(head[0], head[1], head[2], minExpire, maxExpire, mid[0], mid[1], mid[2], mid[3], mid[4],
-        smallest, largest);
+        smallest, largest, prefixExtractor);
   }
 }

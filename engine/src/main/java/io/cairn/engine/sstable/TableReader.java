@@ -162,6 +162,22 @@ public final class TableReader implements AutoCloseable {
     return notFound(userKey);
   }
 
+  /**
+   * False only if no key with the prefix whose {@link BloomFilter#prefixHash} is {@code prefixHash} is in this table.
+   * A table whose filter was not built with the extractor named {@code extractor} always answers true.
+   */
+  public boolean mayContainPrefix(String extractor, long prefixHash) {
+    if (!extractor.equals(properties.prefixExtractor())) {
+      return true;
+    }
+    counters.prefixChecks.increment();
+    if (!BloomFilter.mayContain(filter(), footer.filter().size(), prefixHash)) {
+      counters.prefixUseful.increment();
+      return false;
+    }
+    return true;
+  }
+
   private Lookup notFound(byte[] userKey) {
     if (InternalKey.compareUserKey(properties.smallest(), userKey) <= 0
         && InternalKey.compareUserKey(properties.largest(), userKey) >= 0) {
