@@ -347,6 +347,17 @@ final class DiskTier {
     };
   }
 
+  /** Whether the store holds any live entry (not counting index and inverse records); false if it is not open. */
+  boolean hasEntries() {
+    Store s = store;
+    if (s == null) {
+      return false;
+    }
+    try (Cursor c = s.scan(new byte[] {DATA}, new byte[] {INDEX})) {
+      return c.hasNext();
+    }
+  }
+
   /** Deletes every entry and index record (clear). */
   void deleteAll() {
     Store s = store;

@@ -28,6 +28,11 @@ final class Holder<V> {
    */
   Object key;
   volatile boolean live = true;
+  /**
+   * Bidirectional caches: set when this holder, its value's claim, was released and left in place as a vacancy: no
+   * key has held the value since, on either tier. Written before {@code live} turns false, read after.
+   */
+  boolean vacant;
 
   Holder(V value, long expireAt) {
     this.value = value;

@@ -105,6 +105,19 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * {@link #forcePut}. Changed only under the holder's key lock.
    */
   private final java.util.concurrent.ConcurrentHashMap<Object, Holder<V>> claims;
+  /**
+   * Bidirectional caches: the vacancies left in {@link #claims}, one slot per value hash. A released claim stays in
+   * {@code claims} as a vacancy, which tells the next writer of that value that no key holds it (any key that took it
+   * since would have replaced the vacancy), so the disk probe is skipped: a value that comes back, as a recycled
+   * address or a seat does, costs no read. Bounded: a vacancy pushed out of its slot leaves {@code claims}.
+   */
+  private final java.util.concurrent.atomic.AtomicReferenceArray<Holder<V>> vacancies;
+  /**
+   * Bidirectional caches: whether a key may have a disk copy while not on the heap. Until one does (a persistent cache
+   * opened on a store with entries, or any entry evicted to disk), every holder of a value is on the heap and claims
+   * it, so a write needs no disk probe. Set before an evicted entry gives up its claim; never cleared.
+   */
+  private volatile boolean spilled;
 
   @SuppressWarnings("unchecked")
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, CacheSettings settings) {
@@ -131,6 +144,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
     this.disk = new DiskTier(name, settings);
     this.claims = settings.bidirectional() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
+    this.vacancies = settings.bidirectional() ? new java.util.concurrent.atomic.AtomicReferenceArray<>(
+        vacancySlots(settings.heapEntries())) : null;
+    this.spilled = settings.bidirectional() && disk.hasEntries();
     this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).evictionListener(this::evicted).build();
     this.map = heap.asMap();
     this.listeners = new Listeners<>(name);
@@ -329,6 +345,17 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     return c != null && c.live && !c.isExpired(now);
   }
 
+  /** Whether a claim is a vacancy: released by its key, and no key has held the value since (see {@link #release}). */
+  private static boolean vacant(Holder<?> c) {
+    return c != null && !c.live && c.vacant;
+  }
+
+  /** Vacancy slots: about as many as heap entries, a power of two from 16 to 262,144. */
+  static int vacancySlots(long heapEntries) {
+    long n = Math.max(16, Math.min(1 << 18, heapEntries));
+    return (int) Long.highestOneBit(n - 1) << 1;
+  }
+
   /**
    * The key whose live entry holds {@code value}, or null: its claim on the heap tier, else the disk tier's inverse
    * records. Takes no lock. A value leaving the heap is written to disk before its claim goes, so it is never missed.
@@ -341,7 +368,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       K k = (K) c.key;
       return k;
     }
-    return diskOwner(value, null, now);
+    return vacant(c) ? null : diskOwner(value, null, now);
   }
 
   /**
@@ -351,7 +378,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * have been written back with another value since the inverse records were read. Takes no lock of {@code claims}.
    */
   private K diskOwner(V value, K except, long now) {
-    if (!disk.isOpen()) {
+    if (!spilled || !disk.isOpen()) {
       return null;
     }
     byte[] vb = valueCodec.encode(value);
@@ -394,7 +421,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         if (!key.equals(c.key)) {
           throw conflict(c.key, key);
         }
-      } else {
+      } else if (!vacant(c)) {
         K owner = diskOwner(n.value, key, now);
         if (owner != null) {
           throw conflict(owner, key);
@@ -405,10 +432,32 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     return ck;
   }
 
-  /** Under the holder's key lock: it is no longer its key's entry; its claim, if any, goes. */
+  /**
+   * Under the holder's key lock: it is no longer its key's entry. If it is its value's claim, the claim stays as a
+   * vacancy: when the holder claimed the value, no other key held it on either tier, and a key taking it since would
+   * have replaced the claim. The vacancy pushed out of this one's slot, if any, leaves {@code claims}; its value's
+   * next writer then probes the disk as usual.
+   */
   private void release(Holder<V> h) {
+    Object ck = claimKey(h.value);
+    if (!spilled) {
+      // No probes are made while nothing has spilled: a vacancy would save none.
+      h.live = false;
+      claims.remove(ck, h);
+      return;
+    }
+    boolean claimed = claims.get(ck) == h;
+    if (claimed) {
+      h.vacant = true;
+    }
     h.live = false;
-    claims.remove(claimKey(h.value), h);
+    if (claimed) {
+      int hash = ck.hashCode();
+      Holder<V> old = vacancies.getAndSet((hash ^ (hash >>> 16)) & (vacancies.length() - 1), h);
+      if (old != null) {
+        claims.remove(claimKey(old.value), old);
+      }
+    }
   }
 
   /**
@@ -576,6 +625,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (h.isExpired(now())) {
       drop(key, h);
       return;
+    }
+    if (claims != null) {
+      spilled = true;
     }
     if (h.dirty || !h.onDisk) {
       try {
