@@ -206,7 +206,8 @@ final class Report {
     String[][] pairs = {{"getKey", "get", "getKey vs get (heap-resident)"},
         {"putBidi", "putPlain", "re-put of a key's own value, heap tier"},
         {"moveBidi", "movePlain", "put moving a key to another value, heap tier"},
-        {"moveBidiPersistent", "movePlainPersistent", "put moving a key to another value, persistent"}};
+        {"moveBidiPersistent", "movePlainPersistent", "put moving a key to another value, persistent"},
+        {"moveBidiSpilled", "movePlainSpilled", "the same, persistent, three quarters of the keys on disk only"}};
     StringBuilder t = new StringBuilder();
     for (String[] p : pairs) {
       Double a = bidi.get(p[0]);

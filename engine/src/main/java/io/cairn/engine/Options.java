@@ -29,6 +29,7 @@ public final class Options {
   private FileSystem fileSystem = LocalFileSystem.INSTANCE;
   private LongSupplier clock = System::currentTimeMillis;
   private PrefixExtractor prefixExtractor;
+  private CompactionFilter compactionFilter;
 
   public static Options defaults() {
     return new Options();
@@ -142,6 +143,12 @@ public final class Options {
     return this;
   }
 
+  /** Asks {@code f} about every entry a merging compaction writes; off by default. */
+  public Options compactionFilter(CompactionFilter f) {
+    this.compactionFilter = Objects.requireNonNull(f, "compactionFilter");
+    return this;
+  }
+
   public Durability durability() {
     return durability;
   }
@@ -208,6 +215,11 @@ public final class Options {
 
   public LongSupplier clock() {
     return clock;
+  }
+
+  /** The compaction filter, or null if none is set. */
+  public CompactionFilter compactionFilter() {
+    return compactionFilter;
   }
 
   /** The prefix extractor, or null if none is set. */

@@ -113,6 +113,7 @@ public final class Store implements AutoCloseable {
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
   private final AtomicLong droppedEntries = new AtomicLong();
+  private final AtomicLong filteredEntries = new AtomicLong();
 
   /** What a reader needs, swapped as a whole. {@code imms} newest first. */
   private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
@@ -984,6 +985,7 @@ public final class Store implements AutoCloseable {
     }
     int minLevel = c.minInputLevel();
     long now = options.clock().getAsLong();
+    CompactionFilter filter = options.compactionFilter();
     List<FileMeta> outputs = new ArrayList<>();
     long written = 0;
     long runId = c.outputRunId();
@@ -1008,7 +1010,8 @@ public final class Store implements AutoCloseable {
         byte type = InternalKey.type(k);
         byte[] value = it.value();
         boolean gone = type == InternalKey.TYPE_DELETION
-            || (type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(value, 0) <= now);
+            || (type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(value, 0) <= now)
+            || (filter != null && !filter.keep(prevUser) && countFiltered());
         if (gone) {
           if (!olderDataMayExist(base, minLevel, inputNumbers, prevUser)) {
             continue;
@@ -1060,6 +1063,12 @@ public final class Store implements AutoCloseable {
   }
 
   /** Whether a table outside the compaction, at or below its top input level, may hold an older {@code userKey}. */
+  /** Counts an entry the compaction filter dropped; always true. */
+  private boolean countFiltered() {
+    filteredEntries.incrementAndGet();
+    return true;
+  }
+
   private static boolean olderDataMayExist(Version base, int minLevel, Set<Long> inputs, byte[] userKey) {
     for (int level = minLevel; level < base.levelCount(); level++) {
       for (Run run : base.runs(level)) {
@@ -1169,7 +1178,8 @@ public final class Store implements AutoCloseable {
           readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), readCounters.prefixChecks.sum(),
           readCounters.prefixUseful.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
-          stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), m.approximateBytes(),
+          stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
+          m.approximateBytes(),
           tableBytes);
     } finally {
       v.unref();

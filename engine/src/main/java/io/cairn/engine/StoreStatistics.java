@@ -13,13 +13,14 @@ import java.util.List;
  * @param prefixUseful of those, tables the filter answered "absent" for, so the scan did not open them
  * @param stallMicros time writers spent slowed or waiting for flush and compaction
  * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
+ * @param filteredEntries entries the {@link CompactionFilter} dropped
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
     long bloomChecks, long bloomUseful, long bloomFalsePositives, long prefixChecks, long prefixUseful,
     long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
-    long droppedEntries, long memtableBytes, long tableBytes) {
+    long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes) {
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
@@ -37,7 +38,8 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     sb.append(String.format("bloom checks %d useful %d false positives %d; prefix checks %d useful %d; "
         + "block cache hits %d misses %d (%.3f)%n", bloomChecks, bloomUseful, bloomFalsePositives, prefixChecks,
         prefixUseful, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
-    sb.append(String.format("stall %d us, flushes %d, compactions %d", stallMicros, flushes, compactions));
+    sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d", stallMicros, flushes, compactions,
+        filteredEntries));
     return sb.toString();
   }
 }

@@ -28,11 +28,15 @@ import javax.cache.CacheException;
  * 0x02 len(value):varint value key
  *                             the inverse index of a bidirectional cache: one empty record per entry, carrying the
  *                             entry's expiry, so the keys whose disk copy holds a value are one short prefix scan
- *                             away. A record belongs to its key alone: moving a value between keys never touches
- *                             another key's record, and no write reads before it writes.
+ *                             away (the prefix is in every table's bloom filter, see {@link #INVERSE_PREFIX}). A
+ *                             record belongs to its key alone: moving a value between keys never touches another
+ *                             key's record, and no write reads before it writes.
  * </pre>
- * An entry, its expiry record and its inverse record are written and deleted in one atomic batch, so the inverse
- * records are exactly the (value, key) pairs of the disk copies. A non-persistent cache opens its store
+ * An entry, its expiry record and its inverse record are written in one atomic batch, so every disk copy (k, v) has
+ * its record (v, k). Removing an entry deletes its record in the same batch too; rewriting it with another value does
+ * not delete the old record, which saves a third write per move. Such a stale record is harmless, since every reader
+ * checks a record against its key's entry, and it goes when compaction meets it ({@link #staleInverse}) or, under
+ * FIFO, with its table, as an overwritten entry's old version does. A non-persistent cache opens its store
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
@@ -120,7 +124,7 @@ final class DiskTier {
             .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
             .fifoMaxBytes(Math.max(1, settings.diskBytes()));
         if (settings.bidirectional()) {
-          o.prefixExtractor(INVERSE_PREFIX);
+          o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
         }
         store = Store.open(dir, o);
         return store;
@@ -247,11 +251,10 @@ final class DiskTier {
 
   /**
    * Writes an entry; {@code previousExpireAt} is the expiry recorded with the disk copy it replaces
-   * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch. For a bidirectional cache
-   * ({@code previousValue} then names the value of the disk copy it replaces, or null) the key's inverse record moves
-   * in the same batch.
+   * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch. A bidirectional cache writes the
+   * entry's inverse record with it (the replaced copy's record, if its value differs, is left stale: see above).
    */
-  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt, byte[] previousValue) {
+  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt) {
     WriteBatch b = new WriteBatch();
     if (previousExpireAt != Holder.ETERNAL && previousExpireAt != expireAt) {
       b.delete(indexKey(previousExpireAt, key));
@@ -263,9 +266,6 @@ final class DiskTier {
       b.put(indexKey(expireAt, key), new byte[0]);
     }
     if (settings.bidirectional()) {
-      if (previousValue != null && !Arrays.equals(previousValue, value)) {
-        b.delete(inverseKey(previousValue, key));
-      }
       if (expireAt == Holder.ETERNAL) {
         b.put(inverseKey(value, key), new byte[0]);
       } else {
@@ -345,6 +345,25 @@ final class DiskTier {
         return new Entry(Arrays.copyOfRange(e.key(), 1, e.key().length), e.value(), e.expireAtMillis());
       }
     };
+  }
+
+  /**
+   * The compaction filter of a bidirectional cache's store: keeps every key but an inverse record whose key's disk
+   * copy no longer holds its value. The copy is read at the store's latest sequence, which is at or after the record's
+   * own (they were written in one batch), so a record found stale stays stale: a later write of that value under that
+   * key writes a record of its own.
+   */
+  private boolean staleInverse(byte[] key) {
+    if (key.length == 0 || key[0] != INVERSE) {
+      return true;
+    }
+    Store s = store;
+    if (s == null || INVERSE_PREFIX.prefixLength(key, key.length) < 0) {
+      return true;
+    }
+    byte[][] vk = splitInverse(key);
+    Entry e = s.getEntry(dataKey(vk[1]));
+    return e != null && Arrays.equals(e.value(), vk[0]);
   }
 
   /** Whether the store holds any live entry (not counting index and inverse records); false if it is not open. */

@@ -535,11 +535,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     return n;
   }
 
-  /** Writes {@code h} to disk, replacing its disk copy (and, bidirectional caches, that copy's inverse record). */
+  /** Writes {@code h} to disk, replacing its disk copy (a bidirectional cache writes its inverse record with it). */
   private void writeDisk(K key, Holder<V> h) {
-    byte[] prev = claims != null && h.onDisk && h.diskValue != null ? valueCodec.encode(h.diskValue) : null;
     disk.write(keyCodec.encode(key), h.encoded != null ? h.encoded : valueCodec.encode(h.value), h.expireAt,
-        h.onDisk ? h.diskExpireAt : ETERNAL, prev);
+        h.onDisk ? h.diskExpireAt : ETERNAL);
     h.onDisk = true;
     h.diskExpireAt = h.expireAt;
     h.dirty = false;

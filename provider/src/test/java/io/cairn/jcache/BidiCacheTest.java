@@ -210,6 +210,47 @@ class BidiCacheTest {
     assertTrue(checks >= 2L * n && useful > checks * 0.95, checks + " checks, " + useful + " useful: " + after);
   }
 
+  /**
+   * Moving a value leaves the old inverse record on disk (no third write per move); readers check records against
+   * their keys, and compaction drops the stale ones.
+   */
+  @Test
+  void compactionDropsStaleInverseRecords() {
+    CairnConfiguration<String, Integer> conf = config(1000).setPersistent(true).setDirectory(dir.resolve("moves"))
+        .setCompactionStyle(io.cairn.engine.CompactionStyle.LEVELED);
+    Cache<String, Integer> c = manager.createCache("moves", conf);
+    BidiCache<String, Integer> b = bidi(c);
+    CairnCache<String, Integer> engine = c.unwrap(CairnCache.class);
+    int keys = 200;
+    for (int round = 0; round < 10; round++) {
+      for (int i = 0; i < keys; i++) {
+        c.put("k" + i, round * 1000 + i);
+      }
+    }
+    for (int i = 0; i < keys; i++) {
+      assertNull(b.getKey(4000 + i), "a value moved away is not found through its stale record");
+      assertEquals("k" + i, b.getKey(9000 + i));
+    }
+    engine.compact();
+    io.cairn.engine.StoreStatistics st = engine.engineStatistics();
+    assertEquals(9L * keys, st.filteredEntries(), st.toString());
+    long entries = st.levels().stream().mapToLong(io.cairn.engine.StoreStatistics.Level::entries).sum();
+    assertEquals(2L * keys, entries, "one entry and one inverse record per key: " + st);
+    int seen = 0;
+    for (Map.Entry<Integer, String> e : b.inverse()) {
+      assertEquals(e.getValue(), b.getKey(e.getKey()));
+      assertEquals(c.get(e.getValue()), e.getKey());
+      seen++;
+    }
+    assertEquals(keys, seen);
+    c.close();
+    Cache<String, Integer> again = manager.createCache("moves", conf);
+    assertEquals("k7", bidi(again).getKey(9007));
+    assertNull(bidi(again).getKey(8007));
+    assertThrows(IllegalArgumentException.class, () -> again.put("other", 9007));
+    again.put("other", 8007);
+  }
+
   /** The inverse prefix is a whole prefix of every record of its value and of nothing else. */
   @Test
   void inversePrefixNamesTheValuePartOfARecord() {

@@ -25,6 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * keys, each holding a value unique to it; Zipf-distributed accesses. The {@code put*} writes re-put a key's own value
  * (the uniqueness check still runs); the {@code move*} writes switch a key between its two values
  * ({@code key + 1_000_000} and {@code key + 2_000_000}), so each gives up one value and claims another.
+ *
+ * <p>The {@code *Spilled} pairs are persistent caches whose heap tier holds a quarter of the keys: the rest live on
+ * disk alone, so a bidirectional write must also ask the disk whether a key there holds the value (the prefix-filtered
+ * probe), and both caches read a cold key's old entry from disk.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -42,6 +46,8 @@ public class BidiBenchmark {
     Cache<Integer, Integer> bidi;
     Cache<Integer, Integer> plainPersistent;
     Cache<Integer, Integer> bidiPersistent;
+    Cache<Integer, Integer> plainSpilled;
+    Cache<Integer, Integer> bidiSpilled;
     BidiCache<Integer, Integer> inverse;
     ZipfKeys zipf;
 
@@ -54,12 +60,17 @@ public class BidiBenchmark {
       bidi = manager.createCache("bidi", config(true));
       plainPersistent = manager.createCache("plain-persistent", persistent(config(false), "plain"));
       bidiPersistent = manager.createCache("bidi-persistent", persistent(config(true), "bidi"));
+      plainSpilled = manager.createCache("plain-spilled",
+          persistent(config(false), "plain-spilled").setHeapEntries(keys / 4));
+      bidiSpilled = manager.createCache("bidi-spilled", persistent(config(true), "bidi-spilled").setHeapEntries(keys / 4));
       inverse = bidi.unwrap(BidiCache.class);
       for (int i = 0; i < keys; i++) {
         plain.put(i, i + ONE);
         bidi.put(i, i + ONE);
         plainPersistent.put(i, i + ONE);
         bidiPersistent.put(i, i + ONE);
+        plainSpilled.put(i, i + ONE);
+        bidiSpilled.put(i, i + ONE);
       }
       zipf = new ZipfKeys(keys, 1 << 20, 7);
     }
@@ -81,6 +92,8 @@ public class BidiBenchmark {
     public void tearDown() {
       manager.destroyCache("plain-persistent");
       manager.destroyCache("bidi-persistent");
+      manager.destroyCache("plain-spilled");
+      manager.destroyCache("bidi-spilled");
       manager.close();
     }
   }
@@ -130,6 +143,16 @@ public class BidiBenchmark {
   @Benchmark
   public void moveBidiPersistent(Caches s, Cursor c) {
     move(s.bidiPersistent, s, c);
+  }
+
+  @Benchmark
+  public void movePlainSpilled(Caches s, Cursor c) {
+    move(s.plainSpilled, s, c);
+  }
+
+  @Benchmark
+  public void moveBidiSpilled(Caches s, Cursor c) {
+    move(s.bidiSpilled, s, c);
   }
 
   /** Puts the next key's other value: {@code key + ONE} and {@code key + TWO} alternate. */
