@@ -10,8 +10,9 @@ import java.util.Map;
  * ({@code put}, {@code putAll}, {@code putIfAbsent}, {@code replace}, {@code getAndPut}, a read-through load, an entry
  * processor's {@code setValue}) fails with an {@link IllegalArgumentException} naming that key, and changes nothing.
  * {@link #forcePut} moves a value instead. The inverse index has two parts: on the heap tier, an exact map from each
- * value written there to its entry; in the disk tier, one inverse record per entry, written and deleted in the same
- * atomic batch as the entry itself. An entry the heap evicts is written with its record before its heap claim goes,
+ * value written there to its entry; in the disk tier, one inverse record per entry, written in the same atomic batch
+ * as the entry itself (a record a move leaves stale is checked against its key by every reader, and dropped by
+ * compaction). An entry the heap evicts is written with its record before its heap claim goes,
  * so the index stays exact through removal, replacement, expiry, eviction from both tiers, {@code clear} and restart.
  * No write takes a cache-wide lock: a value's uniqueness is decided under the writing key's lock and the value's own.
  *

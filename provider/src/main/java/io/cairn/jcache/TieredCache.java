@@ -64,10 +64,12 @@ import javax.cache.processor.MutableEntry;
  * A bidirectional cache keeps its values unique without a cache-wide lock. {@link #claims} maps each value written
  * on the heap tier to the holder of the key that holds it; a write claims its value inside the key's compute (locks
  * are always taken key first, then the value's bin in {@code claims}), failing if another live key holds it there or,
- * failing that, on disk. On disk each entry has an inverse record (value, key) written and deleted in the same batch
- * as the entry itself, so the records are exactly the disk copies' values. Heap entries are written back as in a
- * plain cache: an evicted entry is written with its record first and only then gives up its claim, so a value is
- * always found in one place or the other. Moving a value between keys ({@link #forcePut}) removes the old holder and
+ * failing that, on disk. On disk each entry has an inverse record (value, key) written in the same batch as the entry
+ * itself, so every disk copy's value has its record; a record left stale by a move is recognised by checking it
+ * against its key, and dropped by compaction. The disk is probed only once some key may be there alone
+ * ({@link #spilled}), and not for a value whose released claim still stands as a vacancy. Heap entries are written
+ * back as in a plain cache: an evicted entry is written with its record first and only then gives up its claim, so a
+ * value is always found in one place or the other. Moving a value between keys ({@link #forcePut}) removes the old holder and
  * leaves a reservation claim for the new key until its write lands.
  */
 final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCache<K, V> {
