@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.engine.LengthPrefixed;
 import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.bloom.BloomFilter;
-import io.cairn.engine.cache.BlockCache;
 import io.cairn.engine.format.InternalKey;
 import io.cairn.engine.fs.FileSystem;
 import io.cairn.engine.fs.LocalFileSystem;
@@ -49,12 +48,6 @@ class PrefixFilterTest {
     }
   }
 
-  private TableReader open(Path p) throws IOException {
-    BlockCache<Object> cache = new BlockCache<>(1 << 20, 4,
-        o -> o instanceof Block b ? b.charge() : ((byte[]) o).length);
-    return TableReader.open(LocalFileSystem.INSTANCE, p, 1, cache, new ReadCounters());
-  }
-
   private static long hash(byte[] prefix) {
     return BloomFilter.prefixHash(prefix, 0, prefix.length);
   }
@@ -65,7 +58,7 @@ class PrefixFilterTest {
     int groups = 20_000;
     TableProperties props = build(p, groups, LENGTH_PREFIXED);
     assertEquals(LENGTH_PREFIXED.name(), props.prefixExtractor());
-    try (TableReader t = open(p)) {
+    try (TableReader t = TableTest.open(p)) {
       int falsePositives = 0;
       for (int g = 0; g < groups; g++) {
         boolean may = t.mayContainPrefix(LENGTH_PREFIXED.name(), hash(prefix(g)));
@@ -106,7 +99,7 @@ class PrefixFilterTest {
     };
     build(other, 200, renamed);
     for (Path p : new Path[] {plain, other}) {
-      try (TableReader t = open(p)) {
+      try (TableReader t = TableTest.open(p)) {
         for (int g = 1; g < 200; g += 2) {
           assertTrue(t.mayContainPrefix(LENGTH_PREFIXED.name(), hash(prefix(g))), p + " skipped prefix " + g);
         }

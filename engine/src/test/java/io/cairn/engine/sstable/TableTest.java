@@ -46,7 +46,8 @@ class TableTest {
     }
   }
 
-  private TableReader open(Path p) throws IOException {
+  /** Opens a table with a block cache of its own, as the tests of this package read tables. */
+  static TableReader open(Path p) throws IOException {
     BlockCache<Object> cache = new BlockCache<>(1 << 20, 4,
         o -> o instanceof Block b ? b.charge() : ((byte[]) o).length);
     return TableReader.open(LocalFileSystem.INSTANCE, p, 1, cache, new ReadCounters());
