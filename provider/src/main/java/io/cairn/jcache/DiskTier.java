@@ -7,6 +7,7 @@ import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.Store;
 import io.cairn.engine.StoreStatistics;
 import io.cairn.engine.WriteBatch;
+import io.cairn.engine.format.Bytes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,24 +61,19 @@ final class DiskTier {
 
     @Override
     public int prefixLength(byte[] key, int length) {
-      if (length < 2 || key[0] != INVERSE) {
-        return -1;
-      }
-      long len = 0;
-      int at = 1;
-      for (int shift = 0; shift < 35; shift += 7) {
-        if (at == length) {
-          return -1;
-        }
-        byte b = key[at++];
-        len |= (long) (b & 0x7f) << shift;
-        if (b >= 0) {
-          return len <= length - at ? at + (int) len : -1;
-        }
-      }
-      return -1;
+      return length < 2 || key[0] != INVERSE ? -1 : valueEnd(key, length);
     }
   };
+
+  /**
+   * Where the value of the inverse record {@code record[0, length)} ends (the length of its prefix), or -1 if its
+   * length varint is malformed or runs past the record.
+   */
+  private static int valueEnd(byte[] record, int length) {
+    int[] at = {1};
+    long len = Bytes.getVarint(record, at, length);
+    return len < 0 || len > length - at[0] ? -1 : at[0] + (int) len;
+  }
 
   private final String cacheName;
   private final CacheSettings settings;
@@ -152,52 +148,33 @@ final class DiskTier {
 
   /** The prefix of every inverse record of an encoded value: 0x02, the value's length as a varint, the value. */
   static byte[] inversePrefix(byte[] value) {
-    int n = 1 + varintLength(value.length) + value.length;
+    int n = 1 + Bytes.varintLength(value.length) + value.length;
     byte[] k = new byte[n];
     k[0] = INVERSE;
-    int at = putVarint(k, 1, value.length);
+    int at = Bytes.putVarint(k, 1, value.length);
     System.arraycopy(value, 0, k, at, value.length);
     return k;
   }
 
   static byte[] inverseKey(byte[] value, byte[] key) {
-    byte[] k = new byte[1 + varintLength(value.length) + value.length + key.length];
+    byte[] k = new byte[1 + Bytes.varintLength(value.length) + value.length + key.length];
     k[0] = INVERSE;
-    int at = putVarint(k, 1, value.length);
+    int at = Bytes.putVarint(k, 1, value.length);
     System.arraycopy(value, 0, k, at, value.length);
     System.arraycopy(key, 0, k, at + value.length, key.length);
     return k;
   }
 
-  private static int varintLength(int v) {
-    int n = 1;
-    while ((v >>>= 7) != 0) {
-      n++;
-    }
-    return n;
-  }
-
-  private static int putVarint(byte[] b, int at, int v) {
-    while ((v & ~0x7f) != 0) {
-      b[at++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    b[at++] = (byte) v;
-    return at;
-  }
-
   /** Splits an inverse record's key into {encoded value, encoded key}. */
   static byte[][] splitInverse(byte[] record) {
-    int at = 1;
-    int len = 0;
-    for (int shift = 0; ; shift += 7) {
-      byte b = record[at++];
-      len |= (b & 0x7f) << shift;
-      if (b >= 0) {
-        break;
-      }
+    int[] at = {1};
+    long len = Bytes.getVarint(record, at, record.length);
+    if (len < 0 || len > record.length - at[0]) {
+      throw new IllegalStateException("malformed inverse record " + Bytes.toDisplay(record));
     }
-    return new byte[][] {Arrays.copyOfRange(record, at, at + len), Arrays.copyOfRange(record, at + len, record.length)};
+    int start = at[0];
+    int end = start + (int) len;
+    return new byte[][] {Arrays.copyOfRange(record, start, end), Arrays.copyOfRange(record, end, record.length)};
   }
 
   /** The encoded keys whose unexpired disk copies hold this encoded value (bidirectional caches); usually none or one. */
