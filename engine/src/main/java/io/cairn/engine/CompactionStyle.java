@@ -10,6 +10,9 @@ public enum CompactionStyle {
   TIERED,
   /** Tiered on every level but the last, which is leveled (Dostoevsky). */
   LAZY_LEVELED,
-  /** Cache mode: no merging; the oldest tables are dropped past the byte budget, fully expired tables at once. */
+  /**
+   * Cache mode: the oldest tables are dropped past the byte budget, fully expired tables at once; adjacent level-0
+   * runs of similar size are merged in place so reads ask a bounded number of tables.
+   */
   FIFO
 }

@@ -25,6 +25,7 @@ public final class Options {
   private IndexLayout indexLayout = IndexLayout.ARRAY;
   private long targetFileBytes = 8L << 20;
   private long fifoMaxBytes = 1L << 30;
+  private int fifoMergeWidth = 4;
   private boolean createIfMissing = true;
   private FileSystem fileSystem = LocalFileSystem.INSTANCE;
   private LongSupplier clock = System::currentTimeMillis;
@@ -116,6 +117,18 @@ public final class Options {
     return this;
   }
 
+  /**
+   * Under {@link CompactionStyle#FIFO}: the fewest adjacent level-0 runs of similar size merged into one, which keeps
+   * the number of tables a read asks bounded; 0 never merges (write amplification 1, one run per flush).
+   */
+  public Options fifoMergeWidth(int n) {
+    if (n != 0) {
+      check("fifoMergeWidth (0 turns merging off)", n, 2, 64);
+    }
+    this.fifoMergeWidth = n;
+    return this;
+  }
+
   public Options createIfMissing(boolean b) {
     this.createIfMissing = b;
     return this;
@@ -203,6 +216,10 @@ public final class Options {
 
   public long fifoMaxBytes() {
     return fifoMaxBytes;
+  }
+
+  public int fifoMergeWidth() {
+    return fifoMergeWidth;
   }
 
   public boolean createIfMissing() {

@@ -161,7 +161,7 @@ public final class Store implements AutoCloseable {
           o.level0CompactionTrigger());
       case TIERED -> new TieredPolicy(o.maxLevels(), o.sizeRatio(), false);
       case LAZY_LEVELED -> new TieredPolicy(o.maxLevels(), o.sizeRatio(), true);
-      case FIFO -> new FifoPolicy(o.fifoMaxBytes());
+      case FIFO -> new FifoPolicy(o.fifoMaxBytes(), o.fifoMergeWidth());
     };
   }
 

@@ -296,6 +296,64 @@ class StoreTest {
     assertThrows(StoreException.class, () -> closed.put(b("k"), b("v")));
   }
 
+  /**
+   * 120 flushes of overlapping rounds under FIFO with a budget far above the data: merging keeps level 0 to a few
+   * runs where one run per flush would pile up, drops overwritten versions, and the newest value of every key wins,
+   * before and after a reopen. The same writes without merging keep one run per flush.
+   */
+  @Test
+  void fifoMergesAdjacentRunsAndKeepsTheNewestValues() {
+    int rounds = 120;
+    int keys = 600;
+    for (int width : new int[] {4, 0}) {
+      Path d = dir.resolve("width-" + width);
+      Options o = small().compactionStyle(CompactionStyle.FIFO).fifoMaxBytes(64L << 20).fifoMergeWidth(width);
+      String[] want = new String[keys];
+      try (Store s = Store.open(d, o)) {
+        for (int round = 0; round < rounds; round++) {
+          // Each round rewrites a different third of the keys, so every run shadows parts of older ones.
+          for (int k = round % 3; k < keys; k += 3) {
+            want[k] = "round-" + round + "-key-" + k + "-".repeat(40);
+            s.put(b(String.format("key%05d", k)), b(want[k]));
+          }
+          s.flush();
+        }
+        for (int i = 0; i < 200; i++) {
+          s.compact();
+        }
+        StoreStatistics st = s.statistics();
+        StoreStatistics.Level l0 = st.levels().get(0);
+        if (width == 0) {
+          assertEquals(rounds, l0.runs(), "without merging, one run per flush:\n" + st);
+          assertEquals((long) rounds * keys / 3, l0.entries(), st.toString());
+        } else {
+          assertTrue(l0.runs() <= 12, "merging keeps level 0 to a few runs:\n" + st);
+          assertTrue(l0.entries() < (long) rounds * keys / 6, "merging drops overwritten versions:\n" + st);
+          assertTrue(st.compactionBytesWritten() > 0, st.toString());
+        }
+        assertNewest(s, want, "width " + width);
+      }
+      try (Store s = Store.open(d, o)) {
+        assertNewest(s, want, "width " + width + " after reopen");
+      }
+    }
+  }
+
+  private static void assertNewest(Store s, String[] want, String where) {
+    for (int k = 0; k < want.length; k++) {
+      assertEquals(want[k], s(s.get(b(String.format("key%05d", k)))), where + ", key " + k);
+    }
+    int seen = 0;
+    try (Cursor c = s.scan(null, null)) {
+      while (c.hasNext()) {
+        Entry e = c.next();
+        assertEquals(want[Integer.parseInt(s(e.key()).substring(3))], s(e.value()), where);
+        seen++;
+      }
+    }
+    assertEquals(want.length, seen, where);
+  }
+
   @Test
   void storeKeepsItsCompactionStyle() {
     try (Store s = Store.open(dir, small().compactionStyle(CompactionStyle.TIERED))) {

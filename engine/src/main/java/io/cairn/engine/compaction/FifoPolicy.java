@@ -7,20 +7,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code FIFO} (cache mode): flushed tables stay on level 0 and are never merged. While the tables hold more than
- * {@code maxBytes}, the oldest is deleted whole. A table whose entries have all expired is deleted as soon as no older
- * table shares its key range (deleting it then could not bring back an older value it shadows). Write amplification
- * is 1; data is lost by age, which is what a cache tier wants.
+ * {@code FIFO} (cache mode): every table stays on level 0, and age decides what is lost. While the tables hold more
+ * than {@code maxBytes}, the oldest run is deleted whole. A table whose entries have all expired is deleted as soon as
+ * no older table shares its key range (deleting it then could not bring back an older value it shadows).
+ *
+ * <p>Without merging, every flush adds a run that stays until the budget pushes it out: a 1 GiB budget filled by
+ * 4 MiB memtables is 256 runs, and every read that misses the memtable asks each run's filter. So, unless
+ * {@code mergeWidth} is 0, runs of similar size that sit next to each other are merged in place (intra-level-0
+ * compaction): at least {@code mergeWidth} of them, or fewer once together they make half a merged run's cap. The
+ * output takes the inputs' place in the age order, so drops still go oldest first. A merged run is capped at
+ * {@code maxBytes / 8}, which bounds what one drop deletes at once; runs at the cap are never merged again. Sizes grow
+ * by about {@code mergeWidth} per merge, so each entry is rewritten about log<sub>width</sub>(cap / memtable) times,
+ * and level 0 holds about {@code (width - 1)} runs per size tier plus the runs at the cap. Merging also drops
+ * overwritten versions early, so more distinct entries fit the budget.
  */
 public final class FifoPolicy implements CompactionPolicy {
-  private final long maxBytes;
+  /** A merged run holds at most this share of the budget. */
+  static final int MERGED_RUN_SHARE = 8;
+  /** Runs merge together only while the largest is at most this many times the smallest. */
+  static final int SIMILAR_SIZE = 2;
 
+  private final long maxBytes;
+  private final int mergeWidth;
+
+  /** A FIFO policy that never merges: write amplification 1, one run per flush. */
   public FifoPolicy(long maxBytes) {
+    this(maxBytes, 0);
+  }
+
+  /**
+   * @param maxBytes the byte budget of all tables
+   * @param mergeWidth the fewest adjacent similar-sized runs merged at once; 0 never merges
+   */
+  public FifoPolicy(long maxBytes, int mergeWidth) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("FIFO maxBytes must be at least 1, was " + maxBytes);
+    }
+    if (mergeWidth != 0 && mergeWidth < 2) {
+      throw new IllegalArgumentException("FIFO mergeWidth must be 0 (no merging) or at least 2, was " + mergeWidth);
+    }
     this.maxBytes = maxBytes;
+    this.mergeWidth = mergeWidth;
   }
 
   @Override
   public Compaction pick(Version v, long nowMillis) {
+    Compaction drop = pickDrop(v, nowMillis);
+    if (drop != null || mergeWidth == 0) {
+      return drop;
+    }
+    return pickMerge(v.runs(0));
+  }
+
+  private Compaction pickDrop(Version v, long nowMillis) {
     List<Run> runs = v.runs(0);
     List<Compaction.Input> drop = new ArrayList<>();
     long total = 0;
@@ -50,6 +89,49 @@ public final class FifoPolicy implements CompactionPolicy {
       return null;
     }
     return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: budget " + maxBytes + " bytes or expired");
+  }
+
+  /**
+   * The newest group of adjacent runs worth merging, or null. A group starts at a run under the cap and takes older
+   * neighbours while their sizes stay within {@link #SIMILAR_SIZE} of each other and their sum within the cap.
+   */
+  private Compaction pickMerge(List<Run> runs) {
+    long cap = Math.max(1, maxBytes / MERGED_RUN_SHARE);
+    for (int start = 0; start < runs.size(); start++) {
+      long first = runs.get(start).bytes();
+      if (first >= cap) {
+        continue;
+      }
+      long sum = first;
+      long smallest = first;
+      long largest = first;
+      int end = start + 1;
+      for (; end < runs.size(); end++) {
+        long size = runs.get(end).bytes();
+        long lo = Math.min(smallest, size);
+        long hi = Math.max(largest, size);
+        if (hi > SIMILAR_SIZE * lo || sum + size > cap) {
+          break;
+        }
+        sum += size;
+        smallest = lo;
+        largest = hi;
+      }
+      int width = end - start;
+      if (width >= mergeWidth || (width >= 2 && sum >= cap / 2)) {
+        List<Compaction.Input> in = new ArrayList<>();
+        for (Run r : runs.subList(start, end)) {
+          for (FileMeta f : r.files()) {
+            in.add(new Compaction.Input(0, f));
+          }
+        }
+        // The output replaces the group where it stands: it takes the newest input's run id, and no other run's id
+        // lies between the inputs', so it is older than every run newer than the group and newer than the rest.
+        return new Compaction(in, 0, runs.get(start).runId(), false,
+            "fifo: merge " + width + " adjacent level-0 runs (" + sum + " bytes)");
+      }
+    }
+    return null;
   }
 
   private static boolean olderOverlap(List<Run> runs, int index, FileMeta f) {

@@ -2,7 +2,9 @@ package io.cairn.engine.compaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.engine.format.InternalKey;
@@ -15,6 +17,8 @@ import io.cairn.engine.version.VersionSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,5 +125,90 @@ class CompactionPolicyTest {
     assertEquals(1, e.inputs().size());
     assertEquals(disjoint, e.inputs().get(0).file(), "an expired table over an older one's range must stay");
     assertNull(new FifoPolicy(1 << 30).pick(w, 10), "nothing has expired yet");
+  }
+
+  /** A FIFO version holding one single-table run per size, given oldest first; returns the tables oldest first. */
+  private List<FileMeta> runsOldestFirst(VersionEdit e, long... sizes) throws IOException {
+    List<FileMeta> out = new ArrayList<>();
+    for (long size : sizes) {
+      FileMeta f = file(-1, "a", "z", size);
+      e.addFile(0, f);
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static List<FileMeta> inputs(Compaction c) {
+    List<FileMeta> out = new ArrayList<>();
+    for (Compaction.Input i : c.inputs()) {
+      assertEquals(0, i.level());
+      out.add(i.file());
+    }
+    return out;
+  }
+
+  @Test
+  void fifoMergesTheNewestGroupOfSimilarRunsInPlace() throws IOException {
+    // Budget 80 000 caps a merged run at 10 000. Oldest first: a run at the cap, a 4 000 run, four runs of about
+    // 1 000 and, newest, one of 150 that is too small to join them.
+    VersionEdit e = new VersionEdit();
+    List<FileMeta> t = runsOldestFirst(e, 10_000, 4_000, 1_100, 900, 1_000, 1_200, 150);
+    Compaction c = new FifoPolicy(80_000, 4).pick(version(e), 0);
+    assertNotNull(c);
+    assertFalse(c.dropOnly());
+    assertEquals(0, c.outputLevel());
+    assertEquals(List.of(t.get(5), t.get(4), t.get(3), t.get(2)), inputs(c), "the four similar runs, newest first");
+    assertEquals(t.get(5).runId(), c.outputRunId(), "the output takes the newest input's place");
+    assertTrue(t.get(6).runId() > c.outputRunId() && c.outputRunId() > t.get(1).runId());
+  }
+
+  @Test
+  void fifoLeavesRunsThatAreFewDissimilarOrAtTheCap() throws IOException {
+    VersionEdit few = new VersionEdit();
+    runsOldestFirst(few, 1_000, 1_000, 1_000);
+    assertNull(new FifoPolicy(80_000, 4).pick(version(few), 0), "three similar runs are fewer than the width");
+
+    VersionEdit mixed = new VersionEdit();
+    runsOldestFirst(mixed, 100, 400, 100, 400, 100, 400, 100);
+    assertNull(new FifoPolicy(80_000, 4).pick(version(mixed), 0), "neighbours differ by more than twice");
+
+    VersionEdit full = new VersionEdit();
+    runsOldestFirst(full, 10_000, 10_000, 12_000, 10_000, 10_000);
+    assertNull(new FifoPolicy(80_000, 4).pick(version(full), 0), "runs at the cap are never merged again");
+
+    VersionEdit off = new VersionEdit();
+    runsOldestFirst(off, 100, 100, 100, 100, 100, 100);
+    assertNull(new FifoPolicy(80_000, 0).pick(version(off), 0), "width 0 never merges");
+    assertNull(new FifoPolicy(80_000).pick(version(off), 0), "the one-argument policy never merges");
+  }
+
+  @Test
+  void fifoMergesTwoRunsThatTogetherMakeHalfTheCap() throws IOException {
+    VersionEdit e = new VersionEdit();
+    List<FileMeta> t = runsOldestFirst(e, 3_000, 2_600, 200);
+    Compaction c = new FifoPolicy(80_000, 4).pick(version(e), 0);
+    assertNotNull(c);
+    assertEquals(List.of(t.get(1), t.get(0)), inputs(c));
+
+    VersionEdit over = new VersionEdit();
+    runsOldestFirst(over, 6_000, 6_000);
+    assertNull(new FifoPolicy(80_000, 4).pick(version(over), 0), "together they would pass the cap");
+  }
+
+  @Test
+  void fifoDropsBeforeItMerges() throws IOException {
+    VersionEdit e = new VersionEdit();
+    List<FileMeta> t = runsOldestFirst(e, 500, 100, 100, 100, 100);
+    Compaction c = new FifoPolicy(600, 4).pick(version(e), 0);
+    assertTrue(c.dropOnly());
+    assertEquals(List.of(t.get(0)), inputs(c));
+  }
+
+  @Test
+  void fifoRefusesBadSettings() {
+    IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> new FifoPolicy(100, 1));
+    assertTrue(w.getMessage().contains("mergeWidth") && w.getMessage().contains("was 1"), w.getMessage());
+    IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> new FifoPolicy(0, 4));
+    assertTrue(b.getMessage().contains("maxBytes") && b.getMessage().contains("was 0"), b.getMessage());
   }
 }
