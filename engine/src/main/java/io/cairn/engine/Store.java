@@ -1179,11 +1179,18 @@ public final class Store implements AutoCloseable {
           readCounters.prefixUseful.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
           stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
-          m.approximateBytes(),
-          tableBytes);
+          m.approximateBytes(), tableBytes, pinnedFilterBytes());
     } finally {
       v.unref();
     }
+  }
+
+  private long pinnedFilterBytes() {
+    long sum = 0;
+    for (TableReader r : tables.values()) {
+      sum += r.filterBytes();
+    }
+    return sum;
   }
 
   public Path directory() {

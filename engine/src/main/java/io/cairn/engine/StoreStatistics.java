@@ -14,13 +14,14 @@ import java.util.List;
  * @param stallMicros time writers spent slowed or waiting for flush and compaction
  * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
  * @param filteredEntries entries the {@link CompactionFilter} dropped
+ * @param pinnedFilterBytes heap bytes held by the bloom filters of open tables (each is read once, then kept)
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
     long bloomChecks, long bloomUseful, long bloomFalsePositives, long prefixChecks, long prefixUseful,
     long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
-    long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes) {
+    long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes, long pinnedFilterBytes) {
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
@@ -38,8 +39,8 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     sb.append(String.format("bloom checks %d useful %d false positives %d; prefix checks %d useful %d; "
         + "block cache hits %d misses %d (%.3f)%n", bloomChecks, bloomUseful, bloomFalsePositives, prefixChecks,
         prefixUseful, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
-    sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d", stallMicros, flushes, compactions,
-        filteredEntries));
+    sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d, pinned filters %d bytes",
+        stallMicros, flushes, compactions, filteredEntries, pinnedFilterBytes));
     return sb.toString();
   }
 }

@@ -354,6 +354,37 @@ class StoreTest {
     assertEquals(want.length, seen, where);
   }
 
+  /**
+   * A table's filter is read once and kept, even when it is larger than the whole block cache: absent-key lookups
+   * then read nothing but what a false positive leads them to.
+   */
+  @Test
+  void filtersStayPinnedWhenLargerThanTheBlockCache() {
+    Options o = small().memtableBytes(4L << 20).targetFileBytes(4L << 20).blockCacheBytes(64 * 1024);
+    try (Store s = Store.open(dir, o)) {
+      for (int i = 0; i < 100_000; i++) {
+        s.put(b("k" + i), b("v" + i));
+      }
+      s.flush();
+      assertEquals("v7", s(s.get(b("k7"))));
+      for (int i = 0; i < 100; i++) {
+        assertNull(s.get(b("k" + i + "-absent")), "asks every table's filter");
+      }
+      StoreStatistics before = s.statistics();
+      assertTrue(before.pinnedFilterBytes() > o.blockCacheBytes(), "the filter outgrows the cache:\n" + before);
+      for (int i = 0; i < 5000; i++) {
+        assertNull(s.get(b("k" + i + "-absent")));
+      }
+      StoreStatistics after = s.statistics();
+      assertTrue(after.bloomUseful() - before.bloomUseful() > 4900, after.toString());
+      // Only a false positive reads anything: an index block and a data block (the tiny cache keeps neither).
+      long falsePositives = after.bloomFalsePositives() - before.bloomFalsePositives();
+      assertTrue(after.blockCacheMisses() - before.blockCacheMisses() <= 2 * falsePositives + 10,
+          "absent keys must not read the filter again:\n" + after);
+      assertEquals(before.pinnedFilterBytes(), after.pinnedFilterBytes());
+    }
+  }
+
   @Test
   void storeKeepsItsCompactionStyle() {
     try (Store s = Store.open(dir, small().compactionStyle(CompactionStyle.TIERED))) {

@@ -15,11 +15,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Reads a table written by {@link TableBuilder}. Only the footer and the properties stay on the heap; index, filter
- * and data blocks are read through the shared {@link BlockCache}, so an open store needs heap for its cache budget,
- * not in proportion to its data. Every block's checksum is verified when it is read from the file.
+ * Reads a table written by {@link TableBuilder}. The footer, the properties and, once first asked, the bloom filter
+ * stay on the heap for the table's life; index and data blocks are read through the shared {@link BlockCache}. The
+ * filter is pinned because every point read and prefix probe that reaches the table asks it first: in the cache it
+ * would compete with data blocks, and a filter larger than a cache shard would be read from the file on every
+ * lookup. Its cost is the filter's size, {@code bloomBitsPerKey / 8} bytes per key (1.25 at the default of 10 bits;
+ * {@link #filterBytes()}). Every block's checksum is verified when it is read from the file.
  *
- * <p>Thread-safe: the file is read with positional reads; all state is final.
+ * <p>Thread-safe: the file is read with positional reads; the filter field is set at most a few times to equal
+ * contents (two first readers may both load it), and is volatile so a reader sees a whole array.
  */
 public final class TableReader implements AutoCloseable {
   private final Path path;
@@ -30,6 +34,7 @@ public final class TableReader implements AutoCloseable {
   private final TableFormat.Footer footer;
   private final TableProperties properties;
   private final long fileSize;
+  private volatile byte[] filter;
 
   private TableReader(Path path, long fileNumber, ReadableFile file, BlockCache<Object> cache, ReadCounters counters,
       TableFormat.Footer footer, TableProperties properties, long fileSize) {
@@ -114,15 +119,26 @@ public final class TableReader implements AutoCloseable {
   }
 
   private byte[] filter() {
+    byte[] f = filter;
+    return f != null ? f : loadFilter();
+  }
+
+  private byte[] loadFilter() {
     BlockHandle h = footer.filter();
     try {
-      return (byte[]) cache.get(fileNumber, h.offset(), () -> {
-        counters.blockReads.increment();
-        return readContents(file, path, h);
-      });
+      counters.blockReads.increment();
+      byte[] f = java.util.Arrays.copyOf(readContents(file, path, h), h.size());
+      filter = f;
+      return f;
     } catch (IOException e) {
       throw new UncheckedIOException("reading filter of " + path, e);
     }
+  }
+
+  /** Heap bytes this table's pinned bloom filter holds: 0 until a lookup or probe first reads it. */
+  public long filterBytes() {
+    byte[] f = filter;
+    return f == null ? 0 : f.length;
   }
 
   private BlockHandle handle(byte[] value, long at) {
