@@ -1,6 +1,7 @@
 package io.cairn.benchmarks.jcache;
 
 import io.cairn.jcache.BidiCache;
+import io.cairn.jcache.CairnCache;
 import io.cairn.jcache.CairnConfiguration;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>The {@code *Spilled} pairs are persistent caches whose heap tier holds a quarter of the keys: the rest live on
  * disk alone, so a bidirectional write must also ask the disk whether a key there holds the value (the prefix-filtered
  * probe), and both caches read a cold key's old entry from disk.
+ *
+ * <p>Each pair has a state of its own, so a benchmark builds only the two caches it measures; the persistent ones are
+ * flushed and compacted after loading, so no other cache's loading work runs in the background of a measurement.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,42 +40,45 @@ public class BidiBenchmark {
   private static final int ONE = 1_000_000;
   private static final int TWO = 2_000_000;
 
+  /** A plain cache and a bidirectional one, loaded with the same entries. */
   @State(Scope.Benchmark)
-  public static class Caches {
+  public abstract static class Pair {
     @Param({"100000"})
     public int keys;
 
     CacheManager manager;
     Cache<Integer, Integer> plain;
     Cache<Integer, Integer> bidi;
-    Cache<Integer, Integer> plainPersistent;
-    Cache<Integer, Integer> bidiPersistent;
-    Cache<Integer, Integer> plainSpilled;
-    Cache<Integer, Integer> bidiSpilled;
     BidiCache<Integer, Integer> inverse;
     ZipfKeys zipf;
+
+    abstract CairnConfiguration<Integer, Integer> shape(CairnConfiguration<Integer, Integer> c, String name);
+
+    /** Whether the pair is persistent, and so settled (flushed and compacted) after loading. */
+    boolean onDisk() {
+      return true;
+    }
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
     public void setUp() {
+      String kind = getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
       manager = Caching.getCachingProvider(Providers.CAIRN)
-          .getCacheManager(URI.create("urn:bench:bidi"), BidiBenchmark.class.getClassLoader());
-      plain = manager.createCache("plain", config(false));
-      bidi = manager.createCache("bidi", config(true));
-      plainPersistent = manager.createCache("plain-persistent", persistent(config(false), "plain"));
-      bidiPersistent = manager.createCache("bidi-persistent", persistent(config(true), "bidi"));
-      plainSpilled = manager.createCache("plain-spilled",
-          persistent(config(false), "plain-spilled").setHeapEntries(keys / 4));
-      bidiSpilled = manager.createCache("bidi-spilled", persistent(config(true), "bidi-spilled").setHeapEntries(keys / 4));
-      inverse = bidi.unwrap(BidiCache.class);
+          .getCacheManager(URI.create("urn:bench:bidi:" + kind), BidiBenchmark.class.getClassLoader());
+      plain = manager.createCache("plain", shape(config(false), kind + "-plain"));
+      bidi = manager.createCache("bidi", shape(config(true), kind + "-bidi"));
       for (int i = 0; i < keys; i++) {
         plain.put(i, i + ONE);
         bidi.put(i, i + ONE);
-        plainPersistent.put(i, i + ONE);
-        bidiPersistent.put(i, i + ONE);
-        plainSpilled.put(i, i + ONE);
-        bidiSpilled.put(i, i + ONE);
       }
+      if (onDisk()) {
+        for (Cache<Integer, Integer> c : java.util.List.of(plain, bidi)) {
+          CairnCache<?, ?> engine = c.unwrap(CairnCache.class);
+          engine.flush();
+          engine.compact();
+        }
+      }
+      inverse = bidi.unwrap(BidiCache.class);
       zipf = new ZipfKeys(keys, 1 << 20, 7);
     }
 
@@ -82,20 +89,49 @@ public class BidiBenchmark {
       return c;
     }
 
-    private static CairnConfiguration<Integer, Integer> persistent(CairnConfiguration<Integer, Integer> c,
-        String name) {
-      return c.setPersistent(true).setDurability(io.cairn.engine.Durability.NONE).setDirectory(java.nio.file.Path.of(
-          System.getProperty("java.io.tmpdir"), "cairn-bench-bidi-" + name + "-" + System.nanoTime()));
-    }
-
     @TearDown(Level.Trial)
     public void tearDown() {
-      manager.destroyCache("plain-persistent");
-      manager.destroyCache("bidi-persistent");
-      manager.destroyCache("plain-spilled");
-      manager.destroyCache("bidi-spilled");
+      manager.destroyCache("plain");
+      manager.destroyCache("bidi");
       manager.close();
     }
+  }
+
+  /** Heap tier only (write-back): every entry fits on the heap. */
+  @State(Scope.Benchmark)
+  public static class Heap extends Pair {
+    @Override
+    CairnConfiguration<Integer, Integer> shape(CairnConfiguration<Integer, Integer> c, String name) {
+      return c;
+    }
+
+    @Override
+    boolean onDisk() {
+      return false;
+    }
+  }
+
+  /** Persistent, every write goes to the engine (no log); every entry also fits on the heap. */
+  @State(Scope.Benchmark)
+  public static class Persistent extends Pair {
+    @Override
+    CairnConfiguration<Integer, Integer> shape(CairnConfiguration<Integer, Integer> c, String name) {
+      return persistent(c, name);
+    }
+  }
+
+  /** Persistent, with a heap tier of a quarter of the keys: the rest live on disk alone. */
+  @State(Scope.Benchmark)
+  public static class Spilled extends Pair {
+    @Override
+    CairnConfiguration<Integer, Integer> shape(CairnConfiguration<Integer, Integer> c, String name) {
+      return persistent(c, name).setHeapEntries(keys / 4);
+    }
+  }
+
+  private static CairnConfiguration<Integer, Integer> persistent(CairnConfiguration<Integer, Integer> c, String name) {
+    return c.setPersistent(true).setDurability(io.cairn.engine.Durability.NONE).setDirectory(java.nio.file.Path.of(
+        System.getProperty("java.io.tmpdir"), "cairn-bench-bidi-" + name + "-" + System.nanoTime()));
   }
 
   @State(Scope.Thread)
@@ -104,59 +140,59 @@ public class BidiBenchmark {
   }
 
   @Benchmark
-  public Integer get(Caches s, Cursor c) {
+  public Integer get(Heap s, Cursor c) {
     return s.bidi.get(s.zipf.at(c.index++));
   }
 
   @Benchmark
-  public Integer getKey(Caches s, Cursor c) {
+  public Integer getKey(Heap s, Cursor c) {
     return s.inverse.getKey(s.zipf.at(c.index++) + ONE);
   }
 
   @Benchmark
-  public void putPlain(Caches s, Cursor c) {
+  public void putPlain(Heap s, Cursor c) {
     Integer k = s.zipf.at(c.index++);
     s.plain.put(k, k + ONE);
   }
 
   @Benchmark
-  public void putBidi(Caches s, Cursor c) {
+  public void putBidi(Heap s, Cursor c) {
     Integer k = s.zipf.at(c.index++);
     s.bidi.put(k, k + ONE);
   }
 
   @Benchmark
-  public void movePlain(Caches s, Cursor c) {
+  public void movePlain(Heap s, Cursor c) {
     move(s.plain, s, c);
   }
 
   @Benchmark
-  public void moveBidi(Caches s, Cursor c) {
+  public void moveBidi(Heap s, Cursor c) {
     move(s.bidi, s, c);
   }
 
   @Benchmark
-  public void movePlainPersistent(Caches s, Cursor c) {
-    move(s.plainPersistent, s, c);
+  public void movePlainPersistent(Persistent s, Cursor c) {
+    move(s.plain, s, c);
   }
 
   @Benchmark
-  public void moveBidiPersistent(Caches s, Cursor c) {
-    move(s.bidiPersistent, s, c);
+  public void moveBidiPersistent(Persistent s, Cursor c) {
+    move(s.bidi, s, c);
   }
 
   @Benchmark
-  public void movePlainSpilled(Caches s, Cursor c) {
-    move(s.plainSpilled, s, c);
+  public void movePlainSpilled(Spilled s, Cursor c) {
+    move(s.plain, s, c);
   }
 
   @Benchmark
-  public void moveBidiSpilled(Caches s, Cursor c) {
-    move(s.bidiSpilled, s, c);
+  public void moveBidiSpilled(Spilled s, Cursor c) {
+    move(s.bidi, s, c);
   }
 
   /** Puts the next key's other value: {@code key + ONE} and {@code key + TWO} alternate. */
-  private static void move(Cache<Integer, Integer> cache, Caches s, Cursor c) {
+  private static void move(Cache<Integer, Integer> cache, Pair s, Cursor c) {
     int i = c.index++;
     Integer k = s.zipf.at(i);
     cache.put(k, k + ((i & 1) == 0 ? ONE : TWO));
