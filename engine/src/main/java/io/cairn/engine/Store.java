@@ -267,7 +267,7 @@ public final class Store implements AutoCloseable {
         log = new LogWriter(fs.create(FileNames.log(dir, logNumber)));
         fs.syncDirectory(dir);
       }
-      mem = new MemTable(logNumber);
+      mem = newMemTable(logNumber);
       edit.setLogNumber(logNumber).setLastSequence(lastSeq);
       versions.logAndApply(edit);
       visibleSequence = lastSeq;
@@ -504,9 +504,13 @@ public final class Store implements AutoCloseable {
       }
     }
     imms.addFirst(mem);
-    mem = new MemTable(number);
+    mem = newMemTable(number);
     publishView();
     maybeScheduleFlush();
+  }
+
+  private MemTable newMemTable(long logNumber) {
+    return new MemTable(logNumber, options.prefixExtractor(), options.memtableBytes());
   }
 
   private void publishView() {
@@ -640,8 +644,9 @@ public final class Store implements AutoCloseable {
 
   /**
    * An ordered scan of the keys that start with {@code prefix}, over a snapshot taken now, which opens only the tables
-   * whose bloom filter may hold the prefix (and every table written without this store's extractor). The memtables
-   * are always read. With the prefix absent, the scan costs about what a missing key's lookup costs.
+   * whose bloom filter may hold the prefix (and every table written without this store's extractor), and only the
+   * memtables whose prefix filter may hold it. With the prefix absent, the scan costs about what a missing key's
+   * lookup costs.
    *
    * @param prefix a whole prefix as the {@link Options#prefixExtractor} names it: its prefix length is its length
    * @throws IllegalStateException if the store was opened without a prefix extractor
@@ -667,7 +672,8 @@ public final class Store implements AutoCloseable {
 
   /**
    * A cursor over {@code [from, to)} on every memtable and on the tables of each run that overlap the range; with
-   * {@code prefixExtractor} set, only on those whose filter may hold the prefix hash {@code prefixHash}.
+   * {@code prefixExtractor} set, only on the memtables and tables whose filter may hold the prefix hash
+   * {@code prefixHash}.
    */
   private Cursor cursor(byte[] from, byte[] to, String prefixExtractor, long prefixHash) {
     if (closed) {
@@ -677,9 +683,13 @@ public final class Store implements AutoCloseable {
     long snapshot = visibleSequence;
     List<InternalIterator> sources = new ArrayList<>();
     try {
-      sources.add(v.mem().iterator());
+      if (prefixExtractor == null || v.mem().mayContainPrefix(prefixHash)) {
+        sources.add(v.mem().iterator());
+      }
       for (MemTable imm : v.imms()) {
-        sources.add(imm.iterator());
+        if (prefixExtractor == null || imm.mayContainPrefix(prefixHash)) {
+          sources.add(imm.iterator());
+        }
       }
       Version version = v.version();
       for (int level = 0; level < version.levelCount(); level++) {
