@@ -510,18 +510,26 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       n.diskExpireAt = before.diskExpireAt;
       n.diskValue = before.diskValue;
     }
-    Object ck = claims == null ? null : claim(key, before, n);
+    boolean adopted = claims != null && before != null && spilled && adoptBeforeRelease(key, before);
+    Object ck;
+    try {
+      ck = claims == null ? null : claim(key, before, n);
+    } catch (RuntimeException | Error e) {
+      unadopt(adopted, before);
+      throw e;
+    }
     if (settings.persistent()) {
       try {
         writeDisk(key, n);
       } catch (RuntimeException | Error e) {
         if (ck != null) {
           n.live = false;
-          if (before != null && before.live && ck.equals(claimKey(before.value))) {
+          if (!adopted && before != null && before.live && ck.equals(claimKey(before.value))) {
             claims.replace(ck, n, before);
           } else {
             claims.remove(ck, n);
           }
+          unadopt(adopted, before);
         }
         throw e;
       }
@@ -535,6 +543,30 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       release(before);
     }
     return n;
+  }
+
+  /**
+   * Under the key's lock, before {@code before} is replaced: makes it its value's claim if it is not already, so that
+   * {@link #release} leaves a vacancy for the value and its next writer skips the disk probe. This is for an entry read
+   * from disk (a key not on the heap), which holds no claim: its disk copy holds the value, so no other key's claim
+   * can stand for it (values are unique), and from here until the release the claim says what the disk says. Returns
+   * whether it installed the claim; the caller takes it back with {@link #unadopt} if the write fails, so a claim
+   * never outlives the entry it stands for.
+   */
+  private boolean adoptBeforeRelease(K key, Holder<V> before) {
+    Object cb = claimKey(before.value);
+    if (claims.get(cb) == before) {
+      return false;
+    }
+    before.key = key;
+    long now = now();
+    return claims.compute(cb, (x, c) -> stands(c, now) ? c : before) == before;
+  }
+
+  private void unadopt(boolean adopted, Holder<V> before) {
+    if (adopted) {
+      claims.remove(claimKey(before.value), before);
+    }
   }
 
   /** Writes {@code h} to disk, replacing its disk copy (a bidirectional cache writes its inverse record with it). */
