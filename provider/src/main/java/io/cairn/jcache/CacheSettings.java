@@ -21,17 +21,18 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  */
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
     CompactionStyle compactionStyle, int bloomBitsPerKey, long blockCacheBytes, long memtableBytes,
-    String serialFilter, boolean bidirectional) {
+    int fifoMergeWidth, String serialFilter, boolean bidirectional) {
 
   static final long DEFAULT_HEAP_ENTRIES = 10_000;
   static final long DEFAULT_DISK_BYTES = 1L << 30;
   static final int DEFAULT_BLOOM_BITS = 10;
   static final long DEFAULT_BLOCK_CACHE_BYTES = 8L << 20;
   static final long DEFAULT_MEMTABLE_BYTES = 4L << 20;
+  static final int DEFAULT_FIFO_MERGE_WIDTH = 4;
 
   /** The keys a properties section may hold. */
   static final Set<String> KEYS = Set.of("heap-entries", "disk-bytes", "directory", "persistent", "durability",
-      "compaction", "bloom-bits-per-key", "block-cache-bytes", "memtable-bytes", "serial-filter", "statistics",
+      "compaction", "bloom-bits-per-key", "block-cache-bytes", "memtable-bytes", "fifo-merge-width", "serial-filter", "statistics",
       "management", "store-by-value", "expire-after-write", "expire-after-access", "read-through", "write-through", "bidi");
 
   /**
@@ -66,6 +67,11 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     long memtable = config.getMemtableBytes() != null ? config.getMemtableBytes()
         : size(p, "memtable-bytes", DEFAULT_MEMTABLE_BYTES, where, name, true);
     memtable = Math.max(64 * 1024, memtable);
+    int mergeWidth = config.getFifoMergeWidth() != null ? config.getFifoMergeWidth()
+        : (int) Math.min(Integer.MAX_VALUE, size(p, "fifo-merge-width", DEFAULT_FIFO_MERGE_WIDTH, where, name, false));
+    if (mergeWidth == 1 || mergeWidth > 64) {
+      throw bad(where, name, "fifo-merge-width", String.valueOf(mergeWidth), "0 (no merging) or a number from 2 to 64");
+    }
     String filter = config.getSerialFilter() != null ? config.getSerialFilter() : p.get("serial-filter");
     if (filter != null) {
       try {
@@ -99,8 +105,8 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     }
     boolean bidi = config.getBidirectional() != null ? config.getBidirectional()
         : bool(p, "bidi", false, where, name);
-    return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, filter,
-        bidi);
+    return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, mergeWidth,
+        filter, bidi);
   }
 
   /** A cache name as a directory name: characters outside [A-Za-z0-9._-] become '_' plus their hex code. */

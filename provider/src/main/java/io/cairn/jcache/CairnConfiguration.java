@@ -28,6 +28,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Integer bloomBitsPerKey;
   private Long blockCacheBytes;
   private Long memtableBytes;
+  private Integer fifoMergeWidth;
   private String serialFilter;
   private Boolean bidirectional;
   private transient Codec<K> keyCodec;
@@ -63,6 +64,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       bloomBitsPerKey = c.bloomBitsPerKey;
       blockCacheBytes = c.blockCacheBytes;
       memtableBytes = c.memtableBytes;
+      fifoMergeWidth = c.fifoMergeWidth;
       serialFilter = c.serialFilter;
       bidirectional = c.bidirectional;
       keyCodec = c.keyCodec;
@@ -108,6 +110,19 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public CairnConfiguration<K, V> setCompactionStyle(CompactionStyle s) {
     compactionStyle = s;
+    return this;
+  }
+
+  /**
+   * Under FIFO compaction (the default), the fewest adjacent similar-sized disk-tier runs merged into one: merging
+   * bounds the tables a heap miss asks, at the cost of rewriting each entry a few times in the background. 0 never
+   * merges (for write-heavy caches whose misses are rare); default 4.
+   */
+  public CairnConfiguration<K, V> setFifoMergeWidth(int width) {
+    if (width == 1 || width < 0 || width > 64) {
+      throw new IllegalArgumentException("fifoMergeWidth must be 0 (no merging) or between 2 and 64, was " + width);
+    }
+    fifoMergeWidth = width;
     return this;
   }
 
@@ -193,6 +208,10 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public Long getMemtableBytes() {
     return memtableBytes;
+  }
+
+  public Integer getFifoMergeWidth() {
+    return fifoMergeWidth;
   }
 
   public String getSerialFilter() {

@@ -118,7 +118,7 @@ final class DiskTier {
         Options o = Options.defaults().durability(settings.durability()).compactionStyle(settings.compactionStyle())
             .bloomBitsPerKey(settings.bloomBitsPerKey()).blockCacheBytes(settings.blockCacheBytes())
             .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
-            .fifoMaxBytes(Math.max(1, settings.diskBytes()));
+            .fifoMaxBytes(Math.max(1, settings.diskBytes())).fifoMergeWidth(settings.fifoMergeWidth());
         if (settings.bidirectional()) {
           o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
         }

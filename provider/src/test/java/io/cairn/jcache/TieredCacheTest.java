@@ -289,6 +289,48 @@ class TieredCacheTest {
     e = assertThrows(CacheException.class,
         () -> provider.getCacheManager(URI.create("urn:cairn:bad2"), getClass().getClassLoader(), q));
     assertTrue(e.getMessage().contains("cache.orders.colour") && e.getMessage().contains("blue"), e.getMessage());
+    Properties w = new Properties();
+    w.setProperty("default.fifo-merge-width", "1");
+    e = assertThrows(CacheException.class,
+        () -> provider.getCacheManager(URI.create("urn:cairn:bad3"), getClass().getClassLoader(), w));
+    assertTrue(e.getMessage().contains("fifo-merge-width=1") && e.getMessage().contains("0 (no merging)"),
+        e.getMessage());
+    IllegalArgumentException i = assertThrows(IllegalArgumentException.class,
+        () -> new CairnConfiguration<String, String>().setFifoMergeWidth(65));
+    assertTrue(i.getMessage().contains("fifoMergeWidth") && i.getMessage().contains("was 65"), i.getMessage());
+  }
+
+  /**
+   * The FIFO merge width reaches the disk tier: with 0, every flush stays a run of its own; with the default, runs
+   * are merged.
+   */
+  @Test
+  void fifoMergeWidthReachesTheDiskTier() {
+    for (int width : new int[] {0, 4}) {
+      CairnConfiguration<Integer, byte[]> conf = new CairnConfiguration<Integer, byte[]>().setHeapEntries(10)
+          .setPersistent(true).setDirectory(dir.resolve("width-" + width)).setMemtableBytes(64 * 1024);
+      if (width == 0) {
+        conf.setFifoMergeWidth(0);
+      }
+      conf.setTypes(Integer.class, byte[].class);
+      Cache<Integer, byte[]> c = manager.createCache("width-" + width, conf);
+      CairnCache<?, ?> engine = c.unwrap(CairnCache.class);
+      for (int round = 0; round < 12; round++) {
+        for (int i = 0; i < 200; i++) {
+          c.put(round * 200 + i, new byte[200]);
+        }
+        engine.flush();
+      }
+      for (int i = 0; i < 20; i++) {
+        engine.compact();
+      }
+      int runs = engine.engineStatistics().levels().get(0).runs();
+      if (width == 0) {
+        assertEquals(12, runs, engine.engineStatistics().toString());
+      } else {
+        assertTrue(runs < 12, engine.engineStatistics().toString());
+      }
+    }
   }
 
   @Test

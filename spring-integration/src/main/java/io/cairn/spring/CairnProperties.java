@@ -71,6 +71,9 @@ public class CairnProperties {
     /** Bloom filter bits per key in the disk tier. */
     private Integer bloomBitsPerKey;
 
+    /** Fewest adjacent similar-sized disk-tier runs FIFO compaction merges into one; 0 never merges (default 4). */
+    private Integer fifoMergeWidth;
+
     /** Where this cache keeps its files, when persistent (default: the manager directory, then the cache name). */
     private String directory;
 
@@ -86,6 +89,7 @@ public class CairnProperties {
       put(p, prefix + "bidi", bidi);
       put(p, prefix + "store-by-value", storeByValue);
       put(p, prefix + "bloom-bits-per-key", bloomBitsPerKey);
+      put(p, prefix + "fifo-merge-width", fifoMergeWidth);
       put(p, prefix + "directory", directory);
     }
 
@@ -181,6 +185,14 @@ public class CairnProperties {
 
     public void setBloomBitsPerKey(Integer bloomBitsPerKey) {
       this.bloomBitsPerKey = bloomBitsPerKey;
+    }
+
+    public Integer getFifoMergeWidth() {
+      return fifoMergeWidth;
+    }
+
+    public void setFifoMergeWidth(Integer fifoMergeWidth) {
+      this.fifoMergeWidth = fifoMergeWidth;
     }
 
     public String getDirectory() {
