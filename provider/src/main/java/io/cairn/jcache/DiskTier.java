@@ -80,6 +80,11 @@ final class DiskTier {
   private volatile Store store;
   private Path tempDir;
   private volatile boolean closed;
+  /** Whether anything reads inverse records to decide uniqueness; see {@link #staleInverse}. */
+  private volatile java.util.function.BooleanSupplier recordsProbed = () -> true;
+  /** Manual compactions under way, which clean stale inverse records whatever {@link #recordsProbed} says. */
+  private final java.util.concurrent.atomic.AtomicInteger manualCompactions =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   DiskTier(String cacheName, CacheSettings settings) {
     this.cacheName = cacheName;
@@ -325,13 +330,29 @@ final class DiskTier {
   }
 
   /**
+   * Bidirectional caches: tells the background compaction filter whether writers read inverse records to decide
+   * uniqueness (the cache has spilled). Until then each stale record would cost a merge a point read for nothing.
+   */
+  void recordsProbedWhen(java.util.function.BooleanSupplier probed) {
+    recordsProbed = probed;
+  }
+
+  /**
    * The compaction filter of a bidirectional cache's store: keeps every key but an inverse record whose key's disk
    * copy no longer holds its value. The copy is read at the store's latest sequence, which is at or after the record's
    * own (they were written in one batch), so a record found stale stays stale: a later write of that value under that
    * key writes a record of its own.
+   *
+   * <p>Each check is a point read, which is most of a merge's work in a bidirectional store. So background merges keep
+   * every record while no writer reads them ({@link #recordsProbedWhen}): every holder of a value is then on the heap
+   * and claims it, and {@code inverse()} checks each record against its key anyway. A stale record then costs only
+   * its bytes until a merge after the first spill, FIFO's drop of its table, or a manual {@link #compact} removes it.
    */
   private boolean staleInverse(byte[] key) {
     if (key.length == 0 || key[0] != INVERSE) {
+      return true;
+    }
+    if (manualCompactions.get() == 0 && !recordsProbed.getAsBoolean()) {
       return true;
     }
     Store s = store;
@@ -383,7 +404,12 @@ final class DiskTier {
   void compact() {
     Store s = store;
     if (s != null) {
-      s.compact();
+      manualCompactions.incrementAndGet();
+      try {
+        s.compact();
+      } finally {
+        manualCompactions.decrementAndGet();
+      }
     }
   }
 

@@ -149,6 +149,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     this.vacancies = settings.bidirectional() ? new java.util.concurrent.atomic.AtomicReferenceArray<>(
         vacancySlots(settings.heapEntries())) : null;
     this.spilled = settings.bidirectional() && disk.hasEntries();
+    if (settings.bidirectional()) {
+      disk.recordsProbedWhen(() -> spilled);
+    }
     this.heap = Caffeine.newBuilder().maximumSize(settings.heapEntries()).evictionListener(this::evicted).build();
     this.map = heap.asMap();
     this.listeners = new Listeners<>(name);

@@ -220,6 +220,45 @@ class BidiCacheTest {
     assertTrue(taken.getMessage().contains("k8"), taken.getMessage());
   }
 
+  /**
+   * While every entry is on the heap, no writer reads inverse records, so background merges keep stale ones rather
+   * than pay a point read each; a manual compaction still removes them, and lookups stay exact either way.
+   */
+  @Test
+  void backgroundMergesKeepStaleRecordsUntilTheCacheSpills() throws InterruptedException {
+    Cache<String, Integer> c = manager.createCache("unspilled",
+        config(1000).setPersistent(true).setDirectory(dir.resolve("unspilled")).setMemtableBytes(64 * 1024));
+    BidiCache<String, Integer> b = bidi(c);
+    CairnCache<String, Integer> engine = c.unwrap(CairnCache.class);
+    int keys = 200;
+    int rounds = 24;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < keys; i++) {
+        c.put("k" + i, round * 1000 + i);
+      }
+      engine.flush();
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (engine.engineStatistics().compactions() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    io.cairn.engine.StoreStatistics st = engine.engineStatistics();
+    assertTrue(st.compactions() > 0, "flushed runs were merged in the background: " + st);
+    assertEquals(0, st.filteredEntries(), "no writer reads records before a spill; merges keep them: " + st);
+    for (int i = 0; i < keys; i++) {
+      assertNull(b.getKey(5000 + i));
+      assertEquals("k" + i, b.getKey((rounds - 1) * 1000 + i));
+    }
+    engine.compact();
+    assertTrue(engine.engineStatistics().filteredEntries() > 0, "a manual compaction cleans them");
+    int seen = 0;
+    for (Map.Entry<Integer, String> e : b.inverse()) {
+      assertEquals(e.getValue(), b.getKey(e.getKey()));
+      seen++;
+    }
+    assertEquals(keys, seen);
+  }
+
   @Test
   void valueProbesSkipTablesByTheirFilters() {
     CairnConfiguration<String, Integer> conf = config(10).setPersistent(true).setDirectory(dir.resolve("probes"))

@@ -56,7 +56,7 @@ public final class FifoPolicy implements CompactionPolicy {
     if (drop != null || mergeWidth == 0) {
       return drop;
     }
-    return pickMerge(v.runs(0));
+    return pickMerge(v.runs(0), false);
   }
 
   private Compaction pickDrop(Version v, long nowMillis) {
@@ -93,9 +93,10 @@ public final class FifoPolicy implements CompactionPolicy {
 
   /**
    * The newest group of adjacent runs worth merging, or null. A group starts at a run under the cap and takes older
-   * neighbours while their sizes stay within {@link #SIMILAR_SIZE} of each other and their sum within the cap.
+   * neighbours while their sum stays within the cap and, unless {@code anySize}, their sizes within
+   * {@link #SIMILAR_SIZE} of each other.
    */
-  private Compaction pickMerge(List<Run> runs) {
+  private Compaction pickMerge(List<Run> runs, boolean anySize) {
     long cap = Math.max(1, maxBytes / MERGED_RUN_SHARE);
     for (int start = 0; start < runs.size(); start++) {
       long first = runs.get(start).bytes();
@@ -110,7 +111,7 @@ public final class FifoPolicy implements CompactionPolicy {
         long size = runs.get(end).bytes();
         long lo = Math.min(smallest, size);
         long hi = Math.max(largest, size);
-        if (hi > SIMILAR_SIZE * lo || sum + size > cap) {
+        if ((!anySize && hi > SIMILAR_SIZE * lo) || sum + size > cap) {
           break;
         }
         sum += size;
@@ -118,7 +119,7 @@ public final class FifoPolicy implements CompactionPolicy {
         largest = hi;
       }
       int width = end - start;
-      if (width >= mergeWidth || (width >= 2 && sum >= cap / 2)) {
+      if (width >= 2 && (anySize || width >= mergeWidth || sum >= cap / 2)) {
         List<Compaction.Input> in = new ArrayList<>();
         for (Run r : runs.subList(start, end)) {
           for (FileMeta f : r.files()) {
@@ -145,9 +146,18 @@ public final class FifoPolicy implements CompactionPolicy {
     return false;
   }
 
+  /**
+   * A manual compaction: the drops due, else (with merging on) one merge of the newest adjacent runs under the cap
+   * whatever their sizes, so that it cleans what merging cleans (overwritten versions, filtered keys) without making
+   * a run that one drop would delete whole.
+   */
   @Override
   public Compaction full(Version v, long nowMillis) {
-    return pick(v, nowMillis);
+    Compaction drop = pickDrop(v, nowMillis);
+    if (drop != null || mergeWidth == 0) {
+      return drop;
+    }
+    return pickMerge(v.runs(0), true);
   }
 
   @Override

@@ -196,6 +196,18 @@ class CompactionPolicyTest {
   }
 
   @Test
+  void fifoManualCompactionMergesRunsOfAnySizeUnderTheCap() throws IOException {
+    VersionEdit e = new VersionEdit();
+    List<FileMeta> t = runsOldestFirst(e, 10_000, 4_000, 100, 1_000);
+    Version v = version(e);
+    assertNull(new FifoPolicy(80_000, 4).pick(v, 0), "too few and too unlike for a background merge");
+    Compaction c = new FifoPolicy(80_000, 4).full(v, 0);
+    assertNotNull(c);
+    assertEquals(List.of(t.get(3), t.get(2), t.get(1)), inputs(c), "everything under the cap, the capped run left");
+    assertNull(new FifoPolicy(80_000, 0).full(v, 0), "width 0 never merges, not even by hand");
+  }
+
+  @Test
   void fifoDropsBeforeItMerges() throws IOException {
     VersionEdit e = new VersionEdit();
     List<FileMeta> t = runsOldestFirst(e, 500, 100, 100, 100, 100);
