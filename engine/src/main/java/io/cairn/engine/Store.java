@@ -1072,13 +1072,13 @@ public final class Store implements AutoCloseable {
     return b.fileSize();
   }
 
-  /** Whether a table outside the compaction, at or below its top input level, may hold an older {@code userKey}. */
   /** Counts an entry the compaction filter dropped; always true. */
   private boolean countFiltered() {
     filteredEntries.incrementAndGet();
     return true;
   }
 
+  /** Whether a table outside the compaction, at or below its top input level, may hold an older {@code userKey}. */
   private static boolean olderDataMayExist(Version base, int minLevel, Set<Long> inputs, byte[] userKey) {
     for (int level = minLevel; level < base.levelCount(); level++) {
       for (Run run : base.runs(level)) {
