@@ -122,11 +122,19 @@ public final class Options {
    * the number of tables a read asks bounded; 0 never merges (write amplification 1, one run per flush).
    */
   public Options fifoMergeWidth(int n) {
-    if (n != 0) {
-      check("fifoMergeWidth (0 turns merging off)", n, 2, 64);
-    }
-    this.fifoMergeWidth = n;
+    this.fifoMergeWidth = checkFifoMergeWidth("fifoMergeWidth", n);
     return this;
+  }
+
+  /**
+   * The rule for {@link #fifoMergeWidth}, for callers that take the setting elsewhere: 0, or 2 to 64. The error names
+   * the setting as {@code name}.
+   */
+  public static int checkFifoMergeWidth(String name, int n) {
+    if (n != 0 && (n < 2 || n > 64)) {
+      throw new IllegalArgumentException(name + " must be 0 (no merging) or between 2 and 64, was " + n);
+    }
+    return n;
   }
 
   public Options createIfMissing(boolean b) {

@@ -69,7 +69,9 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     memtable = Math.max(64 * 1024, memtable);
     int mergeWidth = config.getFifoMergeWidth() != null ? config.getFifoMergeWidth()
         : (int) Math.min(Integer.MAX_VALUE, size(p, "fifo-merge-width", DEFAULT_FIFO_MERGE_WIDTH, where, name, false));
-    if (mergeWidth == 1 || mergeWidth > 64) {
+    try {
+      io.cairn.engine.Options.checkFifoMergeWidth("fifo-merge-width", mergeWidth);
+    } catch (IllegalArgumentException e) {
       throw bad(where, name, "fifo-merge-width", String.valueOf(mergeWidth), "0 (no merging) or a number from 2 to 64");
     }
     String filter = config.getSerialFilter() != null ? config.getSerialFilter() : p.get("serial-filter");

@@ -119,10 +119,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
    * merges (for write-heavy caches whose misses are rare); default 4.
    */
   public CairnConfiguration<K, V> setFifoMergeWidth(int width) {
-    if (width == 1 || width < 0 || width > 64) {
-      throw new IllegalArgumentException("fifoMergeWidth must be 0 (no merging) or between 2 and 64, was " + width);
-    }
-    fifoMergeWidth = width;
+    fifoMergeWidth = io.cairn.engine.Options.checkFifoMergeWidth("fifoMergeWidth", width);
     return this;
   }
 

@@ -47,6 +47,7 @@ final class DiskTier {
   static final byte DATA = 0x00;
   static final byte INDEX = 0x01;
   static final byte INVERSE = 0x02;
+  private static final byte[] NO_KEY = {};
 
   /**
    * Names the {@code 0x02 | varint len(v) | v} prefix of an inverse record, so that every table's bloom filter also
@@ -153,12 +154,7 @@ final class DiskTier {
 
   /** The prefix of every inverse record of an encoded value: 0x02, the value's length as a varint, the value. */
   static byte[] inversePrefix(byte[] value) {
-    int n = 1 + Bytes.varintLength(value.length) + value.length;
-    byte[] k = new byte[n];
-    k[0] = INVERSE;
-    int at = Bytes.putVarint(k, 1, value.length);
-    System.arraycopy(value, 0, k, at, value.length);
-    return k;
+    return inverseKey(value, NO_KEY);
   }
 
   static byte[] inverseKey(byte[] value, byte[] key) {

@@ -43,11 +43,8 @@ public final class FifoPolicy implements CompactionPolicy {
     if (maxBytes < 1) {
       throw new IllegalArgumentException("FIFO maxBytes must be at least 1, was " + maxBytes);
     }
-    if (mergeWidth != 0 && mergeWidth < 2) {
-      throw new IllegalArgumentException("FIFO mergeWidth must be 0 (no merging) or at least 2, was " + mergeWidth);
-    }
     this.maxBytes = maxBytes;
-    this.mergeWidth = mergeWidth;
+    this.mergeWidth = io.cairn.engine.Options.checkFifoMergeWidth("FIFO mergeWidth", mergeWidth);
   }
 
   @Override
