@@ -683,12 +683,12 @@ public final class Store implements AutoCloseable {
     long snapshot = visibleSequence;
     List<InternalIterator> sources = new ArrayList<>();
     try {
-      if (prefixExtractor == null || v.mem().mayContainPrefix(prefixHash)) {
-        sources.add(v.mem().iterator());
-      }
-      for (MemTable imm : v.imms()) {
-        if (prefixExtractor == null || imm.mayContainPrefix(prefixHash)) {
-          sources.add(imm.iterator());
+      for (int i = -1; i < v.imms().size(); i++) {
+        MemTable m = i < 0 ? v.mem() : v.imms().get(i);
+        if (prefixExtractor == null) {
+          sources.add(m.iterator(from, to));
+        } else if (m.mayContainPrefix(prefixHash)) {
+          sources.add(m.prefixIterator(prefixHash));
         }
       }
       Version version = v.version();

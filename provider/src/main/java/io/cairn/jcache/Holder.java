@@ -33,6 +33,18 @@ final class Holder<V> {
    * key has held the value since, on either tier. Written before {@code live} turns false, read after.
    */
   boolean vacant;
+  /**
+   * Bidirectional caches: this holder was installed as its value's claim by its own key. While it stands (live and
+   * unexpired) it still is: another key replaces only a claim that no longer stands, and its own key replaces it
+   * only under its lock, clearing this. So its key, under its lock, can trust it without a lookup in {@code claims}.
+   */
+  boolean claimed;
+  /**
+   * Bidirectional caches: the vacancy this holder's key left when it moved to this holder's value (its previous holder,
+   * still in {@code claims}), kept while this holder is the key's entry, so a key that moves back finds its old value
+   * vacant. Handed to the vacancy ring when this holder is replaced, dropped or evicted.
+   */
+  Holder<V> vacated;
 
   Holder(V value, long expireAt) {
     this.value = value;

@@ -111,7 +111,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    * Bidirectional caches: the vacancies left in {@link #claims}, one slot per value hash. A released claim stays in
    * {@code claims} as a vacancy, which tells the next writer of that value that no key holds it (any key that took it
    * since would have replaced the vacancy), so the disk probe is skipped: a value that comes back, as a recycled
-   * address or a seat does, costs no read. Bounded: a vacancy pushed out of its slot leaves {@code claims}.
+   * address or a seat does, costs no read. Bounded: a vacancy pushed out of its slot leaves {@code claims}. The
+   * vacancy a key left by moving to another value is kept by its new entry first (see {@link #release(Holder, Holder)}).
    */
   private final java.util.concurrent.atomic.AtomicReferenceArray<Holder<V>> vacancies;
   /**
@@ -417,7 +418,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   private Object claim(K key, Holder<V> before, Holder<V> n) {
     n.key = key;
     Object ck = claimKey(n.value);
-    if (before != null && claims.get(ck) == before && claims.replace(ck, before, n)) {
+    if (before != null && (before.claimed && stands(before, now()) ? ck.equals(claimKey(before.value))
+        : claims.get(ck) == before) && claims.replace(ck, before, n)) {
+      before.claimed = false;
+      n.claimed = true;
       return ck;
     }
     long now = now();
@@ -434,34 +438,82 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       }
       return n;
     });
+    if (before != null && before.claimed && ck.equals(claimKey(before.value))) {
+      before.claimed = false;
+    }
+    n.claimed = true;
     return ck;
+  }
+
+  /**
+   * Under {@code h}'s key lock, {@code h} being its key's entry: whether {@code h} is the claim of its own value, whose
+   * claim key is {@code ck}. Trusts {@link Holder#claimed} while {@code h} stands, else looks.
+   */
+  private boolean isClaim(Holder<V> h, Object ck) {
+    return h.claimed && stands(h, now()) || claims.get(ck) == h;
+  }
+
+  /** Under the holder's key lock: {@link #release(Holder, Holder)} with no successor (a drop, a clear). */
+  private void release(Holder<V> h) {
+    release(h, null);
   }
 
   /**
    * Under the holder's key lock: it is no longer its key's entry. If it is its value's claim, the claim stays as a
    * vacancy: when the holder claimed the value, no other key held it on either tier, and a key taking it since would
-   * have replaced the claim. The vacancy pushed out of this one's slot, if any, leaves {@code claims}; its value's
-   * next writer then probes the disk as usual.
+   * have replaced the claim.
+   *
+   * <p>Where the vacancy lives on decides how long it saves probes. With a {@code successor} (the key's new entry), the
+   * successor keeps it ({@link Holder#vacated}) while it is the key's entry, so a key that moves back to its previous
+   * value finds it however busy the cache is; the vacancy the released holder kept goes to the ring, unless the
+   * successor just took that value back. Without one, the vacancy goes to the ring. The vacancy the ring pushes out of
+   * its slot leaves {@code claims}, and its value's next writer probes the disk as usual. So {@code claims} holds at
+   * most one vacancy per heap entry and one per ring slot.
    */
-  private void release(Holder<V> h) {
+  private void release(Holder<V> h, Holder<V> successor) {
     Object ck = claimKey(h.value);
+    Holder<V> kept = h.vacated;
+    h.vacated = null;
     if (!spilled) {
-      // No probes are made while nothing has spilled: a vacancy would save none.
+      // No probes are made while nothing has spilled: a vacancy would save none (and none was kept: spilled is never
+      // cleared, and vacancies are made only once it is set).
       h.live = false;
+      h.claimed = false;
       claims.remove(ck, h);
       return;
     }
-    boolean claimed = claims.get(ck) == h;
+    boolean claimed = isClaim(h, ck);
     if (claimed) {
       h.vacant = true;
     }
     h.live = false;
-    if (claimed) {
-      int hash = ck.hashCode();
-      Holder<V> old = vacancies.getAndSet((hash ^ (hash >>> 16)) & (vacancies.length() - 1), h);
-      if (old != null) {
-        claims.remove(claimKey(old.value), old);
+    if (successor == null) {
+      ring(kept);
+      if (claimed) {
+        ring(h);
       }
+    } else if (claimed) {
+      if (kept != null && !successor.value.equals(kept.value)) {
+        ring(kept);
+      }
+      successor.vacated = h;
+    } else {
+      successor.vacated = kept;
+    }
+  }
+
+  /**
+   * Puts a vacancy (null: none) in its slot of the ring; the vacancy it pushes out leaves {@code claims} unless its
+   * value was taken since.
+   */
+  private void ring(Holder<V> vacancy) {
+    if (vacancy == null) {
+      return;
+    }
+    int hash = claimKey(vacancy.value).hashCode();
+    Holder<V> old = vacancies.getAndSet((hash ^ (hash >>> 16)) & (vacancies.length() - 1), vacancy);
+    if (old != null) {
+      claims.remove(claimKey(old.value), old);
     }
   }
 
@@ -472,7 +524,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   private void adopt(K key, Holder<V> h) {
     h.key = key;
     long now = now();
-    claims.compute(claimKey(h.value), (x, c) -> stands(c, now) ? c : h);
+    h.claimed = claims.compute(claimKey(h.value), (x, c) -> stands(c, now) ? c : h) == h;
   }
 
   /** Under the key's lock: the entry as it stands, from the heap or else read from disk. */
@@ -527,8 +579,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       } catch (RuntimeException | Error e) {
         if (ck != null) {
           n.live = false;
+          n.claimed = false;
           if (!adopted && before != null && before.live && ck.equals(claimKey(before.value))) {
-            claims.replace(ck, n, before);
+            if (claims.replace(ck, n, before)) {
+              before.claimed = true;
+            }
           } else {
             claims.remove(ck, n);
           }
@@ -543,7 +598,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       anyExpiry = true;
     }
     if (ck != null && before != null) {
-      release(before);
+      release(before, n);
     }
     return n;
   }
@@ -558,16 +613,18 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    */
   private boolean adoptBeforeRelease(K key, Holder<V> before) {
     Object cb = claimKey(before.value);
-    if (claims.get(cb) == before) {
+    if (isClaim(before, cb)) {
       return false;
     }
     before.key = key;
     long now = now();
-    return claims.compute(cb, (x, c) -> stands(c, now) ? c : before) == before;
+    before.claimed = claims.compute(cb, (x, c) -> stands(c, now) ? c : before) == before;
+    return before.claimed;
   }
 
   private void unadopt(boolean adopted, Holder<V> before) {
     if (adopted) {
+      before.claimed = false;
       claims.remove(claimKey(before.value), before);
     }
   }
@@ -680,7 +737,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     if (claims != null) {
       // Only now that the disk copy and its inverse record are written: the value is never unclaimed in both tiers.
       // The holder stays live: until Caffeine unmaps it, a reader finding it on the heap rightly takes it as the entry.
+      h.claimed = false;
       claims.remove(claimKey(h.value), h);
+      Holder<V> kept = h.vacated;
+      h.vacated = null;
+      ring(kept);
     }
   }
 
