@@ -34,16 +34,17 @@ class ModelTest {
     List<Arguments> out = new ArrayList<>();
     for (CompactionStyle s : CompactionStyle.values()) {
       for (IndexLayout l : IndexLayout.values()) {
-        out.add(Arguments.of(s, l));
+        out.add(Arguments.of(s, l, false));
       }
+      out.add(Arguments.of(s, IndexLayout.ARRAY, true));
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0} {1}")
+  @ParameterizedTest(name = "{0} {1} prefixed={2}")
   @MethodSource("combinations")
-  void storeMatchesSortedMapModel(CompactionStyle style, IndexLayout layout) {
-    long seed = TestSeeds.seed("ModelTest " + style + " " + layout);
+  void storeMatchesSortedMapModel(CompactionStyle style, IndexLayout layout, boolean prefixed) {
+    long seed = TestSeeds.seed("ModelTest " + style + " " + layout + (prefixed ? " prefixed" : ""));
     Random r = new Random(seed);
     int ops = Integer.getInteger("cairn.model.ops", 4000);
     AtomicLong now = new AtomicLong(1_000_000);
@@ -51,6 +52,9 @@ class ModelTest {
         .targetFileBytes(16 * 1024).blockBytes(256).sizeRatio(3).level0CompactionTrigger(2)
         .levelBaseBytes(32 * 1024).clock(now::get).fifoMaxBytes(Long.MAX_VALUE)
         .durability(r.nextBoolean() ? Durability.BUFFERED : Durability.NONE);
+    if (prefixed) {
+      o.prefixExtractor(LengthPrefixed.INSTANCE);
+    }
     TreeMap<byte[], Value> model = new TreeMap<>(Arrays::compareUnsigned);
     Store s = Store.open(dir, o);
     try {
@@ -58,24 +62,24 @@ class ModelTest {
         String where = "seed " + seed + " step " + step;
         int op = r.nextInt(100);
         if (op < 35) {
-          byte[] k = key(r);
+          byte[] k = key(r, prefixed);
           byte[] v = value(r);
           s.put(k, v);
           model.put(k, new Value(v, Entry.NO_EXPIRY));
         } else if (op < 45) {
-          byte[] k = key(r);
+          byte[] k = key(r, prefixed);
           byte[] v = value(r);
           long at = now.get() + 1 + r.nextInt(5000);
           s.put(k, v, at);
           model.put(k, new Value(v, at));
         } else if (op < 55) {
-          byte[] k = key(r);
+          byte[] k = key(r, prefixed);
           s.delete(k);
           model.remove(k);
         } else if (op < 60) {
           WriteBatch b = new WriteBatch();
           for (int i = r.nextInt(6); i >= 0; i--) {
-            byte[] k = key(r);
+            byte[] k = key(r, prefixed);
             if (r.nextBoolean()) {
               byte[] v = value(r);
               b.put(k, v);
@@ -87,7 +91,7 @@ class ModelTest {
           }
           s.write(b);
         } else if (op < 80) {
-          byte[] k = key(r);
+          byte[] k = key(r, prefixed);
           Value want = live(model, k, now.get());
           Entry got = s.getEntry(k);
           if (want == null) {
@@ -97,14 +101,18 @@ class ModelTest {
             assertEquals(want.expireAt(), got.expireAtMillis(), where);
           }
         } else if (op < 85) {
-          byte[] from = r.nextInt(4) == 0 ? null : key(r);
-          byte[] to = r.nextInt(4) == 0 ? null : key(r);
+          byte[] from = r.nextInt(4) == 0 ? null : key(r, prefixed);
+          byte[] to = r.nextInt(4) == 0 ? null : key(r, prefixed);
           if (from != null && to != null && Arrays.compareUnsigned(from, to) > 0) {
             byte[] t = from;
             from = to;
             to = t;
           }
-          checkScan(s, model, from, to, now.get(), where);
+          if (prefixed && r.nextBoolean()) {
+            checkPrefixScan(s, model, LengthPrefixed.prefix(r.nextInt(PREFIX_GROUPS + 2)), now.get(), where);
+          } else {
+            checkScan(s, model, from, to, now.get(), where);
+          }
         } else if (op < 88) {
           now.addAndGet(r.nextInt(2000));
         } else if (op < 92) {
@@ -136,6 +144,24 @@ class ModelTest {
     return v == null || v.expireAt() <= now ? null : v;
   }
 
+  /** Groups of prefixed keys (prefixed runs): few enough that a group's memtable bucket outgrows its array. */
+  private static final int PREFIX_GROUPS = 30;
+
+  private static void checkPrefixScan(Store s, TreeMap<byte[], Value> model, byte[] prefix, long now, String where) {
+    List<byte[]> want = new ArrayList<>();
+    for (Map.Entry<byte[], Value> e : model.subMap(prefix, true, Bytes.prefixSuccessor(prefix), false).entrySet()) {
+      if (e.getValue().expireAt() > now) {
+        want.add(e.getKey());
+      }
+    }
+    List<byte[]> got = new ArrayList<>();
+    try (Cursor c = s.scanPrefix(prefix)) {
+      c.forEachRemaining(e -> got.add(e.key()));
+    }
+    assertEquals(want.stream().map(Bytes::toDisplay).toList(), got.stream().map(Bytes::toDisplay).toList(),
+        where + " scanPrefix " + Bytes.toDisplay(prefix));
+  }
+
   private static void checkScan(Store s, TreeMap<byte[], Value> model, byte[] from, byte[] to, long now,
       String where) {
     Map<byte[], Value> range = model;
@@ -164,7 +190,10 @@ class ModelTest {
     }
   }
 
-  private static byte[] key(Random r) {
+  private static byte[] key(Random r, boolean prefixed) {
+    if (prefixed && r.nextInt(5) < 2) {
+      return LengthPrefixed.key(r.nextInt(PREFIX_GROUPS), r.nextInt(40));
+    }
     int n = r.nextInt(600);
     byte[] k = String.format("%05d", n * 7919 % 100_000).getBytes();
     if (r.nextInt(20) == 0) {

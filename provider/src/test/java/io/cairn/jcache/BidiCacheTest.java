@@ -221,6 +221,43 @@ class BidiCacheTest {
   }
 
   /**
+   * A key that moves to another value keeps the vacancy of the one it left while it stays on the heap, however many
+   * other releases pass through the vacancy ring meanwhile: moving back asks no table. Other writers still see the
+   * value as free, and the vacancy is exact (a value taken since is refused).
+   */
+  @Test
+  void aKeyMovingBackFindsItsOldValueVacantWhateverTheRingSaw() {
+    Cache<String, Integer> c = manager.createCache("moveback",
+        config(16).setPersistent(true).setDirectory(dir.resolve("moveback")));
+    BidiCache<String, Integer> b = bidi(c);
+    CairnCache<String, Integer> engine = c.unwrap(CairnCache.class);
+    for (int i = 0; i < 100; i++) {
+      c.put("cold" + i, 100_000 + i); // spills: from here on, a value with no claim is checked on disk
+    }
+    engine.flush();
+    c.put("a", 1);
+    c.put("a", 2);
+    // Eight other keys move through 800 fresh values: 800 releases through a ring of 16 slots.
+    for (int round = 0; round < 100; round++) {
+      for (int k = 0; k < 8; k++) {
+        c.put("m" + k, 1_000 + round * 8 + k);
+      }
+      assertEquals(2, c.get("a"));
+    }
+    long checks = engine.engineStatistics().prefixChecks();
+    c.put("a", 1);
+    assertEquals(checks, engine.engineStatistics().prefixChecks(), "value 1 was a's own vacancy: no table was asked");
+    assertEquals("a", b.getKey(1));
+    assertNull(b.getKey(2));
+
+    c.put("b", 2); // a's new vacancy, taken by another key
+    IllegalArgumentException taken = assertThrows(IllegalArgumentException.class, () -> c.put("a", 2));
+    assertTrue(taken.getMessage().contains("key b"), taken.getMessage());
+    assertEquals(1, c.get("a"));
+    assertEquals("b", b.getKey(2));
+  }
+
+  /**
    * While every entry is on the heap, no writer reads inverse records, so background merges keep stale ones rather
    * than pay a point read each; a manual compaction still removes them, and lookups stay exact either way.
    */
