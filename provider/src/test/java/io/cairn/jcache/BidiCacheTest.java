@@ -227,18 +227,21 @@ class BidiCacheTest {
    */
   @Test
   void aKeyMovingBackFindsItsOldValueVacantWhateverTheRingSaw() {
-    Cache<String, Integer> c = manager.createCache("moveback",
-        config(16).setPersistent(true).setDirectory(dir.resolve("moveback")));
+    CairnConfiguration<String, Integer> conf = config(1000).setPersistent(true).setDirectory(dir.resolve("moveback"));
+    Cache<String, Integer> first = manager.createCache("moveback", conf);
+    for (int i = 0; i < 100; i++) {
+      first.put("cold" + i, 100_000 + i);
+    }
+    first.close();
+    // Reopened on a store with entries: from here on, a value with no claim is checked on disk. The heap tier has
+    // room for every key below, so nothing is evicted.
+    Cache<String, Integer> c = manager.createCache("moveback", conf);
     BidiCache<String, Integer> b = bidi(c);
     CairnCache<String, Integer> engine = c.unwrap(CairnCache.class);
-    for (int i = 0; i < 100; i++) {
-      c.put("cold" + i, 100_000 + i); // spills: from here on, a value with no claim is checked on disk
-    }
-    engine.flush();
     c.put("a", 1);
     c.put("a", 2);
-    // Eight other keys move through 800 fresh values: 800 releases through a ring of 16 slots.
-    for (int round = 0; round < 100; round++) {
+    // Eight other keys move through 2 400 fresh values: that many releases through a ring of 1 024 slots.
+    for (int round = 0; round < 300; round++) {
       for (int k = 0; k < 8; k++) {
         c.put("m" + k, 1_000 + round * 8 + k);
       }
