@@ -155,7 +155,9 @@ public final class Options {
 
   /**
    * Adds the prefixes {@code e} names to every new table's bloom filter, for {@link Store#scanPrefix}. Off by
-   * default. Requires bloom filters ({@link #bloomBitsPerKey} above 0) to skip anything.
+   * default. Requires bloom filters ({@link #bloomBitsPerKey} above 0) to skip anything. The memtable then keeps the
+   * keys that have a prefix in buckets by prefix (see {@code MemTable}), which suits prefixes of a few keys each; a
+   * range scan over many prefixed keys of the active memtable pays a sort of them.
    */
   public Options prefixExtractor(PrefixExtractor e) {
     Objects.requireNonNull(e, "prefixExtractor");
