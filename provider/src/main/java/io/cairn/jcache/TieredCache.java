@@ -418,13 +418,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   private Object claim(K key, Holder<V> before, Holder<V> n) {
     n.key = key;
     Object ck = claimKey(n.value);
-    if (before != null && (before.claimed && stands(before, now()) ? ck.equals(claimKey(before.value))
+    long now = now();
+    // Re-putting the value its entry claims: swap the claim. A standing claimed holder needs no lookup to know that.
+    if (before != null && (before.claimed && stands(before, now) ? ck.equals(claimKey(before.value))
         : claims.get(ck) == before) && claims.replace(ck, before, n)) {
       before.claimed = false;
       n.claimed = true;
       return ck;
     }
-    long now = now();
     claims.compute(ck, (x, c) -> {
       if (stands(c, now)) {
         if (!key.equals(c.key)) {
