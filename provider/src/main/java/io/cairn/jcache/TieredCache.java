@@ -419,9 +419,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     n.key = key;
     Object ck = claimKey(n.value);
     long now = now();
-    // Re-putting the value its entry claims: swap the claim. A standing claimed holder needs no lookup to know that.
-    if (before != null && (before.claimed && stands(before, now) ? ck.equals(claimKey(before.value))
-        : claims.get(ck) == before) && claims.replace(ck, before, n)) {
+    // Re-putting the value its entry claims: swap the claim.
+    if (before != null && ck.equals(claimKey(before.value)) && isClaim(before, ck, now)
+        && claims.replace(ck, before, n)) {
       before.claimed = false;
       n.claimed = true;
       return ck;
@@ -448,10 +448,10 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
 
   /**
    * Under {@code h}'s key lock, {@code h} being its key's entry: whether {@code h} is the claim of its own value, whose
-   * claim key is {@code ck}. Trusts {@link Holder#claimed} while {@code h} stands, else looks.
+   * claim key is {@code ck}. Trusts {@link Holder#claimed} while {@code h} stands at {@code now}, else looks.
    */
-  private boolean isClaim(Holder<V> h, Object ck) {
-    return h.claimed && stands(h, now()) || claims.get(ck) == h;
+  private boolean isClaim(Holder<V> h, Object ck, long now) {
+    return h.claimed && stands(h, now) || claims.get(ck) == h;
   }
 
   /** Under the holder's key lock: {@link #release(Holder, Holder)} with no successor (a drop, a clear). */
@@ -483,7 +483,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
       claims.remove(ck, h);
       return;
     }
-    boolean claimed = isClaim(h, ck);
+    boolean claimed = isClaim(h, ck, now());
     if (claimed) {
       h.vacant = true;
     }
@@ -614,11 +614,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
    */
   private boolean adoptBeforeRelease(K key, Holder<V> before) {
     Object cb = claimKey(before.value);
-    if (isClaim(before, cb)) {
+    long now = now();
+    if (isClaim(before, cb, now)) {
       return false;
     }
     before.key = key;
-    long now = now();
     before.claimed = claims.compute(cb, (x, c) -> stands(c, now) ? c : before) == before;
     return before.claimed;
   }
