@@ -4,13 +4,59 @@ import io.cairn.engine.StoreStatistics;
 import javax.cache.Cache;
 
 /**
- * The engine view of a Cairn cache, reached with {@code cache.unwrap(CairnCache.class)}: ordered range scans over the
- * disk tier, and maintenance.
+ * Cairn's extension of a cache, reached with {@code cache.unwrap(CairnCache.class)}: per-entry expiry, ordered range
+ * scans over the disk tier, the entry count, and maintenance.
+ *
+ * <p>Expiry times are absolute, in milliseconds since the epoch by the cache's clock ({@link #currentTimeMillis}, the
+ * system clock unless {@link CairnConfiguration#setClock} gave another). An entry given an expiry here keeps it until
+ * it is written again: a later {@code put} through the JCache API applies the cache's {@code ExpiryPolicy} as usual.
+ * An entry processor sets an entry's expiry through {@link CairnMutableEntry}.
  *
  * @param <K> key type
  * @param <V> value type
  */
 public interface CairnCache<K, V> {
+  /** The expiry time of an entry that never expires. */
+  long ETERNAL = Long.MAX_VALUE;
+
+  /** What {@link #getExpiry} answers for a key with no live entry. */
+  long NO_ENTRY = -1;
+
+  /** The cache's clock, in milliseconds since the epoch: the time its expiry times are measured by. */
+  long currentTimeMillis();
+
+  /**
+   * Puts {@code value} under {@code key} to expire at {@code expireAtMillis} ({@link #ETERNAL}: never), whatever the
+   * cache's {@code ExpiryPolicy} says. Otherwise a {@code put}: the writer is called, the CREATED or UPDATED event
+   * fires, a bidirectional cache refuses a value another key holds. An expiry at or before now stores nothing: an
+   * entry the key had expires at once (its EXPIRED event fires).
+   *
+   * @throws IllegalArgumentException if {@code expireAtMillis} is negative
+   */
+  void put(K key, V value, long expireAtMillis);
+
+  /**
+   * Sets when the live entry of {@code key} expires ({@link #ETERNAL}: never), leaving its value as it is; neither an
+   * access nor an update for the {@code ExpiryPolicy}, the statistics or the listeners. An expiry at or before now
+   * expires the entry at once (its EXPIRED event fires).
+   *
+   * @return false, changing nothing, if {@code key} has no live entry
+   * @throws IllegalArgumentException if {@code expireAtMillis} is negative
+   */
+  boolean setExpiry(K key, long expireAtMillis);
+
+  /**
+   * When the live entry of {@code key} expires: {@link #ETERNAL} if never, {@link #NO_ENTRY} if there is no live
+   * entry. Not an access: the {@code ExpiryPolicy}, the statistics and the loader are not involved.
+   */
+  long getExpiry(K key);
+
+  /**
+   * The number of live entries, on the heap tier and on disk. Exact at some moment during the call while no write
+   * runs at the same time; it reads every key, so it costs what an iteration over the keys costs.
+   */
+  long size();
+
   /**
    * Entries with {@code fromInclusive <= key < toExclusive} in key order, over a consistent snapshot, skipping expired
    * entries. Needs a key codec that preserves order.

@@ -33,6 +33,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Boolean bidirectional;
   private transient Codec<K> keyCodec;
   private transient Codec<V> valueCodec;
+  private transient java.util.function.LongSupplier clock;
 
   public CairnConfiguration() {}
 
@@ -69,6 +70,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       bidirectional = c.bidirectional;
       keyCodec = c.keyCodec;
       valueCodec = c.valueCodec;
+      clock = c.clock;
     }
   }
 
@@ -171,6 +173,19 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /**
+   * The clock the cache measures expiry by, in milliseconds since the epoch (default: the system clock). The heap
+   * tier, the expiry timer and the disk tier all read this one clock; tests move it instead of sleeping.
+   */
+  public CairnConfiguration<K, V> setClock(java.util.function.LongSupplier epochMillis) {
+    clock = java.util.Objects.requireNonNull(epochMillis, "clock");
+    return this;
+  }
+
+  public java.util.function.LongSupplier getClock() {
+    return clock;
+  }
+
   public Long getHeapEntries() {
     return heapEntries;
   }
@@ -221,5 +236,78 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public Codec<V> getValueCodec() {
     return valueCodec;
+  }
+
+  // Covariant overrides of MutableConfiguration's setters, so that a chain of Cairn and JCache settings compiles.
+
+  @Override
+  public CairnConfiguration<K, V> setTypes(Class<K> keyType, Class<V> valueType) {
+    super.setTypes(keyType, valueType);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> addCacheEntryListenerConfiguration(
+      javax.cache.configuration.CacheEntryListenerConfiguration<K, V> listener) {
+    super.addCacheEntryListenerConfiguration(listener);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> removeCacheEntryListenerConfiguration(
+      javax.cache.configuration.CacheEntryListenerConfiguration<K, V> listener) {
+    super.removeCacheEntryListenerConfiguration(listener);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setCacheLoaderFactory(
+      javax.cache.configuration.Factory<? extends javax.cache.integration.CacheLoader<K, V>> factory) {
+    super.setCacheLoaderFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setCacheWriterFactory(javax.cache.configuration.Factory<
+      ? extends javax.cache.integration.CacheWriter<? super K, ? super V>> factory) {
+    super.setCacheWriterFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setExpiryPolicyFactory(
+      javax.cache.configuration.Factory<? extends javax.cache.expiry.ExpiryPolicy> factory) {
+    super.setExpiryPolicyFactory(factory);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setReadThrough(boolean readThrough) {
+    super.setReadThrough(readThrough);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setWriteThrough(boolean writeThrough) {
+    super.setWriteThrough(writeThrough);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setStoreByValue(boolean storeByValue) {
+    super.setStoreByValue(storeByValue);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setStatisticsEnabled(boolean enabled) {
+    super.setStatisticsEnabled(enabled);
+    return this;
+  }
+
+  @Override
+  public CairnConfiguration<K, V> setManagementEnabled(boolean enabled) {
+    super.setManagementEnabled(enabled);
+    return this;
   }
 }

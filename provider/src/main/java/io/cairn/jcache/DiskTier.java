@@ -87,9 +87,12 @@ final class DiskTier {
   private final java.util.concurrent.atomic.AtomicInteger manualCompactions =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  DiskTier(String cacheName, CacheSettings settings) {
+  private final java.util.function.LongSupplier clock;
+
+  DiskTier(String cacheName, CacheSettings settings, java.util.function.LongSupplier clock) {
     this.cacheName = cacheName;
     this.settings = settings;
+    this.clock = clock;
     if (settings.persistent()) {
       open();
     }
@@ -124,7 +127,7 @@ final class DiskTier {
         Options o = Options.defaults().durability(settings.durability()).compactionStyle(settings.compactionStyle())
             .bloomBitsPerKey(settings.bloomBitsPerKey()).blockCacheBytes(settings.blockCacheBytes())
             .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
-            .fifoMaxBytes(Math.max(1, settings.diskBytes())).fifoMergeWidth(settings.fifoMergeWidth());
+            .fifoMaxBytes(Math.max(1, settings.diskBytes())).fifoMergeWidth(settings.fifoMergeWidth()).clock(clock);
         if (settings.bidirectional()) {
           o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
         }

@@ -93,6 +93,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   private final Listeners<K, V> listeners;
   private final Statistics stats;
   private final ScheduledFuture<?> expiryTimer;
+  private final java.util.function.LongSupplier clock;
   private volatile ExecutorService loads;
   private volatile boolean closed;
   /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
@@ -136,6 +137,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     this.valueCodec = config.getValueCodec() != null ? config.getValueCodec()
         : Codecs.forType(valueType, manager.getClassLoader(), filter);
     this.byValue = config.isStoreByValue();
+    this.clock = config.getClock() != null ? config.getClock() : System::currentTimeMillis;
     this.expiry = config.getExpiryPolicyFactory().create();
     this.accessNeverReexpires = expiry instanceof javax.cache.expiry.EternalExpiryPolicy
         || expiry instanceof javax.cache.expiry.CreatedExpiryPolicy
@@ -145,7 +147,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     this.loader = config.getCacheLoaderFactory() == null ? null
         : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
     this.writer = config.getCacheWriterFactory() == null ? null : config.getCacheWriterFactory().create();
-    this.disk = new DiskTier(name, settings);
+    this.disk = new DiskTier(name, settings, clock);
     this.claims = settings.bidirectional() ? new java.util.concurrent.ConcurrentHashMap<>() : null;
     this.vacancies = settings.bidirectional() ? new java.util.concurrent.atomic.AtomicReferenceArray<>(
         vacancySlots(settings.heapEntries())) : null;
@@ -174,8 +176,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   // ---------------------------------------------------------------------------------------------------------------
   // Helpers
 
-  private static long now() {
-    return System.currentTimeMillis();
+  private long now() {
+    return clock.getAsLong();
   }
 
   private void ensureOpen() {
@@ -980,6 +982,135 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   }
 
   @Override
+  public long currentTimeMillis() {
+    return now();
+  }
+
+  private static void checkExpiry(long expireAtMillis) {
+    if (expireAtMillis < 0) {
+      throw new IllegalArgumentException("expiry time must be >= 0 (epoch milliseconds; CairnCache.ETERNAL for "
+          + "none), was " + expireAtMillis);
+    }
+  }
+
+  @Override
+  public void put(K key, V value, long expireAtMillis) {
+    ensureOpen();
+    checkKey(key);
+    checkValue(value);
+    checkExpiry(expireAtMillis);
+    long start = stats.enabled ? System.nanoTime() : 0;
+    Events events = new Events();
+    boolean[] stored = {true};
+    compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = live(k, h, now, events);
+      checkUnique(k, value);
+      writeThrough(k, value);
+      return putExpiring(k, cur, copyIn(value), expireAtMillis, now, events, stored);
+    });
+    if (stats.enabled && stored[0]) {
+      stats.puts.increment();
+      stats.putNanos.add(System.nanoTime() - start);
+    }
+    events.dispatch();
+  }
+
+  /**
+   * Under the key's lock: writes {@code stored} over {@code cur} (the live entry, or null) to expire at
+   * {@code expireAt}; one already due stores nothing and expires {@code cur}. Returns the new heap mapping.
+   */
+  private Holder<V> putExpiring(K k, Holder<V> cur, Stored<V> stored, long expireAt, long now, Events events,
+      boolean[] storedOut) {
+    if (expireAt <= now) {
+      storedOut[0] = false;
+      if (cur != null) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      return null;
+    }
+    if (cur == null) {
+      events.created(k, stored.value());
+      return commit(k, null, stored, expireAt);
+    }
+    events.updated(k, stored.value(), cur.value);
+    return commit(k, cur, stored, expireAt);
+  }
+
+  @Override
+  public boolean setExpiry(K key, long expireAtMillis) {
+    ensureOpen();
+    checkKey(key);
+    checkExpiry(expireAtMillis);
+    Events events = new Events();
+    boolean[] found = new boolean[1];
+    compute(heapKey(key), (k, h) -> {
+      long now = now();
+      Holder<V> cur = live(k, h, now, events);
+      if (cur == null) {
+        return null;
+      }
+      found[0] = true;
+      if (expireAtMillis <= now) {
+        events.expired(k, cur.value);
+        return drop(k, cur);
+      }
+      reexpire(k, cur, expireAtMillis);
+      if (claims != null && cur != h) {
+        adopt(k, cur);
+      }
+      return cur;
+    });
+    events.dispatch();
+    return found[0];
+  }
+
+  @Override
+  public long getExpiry(K key) {
+    ensureOpen();
+    checkKey(key);
+    Holder<V> h = map.get(key);
+    if (h != null) {
+      long at = h.expireAt;
+      return at > now() ? at : NO_ENTRY;
+    }
+    if (!disk.isOpen()) {
+      return NO_ENTRY;
+    }
+    long[] at = {NO_ENTRY};
+    compute(heapKey(key), (k, cur) -> {
+      Holder<V> c = resolve(k, cur);
+      if (c != null && !c.isExpired(now())) {
+        at[0] = c.expireAt;
+      }
+      return cur;
+    });
+    return at[0];
+  }
+
+  @Override
+  public long size() {
+    ensureOpen();
+    long now = now();
+    long n = 0;
+    Set<K> heapKeys = new HashSet<>(map.keySet());
+    for (K k : heapKeys) {
+      Holder<V> h = map.get(k);
+      if (h != null ? !h.isExpired(now) : disk.read(keyCodec.encode(k)) != null) {
+        n++;
+      }
+    }
+    Iterator<io.cairn.engine.Entry> it = disk.scan(null, null);
+    while (it.hasNext()) {
+      if (!heapKeys.contains(keyCodec.decode(it.next().key()))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
   public V getAndPut(K key, V value) {
     ensureOpen();
     checkKey(key);
@@ -1422,15 +1553,40 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
   /** What an entry processor did to its entry. */
   private enum Action { NONE, ACCESS, LOAD, CREATE, UPDATE, REMOVE }
 
-  private final class ProcessorEntry implements MutableEntry<K, V> {
+  /** An unset expiry in a processor entry. */
+  private static final long UNSET = Long.MIN_VALUE;
+
+  private final class ProcessorEntry implements CairnMutableEntry<K, V> {
     private final K key;
     private final V original;
+    private final long originalExpiry;
     private V value;
     private Action action = Action.NONE;
+    private long expiry = UNSET;
 
-    ProcessorEntry(K key, V original) {
+    ProcessorEntry(K key, V original, long originalExpiry) {
       this.key = key;
       this.original = original;
+      this.originalExpiry = originalExpiry;
+    }
+
+    @Override
+    public long getExpiry() {
+      if (expiry != UNSET) {
+        return expiry;
+      }
+      return exists() && original != null && (action == Action.NONE || action == Action.ACCESS
+          || action == Action.UPDATE) ? originalExpiry : NO_ENTRY;
+    }
+
+    @Override
+    public void setExpiry(long expireAtMillis) {
+      checkExpiry(expireAtMillis);
+      if (!exists()) {
+        throw new IllegalStateException("entry " + key + " of cache " + name + " does not exist: set a value before "
+            + "its expiry");
+      }
+      expiry = expireAtMillis;
     }
 
     @Override
@@ -1462,6 +1618,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     @Override
     public void remove() {
       value = null;
+      expiry = UNSET;
       action = action == Action.CREATE || action == Action.LOAD
           ? (original == null ? Action.NONE : Action.REMOVE) : Action.REMOVE;
     }
@@ -1508,7 +1665,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         (cur != null ? stats.hits : stats.misses).increment();
         stats.getNanos.add(System.nanoTime() - start);
       }
-      ProcessorEntry entry = new ProcessorEntry(k, cur == null ? null : cur.value);
+      ProcessorEntry entry = new ProcessorEntry(k, cur == null ? null : cur.value, cur == null ? NO_ENTRY
+          : cur.expireAt);
       try {
         result[0] = processor.process(entry, arguments);
       } catch (EntryProcessorException e) {
@@ -1522,15 +1680,22 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         h = null;
       }
       long t0 = stats.enabled ? System.nanoTime() : 0;
+      long set = entry.expiry;
       switch (entry.action) {
         case NONE:
+          if (set != UNSET && cur != null) {
+            return setExpiryLocked(k, cur, set, now, events);
+          }
           return cur == null ? null : (h == null ? cur : h);
         case ACCESS:
+          if (set != UNSET) {
+            return setExpiryLocked(k, cur, set, now, events);
+          }
           reexpire(k, cur, accessExpiry(now, cur.expireAt));
           return cur.isExpired(now) ? drop(k, cur) : cur;
         case LOAD: {
           checkUnique(k, entry.value);
-          long at = creationExpiry(now);
+          long at = set != UNSET ? set : creationExpiry(now);
           if (at <= now) {
             return null;
           }
@@ -1541,8 +1706,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
         case CREATE: {
           checkUnique(k, entry.value);
           writeThrough(k, entry.value);
-          boolean[] created = new boolean[1];
-          Holder<V> n = create(k, copyIn(entry.value), now, events, created);
+          boolean[] created = {true};
+          Holder<V> n = set != UNSET ? putExpiring(k, null, copyIn(entry.value), set, now, events, created)
+              : create(k, copyIn(entry.value), now, events, created);
           if (stats.enabled && created[0]) {
             stats.puts.increment();
             stats.putNanos.add(System.nanoTime() - t0);
@@ -1553,11 +1719,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
           checkUnique(k, entry.value);
           writeThrough(k, entry.value);
           Stored<V> stored = copyIn(entry.value);
-          events.updated(k, stored.value(), cur.value);
           if (stats.enabled) {
             stats.puts.increment();
             stats.putNanos.add(System.nanoTime() - t0);
           }
+          if (set != UNSET) {
+            return putExpiring(k, cur, stored, set, now, events, new boolean[1]);
+          }
+          events.updated(k, stored.value(), cur.value);
           return commit(k, cur, stored, updateExpiry(now, cur.expireAt));
         }
         case REMOVE:
@@ -1578,6 +1747,16 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V>, BidiCach
     @SuppressWarnings("unchecked")
     T t = (T) result[0];
     return t;
+  }
+
+  /** Under the key's lock: gives the live entry {@code cur} a new expiry, or expires it if that is due. */
+  private Holder<V> setExpiryLocked(K k, Holder<V> cur, long at, long now, Events events) {
+    if (at <= now) {
+      events.expired(k, cur.value);
+      return drop(k, cur);
+    }
+    reexpire(k, cur, at);
+    return cur;
   }
 
   @Override
