@@ -74,7 +74,7 @@ public final class CairnCacheManager implements CacheManager {
     }
     CairnConfiguration<K, V> config = new CairnConfiguration<>(configuration);
     CacheSettings resolved = CacheSettings.resolve(cacheName, config, settings);
-    TieredCache<K, V> cache = new TieredCache<>(cacheName, this, config, resolved);
+    TieredCache<K, V> cache = CacheFactory.build(cacheName, this, config, resolved);
     caches.put(cacheName, cache);
     return cache;
   }

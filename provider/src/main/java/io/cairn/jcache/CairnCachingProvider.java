@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.WeakHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
@@ -20,13 +18,6 @@ import javax.cache.spi.CachingProvider;
  */
 public final class CairnCachingProvider implements CachingProvider {
   static final URI DEFAULT_URI = URI.create("urn:cairn:default");
-
-  /** One daemon thread runs every cache's expiry timer (each tick is a short scan). */
-  static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "cairn-expiry");
-    t.setDaemon(true);
-    return t;
-  });
 
   private final Map<ClassLoader, Map<URI, CairnCacheManager>> managers = new WeakHashMap<>();
 

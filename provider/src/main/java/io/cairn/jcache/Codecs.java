@@ -47,6 +47,11 @@ final class Codecs {
     return o == null || IMMUTABLE.contains(o.getClass()) || o instanceof Enum<?>;
   }
 
+  /** True for a configured type all of whose instances are immutable (a final immutable class, or an enum). */
+  static boolean isImmutableType(Class<?> type) {
+    return IMMUTABLE.contains(type) || type.isEnum();
+  }
+
   /** The codec for a configured type; {@code Object} and interfaces get the tagged codec. */
   @SuppressWarnings("unchecked")
   static <T> Codec<T> forType(Class<T> type, ClassLoader loader, ObjectInputFilter filter) {

@@ -5,6 +5,7 @@ import io.cairn.engine.Entry;
 import io.cairn.engine.Options;
 import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.Store;
+import io.cairn.engine.StoreException;
 import io.cairn.engine.StoreStatistics;
 import io.cairn.engine.WriteBatch;
 import io.cairn.engine.format.Bytes;
@@ -41,9 +42,13 @@ import javax.cache.CacheException;
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
+ * <p>Engine failures (a full disk, an I/O error, corruption found by a read) reach callers as a
+ * {@link CacheException} naming the cache and keeping the engine's message and cause: JCache callers see JCache's
+ * exception type, never the engine's.
+ *
  * <p>Thread-safety: the store reference is published once under {@code this}; the engine itself is thread-safe.
  */
-final class DiskTier {
+final class DiskTier implements LowerTier {
   static final byte DATA = 0x00;
   static final byte INDEX = 0x01;
   static final byte INVERSE = 0x02;
@@ -98,12 +103,19 @@ final class DiskTier {
     }
   }
 
-  boolean enabled() {
+  @Override
+  public boolean enabled() {
     return settings.diskBytes() > 0 || settings.persistent();
   }
 
-  boolean isOpen() {
+  @Override
+  public boolean isOpen() {
     return store != null;
+  }
+
+  @Override
+  public boolean writeThrough() {
+    return settings.persistent();
   }
 
   private Store open() {
@@ -138,6 +150,11 @@ final class DiskTier {
             + e.getMessage(), e);
       }
     }
+  }
+
+  /** An engine failure as the cache's caller sees it. */
+  private CacheException failure(String what, StoreException e) {
+    return new CacheException("disk tier of cache " + cacheName + ": " + what + " failed: " + e.getMessage(), e);
   }
 
   static byte[] dataKey(byte[] key) {
@@ -181,8 +198,8 @@ final class DiskTier {
     return new byte[][] {Arrays.copyOfRange(record, start, end), Arrays.copyOfRange(record, end, record.length)};
   }
 
-  /** The encoded keys whose unexpired disk copies hold this encoded value (bidirectional caches); usually none or one. */
-  List<byte[]> inverseKeys(byte[] value) {
+  @Override
+  public List<byte[]> inverseKeys(byte[] value) {
     Store s = store;
     if (s == null) {
       return List.of();
@@ -194,12 +211,14 @@ final class DiskTier {
         byte[] k = c.next().key();
         keys.add(Arrays.copyOfRange(k, prefix.length, k.length));
       }
+    } catch (StoreException e) {
+      throw failure("a value lookup", e);
     }
     return keys;
   }
 
-  /** Inverse records in value order: {encoded value, encoded key}. */
-  Iterator<byte[][]> scanInverse() {
+  @Override
+  public Iterator<byte[][]> scanInverse() {
     Store s = store;
     if (s == null) {
       return java.util.Collections.emptyIterator();
@@ -208,26 +227,42 @@ final class DiskTier {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return c.hasNext();
+        try {
+          return c.hasNext();
+        } catch (StoreException e) {
+          throw failure("a scan of the inverse index", e);
+        }
       }
 
       @Override
       public byte[][] next() {
-        return splitInverse(c.next().key());
+        try {
+          return splitInverse(c.next().key());
+        } catch (StoreException e) {
+          throw failure("a scan of the inverse index", e);
+        }
       }
     };
   }
 
-  /** The live entry for an encoded key, or null. */
-  Entry read(byte[] key) {
+  @Override
+  public Entry read(byte[] key) {
     Store s = store;
-    return s == null ? null : s.getEntry(dataKey(key));
+    try {
+      return s == null ? null : s.getEntry(dataKey(key));
+    } catch (StoreException e) {
+      throw failure("a read", e);
+    }
   }
 
-  /** The entry even if expired (the expiry timer reports its value), or null. */
-  Entry readIncludingExpired(byte[] key) {
+  @Override
+  public Entry readIncludingExpired(byte[] key) {
     Store s = store;
-    return s == null ? null : s.getEntryIncludingExpired(dataKey(key));
+    try {
+      return s == null ? null : s.getEntryIncludingExpired(dataKey(key));
+    } catch (StoreException e) {
+      throw failure("a read", e);
+    }
   }
 
   /**
@@ -235,7 +270,8 @@ final class DiskTier {
    * ({@link Holder#ETERNAL} if none), whose index record is deleted in the same batch. A bidirectional cache writes the
    * entry's inverse record with it (the replaced copy's record, if its value differs, is left stale: see above).
    */
-  void write(byte[] key, byte[] value, long expireAt, long previousExpireAt) {
+  @Override
+  public void write(byte[] key, byte[] value, long expireAt, long previousExpireAt) {
     WriteBatch b = new WriteBatch();
     if (previousExpireAt != Holder.ETERNAL && previousExpireAt != expireAt) {
       b.delete(indexKey(previousExpireAt, key));
@@ -253,14 +289,20 @@ final class DiskTier {
         b.put(inverseKey(value, key), new byte[0], expireAt);
       }
     }
-    open().write(b);
+    Store s = open();
+    try {
+      s.write(b);
+    } catch (StoreException e) {
+      throw failure("a write", e);
+    }
   }
 
   /**
    * Deletes an entry, its expiry record and (bidirectional caches, {@code value} the disk copy's value) its inverse
    * record.
    */
-  void delete(byte[] key, long expireAt, byte[] value) {
+  @Override
+  public void delete(byte[] key, long expireAt, byte[] value) {
     Store s = store;
     if (s == null) {
       return;
@@ -272,14 +314,16 @@ final class DiskTier {
     if (value != null && settings.bidirectional()) {
       b.delete(inverseKey(value, key));
     }
-    s.write(b);
+    try {
+      s.write(b);
+    } catch (StoreException e) {
+      throw failure("a delete", e);
+    }
   }
 
-  /** An index record: an entry's key and the expiry it was written with. */
-  record Due(long expireAt, byte[] key) {}
-
   /** Up to {@code max} index records due at {@code now}, oldest first. */
-  List<Due> due(long now, int max) {
+  @Override
+  public List<Due> due(long now, int max) {
     List<Due> out = new ArrayList<>();
     Store s = store;
     if (s == null) {
@@ -293,36 +337,58 @@ final class DiskTier {
         Entry e = c.next();
         out.add(new Due(Codecs.getLong(e.key(), 1), Arrays.copyOfRange(e.key(), 9, e.key().length)));
       }
+    } catch (StoreException e) {
+      throw failure("a scan of the expiry index", e);
     }
     return out;
   }
 
-  void deleteIndex(long expireAt, byte[] key) {
+  @Override
+  public void deleteIndex(long expireAt, byte[] key) {
     Store s = store;
     if (s != null) {
-      s.delete(indexKey(expireAt, key));
+      try {
+        s.delete(indexKey(expireAt, key));
+      } catch (StoreException e) {
+        throw failure("a delete", e);
+      }
     }
   }
 
   /** Live entries in key order: encoded key (prefix removed), value, expiry. From {@code from} up to {@code to}. */
-  Iterator<Entry> scan(byte[] from, byte[] to) {
+  @Override
+  public Iterator<Entry> scan(byte[] from, byte[] to) {
     Store s = store;
     if (s == null) {
       return java.util.Collections.emptyIterator();
     }
-    Cursor c = s.scan(from == null ? new byte[] {DATA} : dataKey(from), to == null ? new byte[] {INDEX} : dataKey(to));
+    Cursor c;
+    try {
+      c = s.scan(from == null ? new byte[] {DATA} : dataKey(from), to == null ? new byte[] {INDEX} : dataKey(to));
+    } catch (StoreException e) {
+      throw failure("a scan", e);
+    }
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return c.hasNext();
+        try {
+          return c.hasNext();
+        } catch (StoreException e) {
+          throw failure("a scan", e);
+        }
       }
 
       @Override
       public Entry next() {
-        if (!c.hasNext()) {
-          throw new NoSuchElementException();
+        Entry e;
+        try {
+          if (!c.hasNext()) {
+            throw new NoSuchElementException();
+          }
+          e = c.next();
+        } catch (StoreException x) {
+          throw failure("a scan", x);
         }
-        Entry e = c.next();
         return new Entry(Arrays.copyOfRange(e.key(), 1, e.key().length), e.value(), e.expireAtMillis());
       }
     };
@@ -332,7 +398,8 @@ final class DiskTier {
    * Bidirectional caches: tells the background compaction filter whether writers read inverse records to decide
    * uniqueness (the cache has spilled). Until then each stale record would cost a merge a point read for nothing.
    */
-  void recordsProbedWhen(java.util.function.BooleanSupplier probed) {
+  @Override
+  public void recordsProbedWhen(java.util.function.BooleanSupplier probed) {
     recordsProbed = probed;
   }
 
@@ -364,79 +431,104 @@ final class DiskTier {
   }
 
   /** Whether the store holds any live entry (not counting index and inverse records); false if it is not open. */
-  boolean hasEntries() {
+  @Override
+  public boolean hasEntries() {
     Store s = store;
     if (s == null) {
       return false;
     }
     try (Cursor c = s.scan(new byte[] {DATA}, new byte[] {INDEX})) {
       return c.hasNext();
+    } catch (StoreException e) {
+      throw failure("a scan", e);
     }
   }
 
   /** Deletes every entry and index record (clear). */
-  void deleteAll() {
+  @Override
+  public void deleteAll() {
     Store s = store;
     if (s == null) {
       return;
     }
-    WriteBatch b = new WriteBatch();
-    try (Cursor c = s.scan(null, null)) {
-      while (c.hasNext()) {
-        b.delete(c.next().key());
-        if (b.count() >= 1000) {
-          s.write(b);
-          b = new WriteBatch();
+    try {
+      WriteBatch b = new WriteBatch();
+      try (Cursor c = s.scan(null, null)) {
+        while (c.hasNext()) {
+          b.delete(c.next().key());
+          if (b.count() >= 1000) {
+            s.write(b);
+            b = new WriteBatch();
+          }
         }
       }
+      s.write(b);
+    } catch (StoreException e) {
+      throw failure("clearing", e);
     }
-    s.write(b);
   }
 
-  void flush() {
+  @Override
+  public void flush() {
     Store s = store;
     if (s != null) {
-      s.flush();
+      try {
+        s.flush();
+      } catch (StoreException e) {
+        throw failure("a flush", e);
+      }
     }
   }
 
-  void compact() {
+  @Override
+  public void compact() {
     Store s = store;
     if (s != null) {
       manualCompactions.incrementAndGet();
       try {
         s.compact();
+      } catch (StoreException e) {
+        throw failure("a compaction", e);
       } finally {
         manualCompactions.decrementAndGet();
       }
     }
   }
 
-  StoreStatistics statistics() {
+  @Override
+  public StoreStatistics statistics() {
     return open().statistics();
   }
 
-  long droppedEntries() {
+  @Override
+  public long droppedEntries() {
     Store s = store;
     return s == null ? 0 : s.statistics().droppedEntries();
   }
 
   /** Closes the store; a non-persistent cache's files are deleted. */
-  synchronized void close() {
+  @Override
+  public synchronized void close() {
     closed = true;
     Store s = store;
     store = null;
-    if (s != null) {
-      s.close();
-    }
-    if (tempDir != null) {
-      deleteTree(tempDir);
-      tempDir = null;
+    try {
+      if (s != null) {
+        s.close();
+      }
+    } catch (StoreException e) {
+      throw failure("closing", e);
+    } finally {
+      if (tempDir != null) {
+        deleteTree(tempDir);
+        tempDir = null;
+      }
     }
   }
 
   /** Closes and deletes the cache's files, persistent ones included (destroyCache). */
-  synchronized void destroy() {
+  @Override
+  public synchronized void destroy() {
     close();
     if (settings.persistent()) {
       deleteTree(settings.directory());

@@ -1,57 +1,69 @@
 package io.cairn.jcache;
 
 /**
- * A heap-tier entry: the cache's own copy of the value, its absolute expiry, and where its disk copy stands.
+ * A heap-tier entry: one key's value as the cache keeps it, its absolute expiry, where its copy in the tier below
+ * stands, and the heap tier's eviction bookkeeping. One holder stands for a key from the moment it enters the heap
+ * tier until it leaves it; a write replaces its value in place.
  *
- * <p>Thread-safety: every field but {@code expireAt} is read and written only under the entry's lock (the heap map's
- * compute for its key, or Caffeine's eviction of it). {@code expireAt} is volatile so the lock-free read path and the
- * expiry timer see updates.
+ * <p>The value is kept in one form ({@link #form}): the value itself (store-by-reference, and immutable types under
+ * store-by-value), or its encoding (mutable types under store-by-value), which every read decodes into a fresh copy.
+ * A store-by-value cache tells the two apart by type: its forms are {@code byte[]} exactly when encoded.
+ *
+ * <p>Thread-safety: {@link #form} and {@link #expireAt} are written only under the key's lock (the heap map's compute
+ * for it) and read without it by hits, so they are volatile; a hit may see a value with the expiry written just before
+ * or after it, either of which was current during the read. {@link #lowerExpireAt} and {@link #dirty} are read and
+ * written under the key's lock only. {@link #freq} is bumped by hits with plain racy writes (a lost bump costs only
+ * precision). The queue links and {@link #queue} belong to {@link HeapTier}'s eviction lock; {@link #unmapped} is set
+ * under the key's lock when the holder leaves the heap map and read by the evictor.
+ *
+ * @param <V> value type
  */
-final class Holder<V> {
+class Holder<V> {
   static final long ETERNAL = Long.MAX_VALUE;
+  /** {@link #lowerExpireAt} when the tier below holds no copy of the key. */
+  static final long NOT_BELOW = Long.MIN_VALUE;
 
-  final V value;
-  /** Store-by-value caches, mutable types: the encoding {@code value} was decoded from; reads decode it again. */
-  byte[] encoded;
+  final Object key;
+  volatile Object form;
   volatile long expireAt;
-  /** The heap copy differs from the disk copy (or there is none): it must be written if evicted. */
+  /** The expiry the tier below holds the key's copy with; {@link #NOT_BELOW} if it holds none. */
+  long lowerExpireAt = NOT_BELOW;
+  /** The heap's value differs from the copy below (or there is none): written down when evicted (write-back). */
   boolean dirty;
-  /** A disk copy exists (possibly stale, shadowed by this one). */
-  boolean onDisk;
-  /** The expiry the disk copy was written with (its index record), {@link #ETERNAL} if none. */
-  long diskExpireAt = ETERNAL;
-  /** Bidirectional caches: the value of the disk copy (whose inverse record a rewrite or delete must remove). */
-  V diskValue;
-  /**
-   * Bidirectional caches: the key this holder is the entry of, and whether it still is (cleared when it is replaced,
-   * dropped or evicted), so a claim on its value can be trusted without a second lookup.
-   */
-  Object key;
-  volatile boolean live = true;
-  /**
-   * Bidirectional caches: set when this holder, its value's claim, was released and left in place as a vacancy: no
-   * key has held the value since, on either tier. Written before {@code live} turns false, read after.
-   */
-  boolean vacant;
-  /**
-   * Bidirectional caches: this holder was installed as its value's claim by its own key. While it stands (live and
-   * unexpired) it still is: another key replaces only a claim that no longer stands, and its own key replaces it
-   * only under its lock, clearing this. So its key, under its lock, can trust it without a lookup in {@code claims}.
-   */
-  boolean claimed;
-  /**
-   * Bidirectional caches: the vacancy this holder's key left when it moved to this holder's value (its previous holder,
-   * still in {@code claims}), kept while this holder is the key's entry, so a key that moves back finds its old value
-   * vacant. Handed to the vacancy ring when this holder is replaced, dropped or evicted.
-   */
-  Holder<V> vacated;
 
-  Holder(V value, long expireAt) {
-    this.value = value;
+  /** Hits since the evictor last looked, saturating at {@link HeapTier#MAX_FREQ}. */
+  byte freq;
+  /** Which eviction queue links this holder ({@link HeapTier}). */
+  byte queue;
+  Holder<V> prev;
+  /** The next holder in its queue, or in the pending stack while it waits to be linked. */
+  Holder<V> next;
+  /** Set once, under the key's lock, when the holder leaves the heap map. */
+  volatile boolean unmapped;
+
+  Holder(Object key, Object form, long expireAt) {
+    this.key = key;
+    this.form = form;
     this.expireAt = expireAt;
   }
 
-  boolean isExpired(long now) {
+  final boolean isExpired(long now) {
     return expireAt <= now;
+  }
+
+  /** Whether the tier below holds a copy of the key (possibly stale: see {@link #dirty}). */
+  final boolean below() {
+    return lowerExpireAt != NOT_BELOW;
+  }
+
+  /** Records that the tier below now holds the heap's value, with the heap's expiry. */
+  final void writtenBelow() {
+    lowerExpireAt = expireAt;
+    dirty = false;
+  }
+
+  /** Records that the tier below no longer holds the key. */
+  final void goneBelow() {
+    lowerExpireAt = NOT_BELOW;
   }
 }

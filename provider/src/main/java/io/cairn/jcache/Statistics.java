@@ -5,27 +5,91 @@ import java.util.function.LongSupplier;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
- * A cache's statistics, counted only while statistics are enabled. Getters never throw. Evictions count entries the
- * cache lost to its bounds: heap-tier evictions of a heap-only cache, and disk-tier entries dropped past the byte
- * budget.
+ * A cache's statistics: each {@code record*} call counts only while statistics are enabled, so callers never ask.
+ * Getters never throw. Evictions count entries the cache lost to its bounds: heap-tier evictions of a cache with no
+ * tier below, entries that could not be moved below, and disk-tier entries dropped past the byte budget.
  *
  * <p>Thread-safety: counters are {@link LongAdder}s; {@link #clear} is not atomic with concurrent updates.
  */
 final class Statistics implements CacheStatisticsMXBean {
-  final LongAdder hits = new LongAdder();
-  final LongAdder misses = new LongAdder();
-  final LongAdder puts = new LongAdder();
-  final LongAdder removals = new LongAdder();
-  final LongAdder evictions = new LongAdder();
-  final LongAdder getNanos = new LongAdder();
-  final LongAdder putNanos = new LongAdder();
-  final LongAdder removeNanos = new LongAdder();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder removals = new LongAdder();
+  private final LongAdder evictions = new LongAdder();
+  private final LongAdder getNanos = new LongAdder();
+  private final LongAdder putNanos = new LongAdder();
+  private final LongAdder removeNanos = new LongAdder();
   private final LongSupplier diskDropped;
   private volatile long diskDroppedBaseline;
-  volatile boolean enabled;
+  private volatile boolean enabled;
 
-  Statistics(LongSupplier diskDropped) {
+  Statistics(LongSupplier diskDropped, boolean enabled) {
     this.diskDropped = diskDropped;
+    this.enabled = enabled;
+  }
+
+  boolean enabled() {
+    return enabled;
+  }
+
+  void enable(boolean on) {
+    enabled = on;
+  }
+
+  /** The start of a timed operation: {@link System#nanoTime} while enabled, else 0. */
+  long start() {
+    return enabled ? System.nanoTime() : 0;
+  }
+
+  /** A read that found ({@code hit}) or missed its entry, timed from {@code start}. */
+  void recordGet(boolean hit, long start) {
+    if (enabled) {
+      (hit ? hits : misses).increment();
+      getNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  /** A read counted without its time (iteration, entry processors' reads). */
+  void recordGet(boolean hit) {
+    if (enabled) {
+      (hit ? hits : misses).increment();
+    }
+  }
+
+  void recordPut(long start) {
+    if (enabled) {
+      puts.increment();
+      putNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  void recordPuts(long n, long start) {
+    if (enabled) {
+      puts.add(n);
+      putNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  void recordRemoval(long start) {
+    if (enabled) {
+      removals.increment();
+      removeNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  void recordRemovals(long n, long start) {
+    if (enabled) {
+      removals.add(n);
+      removeNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  /** An entry lost to the cache's bounds. */
+  void recordEviction() {
+    if (enabled) {
+      evictions.increment();
+    }
   }
 
   @Override

@@ -64,7 +64,8 @@ class BidiModelTest {
         .getCacheManager(URI.create("urn:cairn:bidi-model-" + persistent), getClass().getClassLoader());
     CairnConfiguration<String, Integer> conf = new CairnConfiguration<String, Integer>().setBidirectional(true)
         .setHeapEntries(4).setPersistent(persistent).setDirectory(dir.resolve("model")).setMemtableBytes(64 * 1024);
-    conf.setTypes(String.class, Integer.class)
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    conf.setTypes(String.class, Integer.class).setClock(clock::get)
         .setExpiryPolicyFactory(FactoryBuilder.factoryOf(ControlledExpiry.class));
     Map<String, Integer> forward = new HashMap<>();
     Map<Integer, String> inverse = new HashMap<>();
@@ -130,7 +131,7 @@ class BidiModelTest {
             } finally {
               ControlledExpiry.next = Duration.ETERNAL;
             }
-            Thread.sleep(5);
+            clock.addAndGet(5);
             Integer old = forward.remove(k);
             if (old != null) {
               inverse.remove(old);

@@ -165,17 +165,23 @@ class TieredCacheTest {
     assertNotNull(c.get(n - 1), "the newest entry survives");
   }
 
+  /** The caches' clock: tests move it instead of sleeping until entries expire. */
+  private final java.util.concurrent.atomic.AtomicLong clock =
+      new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
   @Test
   void expiredEventsFireWithoutTouchingTheKey() throws Exception {
     List<CacheEntryEvent<?, ?>> expired = new CopyOnWriteArrayList<>();
     ExpiredCollector.sink = expired;
-    MutableConfiguration<String, String> conf = new MutableConfiguration<String, String>()
-        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 300)))
+    CairnConfiguration<String, String> conf = new CairnConfiguration<String, String>().setClock(clock::get)
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 5)))
         .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
             FactoryBuilder.factoryOf(ExpiredCollector.class), null, true, true));
     Cache<String, String> c = manager.createCache("ttl", conf);
     c.put("a", "1");
     c.put("b", "2");
+    clock.addAndGet(TimeUnit.MINUTES.toMillis(5));
+    // The timer (four ticks a second) finds them: nobody reads them.
     long deadline = System.currentTimeMillis() + 5000;
     while (expired.size() < 2 && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
@@ -193,15 +199,17 @@ class TieredCacheTest {
   void expiredEventsFireForEntriesOnDisk() throws Exception {
     List<CacheEntryEvent<?, ?>> expired = new CopyOnWriteArrayList<>();
     ExpiredCollector.sink = expired;
-    CairnConfiguration<Integer, String> conf = new CairnConfiguration<Integer, String>().setHeapEntries(10);
-    conf.setTypes(Integer.class, String.class)
-        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 500)))
+    CairnConfiguration<Integer, String> conf = new CairnConfiguration<Integer, String>().setHeapEntries(10)
+        .setTypes(Integer.class, String.class).setClock(clock::get)
+        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 5)))
         .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
             FactoryBuilder.factoryOf(ExpiredCollector.class), null, true, true));
     Cache<Integer, String> c = manager.createCache("ttl-disk", conf);
     for (int i = 0; i < 200; i++) {
       c.put(i, "v" + i);
     }
+    c.unwrap(TieredCache.class).heapSize();
+    clock.addAndGet(TimeUnit.MINUTES.toMillis(5));
     long deadline = System.currentTimeMillis() + 8000;
     while (expired.size() < 200 && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
@@ -348,9 +356,11 @@ class TieredCacheTest {
       }
       assertTrue(plain.unwrap(TieredCache.class).heapSize() <= 5, "defaults apply to a bare MutableConfiguration");
       assertTrue(plain.getConfiguration(MutableConfiguration.class).isStatisticsEnabled());
-      Cache<Object, Object> orders = m.createCache("com.example.Orders", new MutableConfiguration<>());
+      Cache<Object, Object> orders = m.createCache("com.example.Orders",
+          new CairnConfiguration<Object, Object>().setClock(clock::get));
       orders.put("x", "y");
-      Thread.sleep(300);
+      assertEquals("y", orders.get("x"));
+      clock.addAndGet(200);
       assertNull(orders.get("x"), "the section's expire-after-write applies to its cache");
     } finally {
       m.close();

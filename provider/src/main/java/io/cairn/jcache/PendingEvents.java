@@ -1,0 +1,80 @@
+package io.cairn.jcache;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.cache.Cache;
+import javax.cache.event.EventType;
+
+/**
+ * The events of one operation: collected under the entries' locks, delivered by {@link #dispatch} after they are
+ * released. Values arrive in the cache's kept form and are copied out as each event is made. An operation on a cache
+ * with no listeners uses {@link #none}, which keeps nothing and allocates nothing.
+ *
+ * <p>Not thread-safe: one operation's thread owns it.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+class PendingEvents<K, V> {
+  private static final PendingEvents<?, ?> NONE = new PendingEvents<>(null, null, null) {
+    @Override
+    void add(EventType type, Object key, Object form, Object oldForm, boolean oldAvailable) {}
+
+    @Override
+    void dispatch() {}
+  };
+
+  private final Cache<K, V> source;
+  private final Copier<K, V> copier;
+  private final Listeners<K, V> listeners;
+  private List<CairnEntryEvent<K, V>> list;
+
+  PendingEvents(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners) {
+    this.source = source;
+    this.copier = copier;
+    this.listeners = listeners;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <K, V> PendingEvents<K, V> none() {
+    return (PendingEvents<K, V>) NONE;
+  }
+
+  /** Events for an operation on {@code source}: a collector when listeners are registered, else {@link #none}. */
+  static <K, V> PendingEvents<K, V> of(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners) {
+    return listeners.isEmpty() ? none() : new PendingEvents<>(source, copier, listeners);
+  }
+
+  @SuppressWarnings("unchecked")
+  void add(EventType type, Object key, Object form, Object oldForm, boolean oldAvailable) {
+    if (list == null) {
+      list = new ArrayList<>(2);
+    }
+    list.add(new CairnEntryEvent<>(source, type, (K) key, form == null ? null : copier.out(form),
+        oldForm == null ? null : copier.out(oldForm), oldAvailable));
+  }
+
+  final void created(Object key, Object form) {
+    add(EventType.CREATED, key, form, null, false);
+  }
+
+  final void updated(Object key, Object form, Object oldForm) {
+    add(EventType.UPDATED, key, form, oldForm, true);
+  }
+
+  final void removed(Object key, Object oldForm) {
+    add(EventType.REMOVED, key, oldForm, oldForm, true);
+  }
+
+  final void expired(Object key, Object oldForm) {
+    add(EventType.EXPIRED, key, oldForm, oldForm, true);
+  }
+
+  void dispatch() {
+    if (list != null) {
+      List<CairnEntryEvent<K, V>> l = list;
+      list = null;
+      listeners.dispatch(l);
+    }
+  }
+}

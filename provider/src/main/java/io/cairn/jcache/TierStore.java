@@ -1,0 +1,1083 @@
+package io.cairn.jcache;
+
+import io.cairn.engine.Entry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import javax.cache.CacheException;
+import javax.cache.integration.CacheWriterException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+
+/**
+ * Where a cache's entries live, and every step that runs under a key's lock: the only code that touches the heap map
+ * or the tier below it.
+ *
+ * <h2>Where an entry lives</h2>
+ * The heap tier ({@link HeapTier}) holds hot entries as {@link Holder}s, changed in place by writes. The tier below
+ * ({@link LowerTier}: today the cache's disk tier) holds the rest. A tier below that is {@link LowerTier#writeThrough}
+ * (a persistent cache) gets every change as it happens; otherwise (write-back) it gets what the heap evicts, and only
+ * if its copy is missing or stale ({@link Holder#dirty}). An entry not on the heap is read from below and promoted;
+ * reading it writes nothing, so its copy below stays as it was and an eviction of the unchanged entry writes nothing.
+ *
+ * <h2>Steps and locks</h2>
+ * Every operation that reads and changes an entry is one {@link Step} run inside the heap map's {@code compute} for
+ * its key, which is the entry's lock: the read from below, the loader or writer call, the expiry decision, the claim
+ * of a bidirectional value and the write below happen atomically per key, and a holder is changed only after the
+ * last call that may fail. A step records events in the operation's {@link PendingEvents}, which the caller delivers
+ * after the lock is released, and reports what it found and did for the caller's statistics. A holder new to the map
+ * is handed to the heap tier after the compute, which then evicts what its capacity asks (an eviction is a step on the
+ * victim's key, so no two key locks are ever held at once). A hit ({@link #hit}) takes no lock.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
+  static final long ETERNAL = Holder.ETERNAL;
+  private static final System.Logger LOG = System.getLogger(TierStore.class.getName());
+
+  private final String name;
+  private final HeapTier<K, V> heap;
+  private final ConcurrentHashMap<K, Holder<V>> map;
+  private final LowerTier lower;
+  private final Copier<K, V> copier;
+  private final Codec<K> keyCodec;
+  private final ExpiryRules expiry;
+  private final LoaderWriter.Loader<K, V> loader;
+  private final LoaderWriter.Writer<K, V> writer;
+  private final TypeCheck<K, V> check;
+  private final Statistics stats;
+  private final ValueClaims<K, V> claims;
+  /** The bidirectional claims, or null for a plain cache (only the bidi view and putAll's pre-check use it). */
+  private final BidiClaims<K, V> bidi;
+  /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
+  private volatile boolean anyExpiry;
+  /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
+  private volatile boolean evictionFailureLogged;
+
+  TierStore(String name, long heapEntries, LowerTier lower, Copier<K, V> copier, ExpiryRules expiry,
+      LoaderWriter.Loader<K, V> loader, LoaderWriter.Writer<K, V> writer, TypeCheck<K, V> check, Statistics stats,
+      boolean bidirectional) {
+    this.name = name;
+    this.heap = new HeapTier<>(heapEntries, this);
+    this.map = heap.map();
+    this.lower = lower;
+    this.copier = copier;
+    this.keyCodec = copier.keyCodec();
+    this.expiry = expiry;
+    this.loader = loader;
+    this.writer = writer;
+    this.check = check;
+    this.stats = stats;
+    this.bidi = bidirectional ? new BidiClaims<>(name, copier, heap, lower, expiry, heapEntries) : null;
+    this.claims = bidirectional ? bidi : ValueClaims.none();
+  }
+
+  BidiClaims<K, V> bidi() {
+    return bidi;
+  }
+
+  LowerTier lower() {
+    return lower;
+  }
+
+  LoaderWriter.Writer<K, V> writer() {
+    return writer;
+  }
+
+  long now() {
+    return expiry.now();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Steps
+
+  /**
+   * One step of an operation under a key's lock: what it found ({@link #hit}, {@link #form}) and did ({@link #done}).
+   * {@link #apply} keeps the heap tier's count as holders enter and leave the map.
+   */
+  abstract class Step implements BiFunction<K, Holder<V>, Holder<V>> {
+    final PendingEvents<K, V> events;
+    /** A live entry was found. */
+    boolean hit;
+    /** The step stored or removed what the operation asked. */
+    boolean done;
+    /** The kept form of the value found (or loaded, or visited), for the caller. */
+    Object form;
+    /** A value the step produced that the caller receives as it is (a loaded value, a processor's result). */
+    Object result;
+    Holder<V> admitted;
+
+    Step(PendingEvents<K, V> events) {
+      this.events = events;
+    }
+
+    @Override
+    public final Holder<V> apply(K k, Holder<V> h) {
+      Holder<V> r = run(k, h);
+      if (r != h) {
+        if (h != null) {
+          heap.unmapped(h);
+        }
+        if (r != null) {
+          heap.entered(r);
+          admitted = r;
+        }
+      }
+      return r;
+    }
+
+    abstract Holder<V> run(K k, Holder<V> h);
+  }
+
+  /** Runs {@code step} under {@code key}'s lock, then admits a holder it put in the map. */
+  private <S extends Step> S compute(K key, S step) {
+    try {
+      map.compute(copier.heapKey(key), step);
+    } finally {
+      if (step.admitted != null) {
+        heap.admitted(step.admitted, step.events);
+      }
+    }
+    return step;
+  }
+
+  /** Runs {@code step} under {@code key}'s lock if the key is on the heap. */
+  private <S extends Step> S computeIfPresent(K key, S step) {
+    map.computeIfPresent(key, step);
+    return step;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Entry-level moves, all under the key's lock
+
+  /** The entry as it stands, from the heap or else read from below (not yet in the map). */
+  private Holder<V> resolve(K key, Holder<V> h) {
+    if (h != null || !lower.isOpen()) {
+      return h;
+    }
+    Entry e = lower.read(keyCodec.encode(key));
+    if (e == null) {
+      return null;
+    }
+    Holder<V> d = claims.newHolder(key, copier.fromBytes(e.value()), null,
+        e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
+    d.writtenBelow();
+    claims.wroteBelow(d, e.value());
+    if (d.expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    return d;
+  }
+
+  /** The live entry, from the heap or else below; one found expired is removed (its EXPIRED event) and null returned. */
+  private Holder<V> live(K key, Holder<V> h, long now, PendingEvents<K, V> events) {
+    Holder<V> cur = resolve(key, h);
+    if (cur != null && cur.isExpired(now)) {
+      events.expired(key, cur.form);
+      return drop(key, cur);
+    }
+    return cur;
+  }
+
+  /** Removes the entry's copy below, if any, and releases its claim; returns null (the new heap mapping). */
+  private Holder<V> drop(K key, Holder<V> before) {
+    if (before == null) {
+      return null;
+    }
+    if (before.below()) {
+      lower.delete(keyCodec.encode(key), before.lowerExpireAt, claims.lowerValue(before));
+      before.goneBelow();
+    }
+    claims.released(before);
+    return null;
+  }
+
+  /**
+   * The key's entry now holds {@code form} (the kept form of {@code value}), expiring at {@code expireAt}: a new holder
+   * when {@code cur} is null, else {@code cur} changed in place. Written below when the tier below is write-through;
+   * a bidirectional cache claims the value first and gives the claim back if that write fails. The holder is changed
+   * only once nothing can fail any more.
+   */
+  private Holder<V> commit(K key, Holder<V> cur, Object form, V value, long expireAt, long now) {
+    Holder<V> n = cur != null ? cur : claims.newHolder(key, form, value, expireAt);
+    claims.claim(key, n, cur == null, value, now);
+    if (lower.writeThrough()) {
+      byte[] bytes;
+      try {
+        bytes = copier.bytes(form);
+        lower.write(keyCodec.encode(key), bytes, expireAt, n.below() ? n.lowerExpireAt : ETERNAL);
+      } catch (RuntimeException | Error e) {
+        claims.aborted(n);
+        throw e;
+      }
+      n.form = form;
+      n.expireAt = expireAt;
+      n.writtenBelow();
+      claims.wroteBelow(n, bytes);
+    } else {
+      n.form = form;
+      n.expireAt = expireAt;
+      n.dirty = true;
+    }
+    claims.committed(n);
+    if (expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    return n;
+  }
+
+  /** Gives an entry whose value stays a new expiry. */
+  private void reexpire(K key, Holder<V> h, long expireAt) {
+    if (expireAt == h.expireAt) {
+      return;
+    }
+    if (lower.writeThrough()) {
+      byte[] bytes = copier.bytes(h.form);
+      lower.write(keyCodec.encode(key), bytes, expireAt, h.below() ? h.lowerExpireAt : ETERNAL);
+      h.expireAt = expireAt;
+      h.writtenBelow();
+      claims.wroteBelow(h, bytes);
+    } else {
+      h.expireAt = expireAt;
+      h.dirty = true;
+    }
+    claims.reexpired(h, expireAt);
+    if (expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+  }
+
+  /** Writes the heap's copy below, replacing what the tier held. */
+  private void writeBelow(K key, Holder<V> h) {
+    byte[] bytes = copier.bytes(h.form);
+    lower.write(keyCodec.encode(key), bytes, h.expireAt, h.below() ? h.lowerExpireAt : ETERNAL);
+    h.writtenBelow();
+    claims.wroteBelow(h, bytes);
+  }
+
+  /** Creates an entry, or nothing when the policy's creation expiry is already due ({@code Duration.ZERO}). */
+  private Holder<V> create(Step s, K key, Object form, V value, long now) {
+    long at = expiry.creation(now);
+    if (at <= now) {
+      return null;
+    }
+    Holder<V> n = commit(key, null, form, value, at, now);
+    s.done = true;
+    s.events.created(key, form);
+    return n;
+  }
+
+  /**
+   * Writes {@code form} over {@code cur} (the live entry, or null) to expire at {@code expireAt}, as a put does; an
+   * expiry already due stores nothing and expires {@code cur}.
+   */
+  private Holder<V> putExpiring(Step s, K key, Holder<V> cur, Object form, V value, long expireAt, long now) {
+    if (expireAt <= now) {
+      if (cur != null) {
+        s.events.expired(key, cur.form);
+        return drop(key, cur);
+      }
+      return null;
+    }
+    s.done = true;
+    if (cur == null) {
+      Holder<V> n = commit(key, null, form, value, expireAt, now);
+      s.events.created(key, form);
+      return n;
+    }
+    Holder<V> n = commit(key, cur, form, value, expireAt, now);
+    s.events.updated(key, form, s.form);
+    return n;
+  }
+
+  /** Whether the kept form {@code form} holds a value equal to {@code value}. */
+  private boolean valueEquals(Object form, V value) {
+    return copier.out(form).equals(value);
+  }
+
+  private void checkUnique(K key, V value) {
+    if (writer.enabled()) {
+      claims.checkUnique(key, value);
+    }
+  }
+
+  /** The heap evicts {@code victim} for size: it moves below, or is lost if there is no tier below. */
+  @Override
+  public boolean evict(Holder<V> victim, PendingEvents<K, V> events) {
+    @SuppressWarnings("unchecked")
+    K key = (K) victim.key;
+    computeIfPresent(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        return h == victim ? evicted(k, h, events) : h;
+      }
+    });
+    return victim.unmapped;
+  }
+
+  private Holder<V> evicted(K key, Holder<V> h, PendingEvents<K, V> events) {
+    if (!lower.enabled()) {
+      stats.recordEviction();
+      return drop(key, h);
+    }
+    if (h.isExpired(now())) {
+      events.expired(key, h.form);
+      return drop(key, h);
+    }
+    claims.evicting(h);
+    if (h.dirty || !h.below()) {
+      try {
+        writeBelow(key, h);
+      } catch (IllegalArgumentException unencodable) {
+        // A store-by-reference value with no codec (not Serializable) cannot live below: it is evicted.
+        stats.recordEviction();
+        return drop(key, h);
+      } catch (CacheException failed) {
+        // The tier below refused the write (a full disk, an I/O error): the entry is lost, not the writer's put.
+        if (!evictionFailureLogged) {
+          evictionFailureLogged = true;
+          LOG.log(System.Logger.Level.WARNING, "cache " + name + ": an entry the heap tier evicted could not be "
+              + "written to the tier below and was dropped (further failures are counted as evictions): "
+              + failed.getMessage());
+        }
+        stats.recordEviction();
+        return drop(key, h);
+      }
+    }
+    claims.evicted(h);
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reads
+
+  /** A lock-free hit: the key's holder if a read may be served from it without the lock, else null. */
+  Holder<V> hit(K key) {
+    Holder<V> h = heap.get(key);
+    if (h == null) {
+      return null;
+    }
+    long at = h.expireAt;
+    return (at == ETERNAL || at > now()) && expiry.accessUnchanged(at) ? h : null;
+  }
+
+  /**
+   * A read under the key's lock: expiry on access, a read from below and promotion, read-through. On a hit the step's
+   * {@code form} is the entry's; a loaded value is its {@code result}.
+   */
+  Step get(K key, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur != null) {
+          hit = true;
+          reexpire(k, cur, expiry.access(now, cur.expireAt));
+          form = cur.form;
+          if (cur.isExpired(now)) {
+            return drop(k, cur);
+          }
+          if (cur != h) {
+            claims.adopted(k, cur, now);
+          }
+          return cur;
+        }
+        if (!loader.enabled()) {
+          return null;
+        }
+        V loaded = loader.load(k);
+        if (loaded == null) {
+          return null;
+        }
+        check.value(loaded);
+        checkUnique(k, loaded);
+        result = loaded;
+        long at = expiry.creation(now);
+        if (at <= now) {
+          return null;
+        }
+        Object f = copier.in(loaded);
+        Holder<V> n = commit(k, null, f, loaded, at, now);
+        events.created(k, f);
+        return n;
+      }
+    });
+  }
+
+  boolean containsKey(K key) {
+    Holder<V> h = heap.peek(key);
+    if (h != null) {
+      return !h.isExpired(now());
+    }
+    if (!lower.isOpen()) {
+      return false;
+    }
+    return compute(key, new Step(PendingEvents.none()) {
+      @Override
+      Holder<V> run(K k, Holder<V> cur) {
+        Holder<V> c = resolve(k, cur);
+        hit = c != null && !c.isExpired(now());
+        return cur;
+      }
+    }).hit;
+  }
+
+  /** When the live entry of {@code key} expires; {@link CairnCache#NO_ENTRY} if none. Not an access. */
+  long expiryOf(K key) {
+    Holder<V> h = heap.peek(key);
+    if (h != null) {
+      long at = h.expireAt;
+      return at > now() ? at : CairnCache.NO_ENTRY;
+    }
+    if (!lower.isOpen()) {
+      return CairnCache.NO_ENTRY;
+    }
+    long[] at = {CairnCache.NO_ENTRY};
+    compute(key, new Step(PendingEvents.none()) {
+      @Override
+      Holder<V> run(K k, Holder<V> cur) {
+        Holder<V> c = resolve(k, cur);
+        if (c != null && !c.isExpired(now())) {
+          at[0] = c.expireAt;
+        }
+        return cur;
+      }
+    });
+    return at[0];
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Writes
+
+  /**
+   * A put; with {@code explicitExpireAt} other than {@link ProcessorEntry#UNSET} the entry expires then, whatever the
+   * policy says. The step's {@code form} is the value replaced (for getAndPut), {@code hit} whether there was one.
+   */
+  Step put(K key, V value, long explicitExpireAt, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        checkUnique(k, value);
+        writer.write(k, value);
+        Object f = copier.in(value);
+        if (cur != null) {
+          hit = true;
+          form = cur.form;
+        }
+        if (explicitExpireAt != ProcessorEntry.UNSET) {
+          return putExpiring(this, k, cur, f, value, explicitExpireAt, now);
+        }
+        if (cur == null) {
+          return create(this, k, f, value, now);
+        }
+        Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+        done = true;
+        events.updated(k, f, form);
+        return n;
+      }
+    });
+  }
+
+  /** A put unless the key has a live entry; {@code done} says whether it put. */
+  Step putIfAbsent(K key, V value, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur != null) {
+          hit = true;
+          return h == null ? null : cur;
+        }
+        checkUnique(k, value);
+        writer.write(k, value);
+        result = Boolean.TRUE;
+        return create(this, k, copier.in(value), value, now);
+      }
+    });
+  }
+
+  /**
+   * Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. A
+   * bidirectional cache first refuses, changing nothing, a map that gives one value to two keys or a value another
+   * key holds; each entry's write then claims its value as a single put does. Returns how many were put.
+   */
+  long putAll(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter, PendingEvents<K, V> events) {
+    claims.checkPutAll(entries, replace, this::containsKey);
+    Map<K, V> toPut = new LinkedHashMap<>(entries);
+    CacheWriterException failure = null;
+    if (useWriter && writer.enabled() && !toPut.isEmpty()) {
+      List<javax.cache.Cache.Entry<? extends K, ? extends V>> pending = LoaderWriter.entries(toPut);
+      failure = writer.writeAll(pending);
+      if (failure != null) {
+        for (javax.cache.Cache.Entry<? extends K, ? extends V> e : pending) {
+          toPut.remove(e.getKey());
+        }
+      }
+    }
+    long count = 0;
+    for (Map.Entry<K, V> e : toPut.entrySet()) {
+      V value = e.getValue();
+      Step s = compute(e.getKey(), new Step(events) {
+        @Override
+        Holder<V> run(K k, Holder<V> h) {
+          long now = now();
+          Holder<V> cur = live(k, h, now, events);
+          Object f = copier.in(value);
+          if (cur == null) {
+            return create(this, k, f, value, now);
+          }
+          if (!replace) {
+            return h == null ? null : cur;
+          }
+          Object old = cur.form;
+          Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+          done = true;
+          events.updated(k, f, old);
+          return n;
+        }
+      });
+      count += s.done ? 1 : 0;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return count;
+  }
+
+  /**
+   * Removes a key's entry, calling the writer's delete whether or not it exists; {@code done} says whether a live entry
+   * was removed, {@code form} holds its value.
+   */
+  Step remove(K key, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = resolve(k, h);
+        writer.delete(k);
+        if (cur == null) {
+          return null;
+        }
+        if (cur.isExpired(now)) {
+          events.expired(k, cur.form);
+          return drop(k, cur);
+        }
+        done = true;
+        hit = true;
+        form = cur.form;
+        events.removed(k, cur.form);
+        return drop(k, cur);
+      }
+    });
+  }
+
+  /** Removes the entry if it holds {@code oldValue}. */
+  Step remove(K key, V oldValue, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null) {
+          return null;
+        }
+        hit = true;
+        if (!valueEquals(cur.form, oldValue)) {
+          reexpire(k, cur, expiry.access(now, cur.expireAt));
+          return cur.isExpired(now) ? drop(k, cur) : cur;
+        }
+        writer.delete(k);
+        done = true;
+        events.removed(k, cur.form);
+        return drop(k, cur);
+      }
+    });
+  }
+
+  /** Replaces the entry's value if it holds {@code oldValue}. */
+  Step replace(K key, V oldValue, V newValue, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null) {
+          return null;
+        }
+        hit = true;
+        if (!valueEquals(cur.form, oldValue)) {
+          reexpire(k, cur, expiry.access(now, cur.expireAt));
+          return cur.isExpired(now) ? drop(k, cur) : cur;
+        }
+        checkUnique(k, newValue);
+        writer.write(k, newValue);
+        Object f = copier.in(newValue);
+        Object old = cur.form;
+        Holder<V> n = commit(k, cur, f, newValue, expiry.update(now, cur.expireAt), now);
+        done = true;
+        events.updated(k, f, old);
+        return n;
+      }
+    });
+  }
+
+  /** Replaces an existing entry's value; {@code form} holds the value replaced, {@code hit} whether there was one. */
+  Step replace(K key, V value, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null) {
+          return null;
+        }
+        checkUnique(k, value);
+        writer.write(k, value);
+        Object f = copier.in(value);
+        hit = true;
+        form = cur.form;
+        Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+        done = true;
+        events.updated(k, f, form);
+        return n;
+      }
+    });
+  }
+
+  /** Removes the keys' entries (the writer's deleteAll first); returns how many live entries went. */
+  long removeAll(Set<K> keys, PendingEvents<K, V> events) {
+    Set<K> toRemove = new java.util.LinkedHashSet<>(keys);
+    CacheWriterException failure = null;
+    if (writer.enabled() && !toRemove.isEmpty()) {
+      Set<K> pending = new java.util.LinkedHashSet<>(toRemove);
+      failure = writer.deleteAll(pending);
+      if (failure != null) {
+        toRemove.removeAll(pending);
+      }
+    }
+    long count = 0;
+    for (K key : toRemove) {
+      Step s = compute(key, new Step(events) {
+        @Override
+        Holder<V> run(K k, Holder<V> h) {
+          Holder<V> cur = resolve(k, h);
+          if (cur == null) {
+            return null;
+          }
+          if (cur.isExpired(now())) {
+            events.expired(k, cur.form);
+          } else {
+            events.removed(k, cur.form);
+            done = true;
+          }
+          return drop(k, cur);
+        }
+      });
+      count += s.done ? 1 : 0;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return count;
+  }
+
+  /** Every key in the cache, heap first, then keys only below. */
+  List<K> allKeys() {
+    Set<K> seen = new HashSet<>(map.keySet());
+    List<K> keys = new ArrayList<>(seen);
+    Iterator<Entry> it = lower.scan(null, null);
+    while (it.hasNext()) {
+      K k = keyCodec.decode(it.next().key());
+      if (seen.add(k)) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
+  /** Empties the cache with no events and no writer calls: entry by entry on the heap, each releasing its claim. */
+  void clear() {
+    for (K key : new ArrayList<>(map.keySet())) {
+      computeIfPresent(key, new Step(PendingEvents.none()) {
+        @Override
+        Holder<V> run(K k, Holder<V> h) {
+          claims.released(h);
+          return null;
+        }
+      });
+    }
+    heap.clearQueues();
+    lower.deleteAll();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Per-entry expiry (CairnCache)
+
+  /** Sets the live entry's expiry; {@code done} when there was one. An expiry already due expires it. */
+  Step setExpiry(K key, long expireAt, PendingEvents<K, V> events) {
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null) {
+          return null;
+        }
+        done = true;
+        return expireLocked(k, h, cur, expireAt, now, events);
+      }
+    });
+  }
+
+  /** Gives the live entry {@code cur} a new expiry, or expires it if that is due. */
+  private Holder<V> expireLocked(K k, Holder<V> h, Holder<V> cur, long at, long now, PendingEvents<K, V> events) {
+    if (at <= now) {
+      events.expired(k, cur.form);
+      return drop(k, cur);
+    }
+    reexpire(k, cur, at);
+    if (cur != h) {
+      claims.adopted(k, cur, now);
+    }
+    return cur;
+  }
+
+  /** Counts the live entries on both tiers, reading every key. */
+  long size() {
+    long now = now();
+    long n = 0;
+    Set<K> heapKeys = new HashSet<>(map.keySet());
+    for (K k : heapKeys) {
+      Holder<V> h = map.get(k);
+      if (h != null ? !h.isExpired(now) : lower.read(keyCodec.encode(k)) != null) {
+        n++;
+      }
+    }
+    Iterator<Entry> it = lower.scan(null, null);
+    while (it.hasNext()) {
+      if (!heapKeys.contains(keyCodec.decode(it.next().key()))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Entry processors
+
+  /** Runs {@code processor} on the key's entry under its lock; its result is the step's {@code result}. */
+  <T> Step invoke(K key, EntryProcessor<K, V, T> processor, Object[] arguments, PendingEvents<K, V> events) {
+    long start = stats.start();
+    return compute(key, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = resolve(k, h);
+        Holder<V> expired = null;
+        if (cur != null && cur.isExpired(now)) {
+          expired = cur;
+          cur = null;
+        }
+        stats.recordGet(cur != null, start);
+        ProcessorEntry<K, V> entry = new ProcessorEntry<>(k, cur == null ? null : cur.form,
+            cur == null ? CairnCache.NO_ENTRY : cur.expireAt, copier, loader, check, name);
+        try {
+          result = processor.process(entry, arguments);
+        } catch (EntryProcessorException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new EntryProcessorException("entry processor on key " + k + " of cache " + name + " failed: " + e, e);
+        }
+        if (expired != null) {
+          events.expired(k, expired.form);
+          drop(k, expired);
+          h = null;
+        }
+        return applyAction(k, h, cur, entry, now);
+      }
+
+      /** Turns what the processor did into the entry's new state; {@code h} is null once an expired one was dropped. */
+      private Holder<V> applyAction(K k, Holder<V> h, Holder<V> cur, ProcessorEntry<K, V> entry, long now) {
+        long t0 = stats.start();
+        long set = entry.expiry();
+        V value = entry.value();
+        switch (entry.action()) {
+          case NONE:
+            if (set != ProcessorEntry.UNSET && cur != null) {
+              return expireLocked(k, h, cur, set, now, events);
+            }
+            return cur == null ? null : (h == null ? cur : h);
+          case ACCESS:
+            if (set != ProcessorEntry.UNSET) {
+              return expireLocked(k, h, cur, set, now, events);
+            }
+            reexpire(k, cur, expiry.access(now, cur.expireAt));
+            return cur.isExpired(now) ? drop(k, cur) : cur;
+          case LOAD: {
+            checkUnique(k, value);
+            long at = set != ProcessorEntry.UNSET ? set : expiry.creation(now);
+            if (at <= now) {
+              return null;
+            }
+            Object f = copier.in(value);
+            Holder<V> n = commit(k, null, f, value, at, now);
+            events.created(k, f);
+            return n;
+          }
+          case CREATE: {
+            checkUnique(k, value);
+            writer.write(k, value);
+            Object f = copier.in(value);
+            Holder<V> n = set != ProcessorEntry.UNSET ? putExpiring(this, k, null, f, value, set, now)
+                : create(this, k, f, value, now);
+            if (done) {
+              stats.recordPut(t0);
+            }
+            return n;
+          }
+          case UPDATE: {
+            checkUnique(k, value);
+            writer.write(k, value);
+            Object f = copier.in(value);
+            stats.recordPut(t0);
+            form = cur.form;
+            if (set != ProcessorEntry.UNSET) {
+              return putExpiring(this, k, cur, f, value, set, now);
+            }
+            Object old = cur.form;
+            Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+            events.updated(k, f, old);
+            return n;
+          }
+          case REMOVE:
+            writer.delete(k);
+            if (cur == null) {
+              return null;
+            }
+            events.removed(k, cur.form);
+            stats.recordRemoval(t0);
+            return drop(k, cur);
+          default:
+            throw new IllegalStateException("unknown action " + entry.action());
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Expiry timer, iteration, range scans, maintenance
+
+  /** Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys. */
+  void expireDue(long now, java.util.function.Supplier<PendingEvents<K, V>> eventsFactory) {
+    if (anyExpiry) {
+      for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
+        if (e.getValue().isExpired(now)) {
+          PendingEvents<K, V> events = eventsFactory.get();
+          computeIfPresent(e.getKey(), new Step(events) {
+            @Override
+            Holder<V> run(K k, Holder<V> h) {
+              if (!h.isExpired(now)) {
+                return h;
+              }
+              events.expired(k, h.form);
+              return drop(k, h);
+            }
+          });
+          events.dispatch();
+        }
+      }
+    }
+    if (!lower.isOpen()) {
+      return;
+    }
+    for (LowerTier.Due due : lower.due(now, 10_000)) {
+      K key = keyCodec.decode(due.key());
+      PendingEvents<K, V> events = eventsFactory.get();
+      compute(key, new Step(events) {
+        @Override
+        Holder<V> run(K k, Holder<V> h) {
+          if (h != null) {
+            if (h.below() && h.lowerExpireAt == due.expireAt()) {
+              lower.delete(due.key(), due.expireAt(), claims.lowerValue(h));
+              h.goneBelow();
+              claims.wroteBelow(h, null);
+              h.dirty = true;
+            } else {
+              lower.deleteIndex(due.expireAt(), due.key());
+            }
+            return h;
+          }
+          Entry e = lower.readIncludingExpired(due.key());
+          if (e != null && e.expireAtMillis() == due.expireAt()) {
+            events.expired(k, copier.fromBytes(e.value()));
+            lower.delete(due.key(), due.expireAt(), e.value());
+          } else {
+            lower.deleteIndex(due.expireAt(), due.key());
+          }
+          return null;
+        }
+      });
+      events.dispatch();
+    }
+  }
+
+  /** The keys on the heap now. */
+  List<K> heapKeys() {
+    return new ArrayList<>(map.keySet());
+  }
+
+  /** The keys below, in key order. */
+  Iterator<K> lowerKeys() {
+    Iterator<Entry> it = lower.scan(null, null);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public K next() {
+        return keyCodec.decode(it.next().key());
+      }
+    };
+  }
+
+  /**
+   * Reads one entry for an iterator, under its lock, applying the access rule of the expiry policy wherever it lives;
+   * the step's {@code form} is its value, null if it has none.
+   */
+  Step visit(K key) {
+    return compute(key, new Step(PendingEvents.none()) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = resolve(k, h);
+        if (cur == null || cur.isExpired(now)) {
+          return h;
+        }
+        form = cur.form;
+        reexpire(k, cur, expiry.access(now, cur.expireAt));
+        if (cur.isExpired(now)) {
+          return drop(k, cur);
+        }
+        if (cur != h) {
+          claims.adopted(k, cur, now);
+        }
+        return cur;
+      }
+    });
+  }
+
+  /**
+   * Entries with encoded keys in [from, to), in key order, from below over a snapshot. A write-back cache first writes
+   * its unsaved heap entries in the range; writes racing with that are each seen whole or not at all.
+   */
+  Iterator<Entry> range(byte[] from, byte[] to) {
+    writeBackHeap(from, to);
+    return lower.scan(from, to);
+  }
+
+  /**
+   * A write-back cache: writes the heap entries whose copy below is missing or stale, those with encoded keys in
+   * [from, to) (null: unbounded), each under its lock.
+   */
+  void writeBackHeap(byte[] from, byte[] to) {
+    if (lower.writeThrough() || !lower.enabled()) {
+      return;
+    }
+    for (K key : new ArrayList<>(map.keySet())) {
+      if (from != null || to != null) {
+        byte[] k = keyCodec.encode(key);
+        if (from != null && Arrays.compareUnsigned(k, from) < 0 || to != null && Arrays.compareUnsigned(k, to) >= 0) {
+          continue;
+        }
+      }
+      computeIfPresent(key, new Step(PendingEvents.none()) {
+        @Override
+        Holder<V> run(K kk, Holder<V> h) {
+          if (h.dirty && !h.isExpired(now())) {
+            writeBelow(kk, h);
+          }
+          return h;
+        }
+      });
+    }
+  }
+
+  /** Writes the heap's unsaved entries below, then the tier's buffers. */
+  void flush() {
+    writeBackHeap(null, null);
+    lower.flush();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Bidirectional caches
+
+  /**
+   * Removes {@code owner}'s entry if it still holds {@code value} (a REMOVED event), leaving {@code reservation}, if
+   * given, as the value's claim under the same locks; {@code done} is false if the entry holds something else by now.
+   */
+  Step removeHolder(K owner, V value, BidiClaims.Claim reservation, PendingEvents<K, V> events) {
+    return compute(owner, new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        long now = now();
+        Holder<V> cur = live(k, h, now, events);
+        if (cur == null || !bidi.holds(cur, value)) {
+          return cur == null || h == null ? null : cur;
+        }
+        writer.delete(k);
+        done = true;
+        events.removed(k, cur.form);
+        drop(k, cur);
+        if (reservation != null) {
+          bidi.reserve(value, reservation, now);
+        }
+        return null;
+      }
+    });
+  }
+
+  /** Whether {@code k} (encoded {@code kb}) holds {@code value} (encoded {@code vb}) now. */
+  boolean holdsNow(K k, byte[] kb, V value, byte[] vb) {
+    return bidi.holdsNow(k, kb, value, vb, now());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Lifecycle and tests
+
+  /** Forgets the heap tier (close: a persistent cache's entries are all below already). */
+  void dropHeap() {
+    map.clear();
+    heap.clearQueues();
+  }
+
+  /** Entries on the heap tier after pending evictions (for tests and statistics). */
+  long heapSize() {
+    PendingEvents<K, V> none = PendingEvents.none();
+    heap.cleanUp(none);
+    return heap.size();
+  }
+
+  /** Entries the heap tier evicted for size. */
+  long heapEvictions() {
+    return heap.evictions();
+  }
+
+  /** The tier below's entry for {@code key}, or null (for tests). */
+  Entry lowerEntry(K key) {
+    return lower.read(keyCodec.encode(key));
+  }
+}
