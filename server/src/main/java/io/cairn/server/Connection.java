@@ -1,0 +1,136 @@
+package io.cairn.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * A client connection's Netty handler: keeps the bytes not yet parsed, runs each whole request as it is parsed, and
+ * writes every reply of one read with a single flush. A client whose replies pile up unread (its channel no longer
+ * writable) is not read from until they drain, so pipelining without reading costs bounded memory; an oversized or
+ * malformed request gets Redis's protocol error and the connection closes after it.
+ *
+ * <p>Not shared: one per channel, driven by its event loop.
+ */
+final class Connection extends ChannelInboundHandlerAdapter {
+  /** Replies buffered past this are handed to the channel mid-read, so writability reflects them. */
+  private static final int FLUSH_EARLY_BYTES = 256 * 1024;
+
+  private final CairnServer server;
+  private final RespParser parser;
+  private Session session;
+  private ByteBuf pending;
+  private boolean paused;
+
+  Connection(CairnServer server) {
+    this.server = server;
+    this.parser = new RespParser(server.config);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    session = server.register(ctx.channel());
+    if (session == null) {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("-ERR max number of clients reached\r\n",
+          java.nio.charset.StandardCharsets.US_ASCII)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    if (session == null || session.closed || session.closeAfterReply) {
+      in.release();
+      return;
+    }
+    server.stats.inputBytes.add(in.readableBytes());
+    if (pending == null) {
+      pending = in;
+    } else {
+      if (pending.writableBytes() < in.readableBytes()) {
+        pending.discardReadBytes();
+      }
+      if (pending.writableBytes() < in.readableBytes() || pending.refCnt() > 1) {
+        ByteBuf grown = ctx.alloc().ioBuffer(pending.readableBytes() + in.readableBytes());
+        grown.writeBytes(pending);
+        pending.release();
+        pending = grown;
+      }
+      pending.writeBytes(in);
+      in.release();
+    }
+    process(ctx);
+  }
+
+  /** Parses and runs requests until the bytes run out, the client must wait for its output to drain, or it closes. */
+  private void process(ChannelHandlerContext ctx) {
+    ByteBuf buf = pending;
+    try {
+      while (buf != null && buf.isReadable() && !session.closeAfterReply && !session.closed) {
+        byte[][] argv;
+        try {
+          argv = parser.next(buf, session.authenticated);
+        } catch (RespParser.ProtocolException e) {
+          server.stats.protocolErrors.increment();
+          session.error(e.getMessage());
+          session.closeAfterReply = true;
+          break;
+        }
+        if (argv == null) {
+          break;
+        }
+        server.stats.commands.increment();
+        session.execute(argv);
+        if (session.buffered() > FLUSH_EARLY_BYTES) {
+          session.flush();
+          if (!ctx.channel().isWritable()) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+            break;
+          }
+        }
+      }
+    } finally {
+      if (buf != null && !buf.isReadable()) {
+        buf.release();
+        pending = null;
+      }
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (session != null) {
+      session.flush();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (paused && ctx.channel().isWritable()) {
+      paused = false;
+      ctx.channel().config().setAutoRead(true);
+      process(ctx);
+      session.flush();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (pending != null) {
+      pending.release();
+      pending = null;
+    }
+    if (session != null) {
+      server.unregister(session);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

@@ -1,0 +1,77 @@
+package io.cairn.server;
+
+import io.cairn.jcache.BidiCache;
+import io.cairn.jcache.CairnCache;
+import io.cairn.jcache.CairnConfiguration;
+import java.nio.file.Path;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.event.CacheEntryListener;
+
+/**
+ * One logical database: a Cairn cache from {@link Key} to the value's bytes, stored by reference (a value array is
+ * never changed once stored: APPEND, SETRANGE and INCR write new arrays). Its heap and disk budgets, persistence,
+ * durability and value-to-key index come from its {@link DatabaseSettings}.
+ *
+ * <p>Thread-safety: the caches are thread-safe; atomicity per key comes from the cache (entry processors), across
+ * keys from {@link KeyLocks}. {@link #expiryListener} is set once, under {@code this}.
+ */
+final class Database {
+  final String name;
+  final DatabaseSettings settings;
+  final Cache<Key, byte[]> cache;
+  final CairnCache<Key, byte[]> cairn;
+  /** The value-to-key view, or null when the database is not bidirectional. */
+  final BidiCache<Key, byte[]> bidi;
+  private boolean expiryListener;
+
+  @SuppressWarnings("unchecked")
+  Database(CacheManager manager, String name, Path directory, DatabaseSettings s) {
+    this.name = name;
+    this.settings = s;
+    CairnConfiguration<Key, byte[]> c = new CairnConfiguration<Key, byte[]>()
+        .setTypes(Key.class, byte[].class)
+        .setStoreByValue(false)
+        .setHeapEntries(s.heapEntries())
+        .setDiskBytes(s.diskBytes())
+        .setPersistent(s.persistent())
+        .setDirectory(directory)
+        .setDurability(s.durability())
+        .setBidirectional(s.bidirectional())
+        .setKeyCodec(KeyCodec.INSTANCE);
+    this.cache = manager.createCache(name, c);
+    this.cairn = cache.unwrap(CairnCache.class);
+    this.bidi = s.bidirectional() ? cache.unwrap(BidiCache.class) : null;
+  }
+
+  long now() {
+    return cairn.currentTimeMillis();
+  }
+
+  /**
+   * Registers {@code onExpiry} once: a listener for the EXPIRED events the cache's timer fires without anyone touching
+   * the key. Only registered when something needs expiries (client tracking), since a registered listener costs every
+   * write an event.
+   */
+  synchronized void listenForExpiry(CacheEntryExpiredListener<Key, byte[]> onExpiry) {
+    if (expiryListener) {
+      return;
+    }
+    Factory<CacheEntryListener<? super Key, ? super byte[]>> factory = () -> onExpiry;
+    cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(factory, null, false, false));
+    expiryListener = true;
+  }
+
+  /** Writes what the heap holds to disk and closes the cache. */
+  void close() {
+    if (!cache.isClosed()) {
+      if (settings.persistent()) {
+        cairn.flush();
+      }
+      cache.close();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.cairn.server;
+
+import io.cairn.engine.Durability;
+
+/**
+ * How one logical database is stored: its heap tier's entry budget, its disk tier's byte budget (0: heap only),
+ * whether it survives restarts and how durable an acknowledged write is, and whether it keeps a value-to-key index.
+ */
+record DatabaseSettings(long heapEntries, long diskBytes, boolean persistent, Durability durability,
+    boolean bidirectional) {
+
+  static final DatabaseSettings DEFAULTS = new DatabaseSettings(1_000_000, 8L << 30, false, Durability.BUFFERED,
+      false);
+
+  DatabaseSettings withHeapEntries(long n) {
+    return new DatabaseSettings(n, diskBytes, persistent, durability, bidirectional);
+  }
+
+  DatabaseSettings withDiskBytes(long n) {
+    return new DatabaseSettings(heapEntries, n, persistent, durability, bidirectional);
+  }
+
+  DatabaseSettings withPersistent(boolean p) {
+    return new DatabaseSettings(heapEntries, diskBytes, p, durability, bidirectional);
+  }
+
+  DatabaseSettings withDurability(Durability d) {
+    return new DatabaseSettings(heapEntries, diskBytes, persistent, d, bidirectional);
+  }
+
+  DatabaseSettings withBidirectional(boolean b) {
+    return new DatabaseSettings(heapEntries, diskBytes, persistent, durability, b);
+  }
+}

@@ -1,0 +1,112 @@
+package io.cairn.server;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+
+/** Numbers in arguments and values, parsed and printed exactly as Redis does. */
+final class Numbers {
+  private Numbers() {}
+
+  /** An argument or value that is not a number in the form required; thrown without a stack trace. */
+  static final class NotANumber extends RuntimeException {
+    static final NotANumber INSTANCE = new NotANumber();
+
+    private NotANumber() {
+      super("not a number", null, false, false);
+    }
+  }
+
+  /** Redis's string2ll: optional '-', digits without leading zeros or spaces, within a signed 64-bit range. */
+  static long parseLong(byte[] b) {
+    int len = b.length;
+    if (len == 0 || len > 20) {
+      throw NotANumber.INSTANCE;
+    }
+    if (len == 1 && b[0] == '0') {
+      return 0;
+    }
+    int i = 0;
+    boolean neg = false;
+    if (b[0] == '-') {
+      neg = true;
+      i = 1;
+      if (len == 1) {
+        throw NotANumber.INSTANCE;
+      }
+    }
+    if (b[i] < '1' || b[i] > '9') {
+      throw NotANumber.INSTANCE;
+    }
+    long v = 0;
+    for (; i < len; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        throw NotANumber.INSTANCE;
+      }
+      // Accumulate negatively so that Long.MIN_VALUE itself parses.
+      if (v < (Long.MIN_VALUE + d) / 10) {
+        throw NotANumber.INSTANCE;
+      }
+      v = v * 10 - d;
+    }
+    if (!neg) {
+      if (v == Long.MIN_VALUE) {
+        throw NotANumber.INSTANCE;
+      }
+      return -v;
+    }
+    return v;
+  }
+
+  static boolean isLong(byte[] b) {
+    try {
+      parseLong(b);
+      return true;
+    } catch (NotANumber e) {
+      return false;
+    }
+  }
+
+  static byte[] toBytes(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A float as Redis's string2ld accepts it: no leading or trailing space, decimal or exponent form, or inf; never
+   * nan. Returns null for infinities (which Redis accepts but no increment can turn into a finite value).
+   */
+  static BigDecimal parseDecimal(byte[] b) {
+    if (b.length == 0 || b.length > 5 * 1024) {
+      throw NotANumber.INSTANCE;
+    }
+    String s = new String(b, StandardCharsets.ISO_8859_1);
+    String lower = s.toLowerCase(java.util.Locale.ROOT);
+    String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
+    if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+      return null;
+    }
+    if (!s.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
+      throw NotANumber.INSTANCE;
+    }
+    BigDecimal d;
+    try {
+      d = new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw NotANumber.INSTANCE;
+    }
+    // Past a long double's range: infinite above (about 1.19e4932), zero below (underflow), as strtold gives.
+    long magnitude = (long) d.precision() - d.scale();
+    if (magnitude > 4933) {
+      return null;
+    }
+    return magnitude < -4960 ? BigDecimal.ZERO : d;
+  }
+
+  /** A float as INCRBYFLOAT prints it: at most 17 decimals, trailing zeros and a trailing point removed. */
+  static String formatDecimal(BigDecimal v) {
+    BigDecimal r = v.setScale(17, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    String s = r.scale() < 0 ? r.setScale(0).toPlainString() : r.toPlainString();
+    return s.equals("-0") ? "0" : s;
+  }
+}

@@ -1,0 +1,28 @@
+package io.cairn.server;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters INFO reports (stats section), reset by CONFIG RESETSTAT; adders, so event loops never contend. */
+final class ServerStats {
+  final LongAdder connectionsReceived = new LongAdder();
+  final LongAdder rejectedConnections = new LongAdder();
+  final LongAdder commands = new LongAdder();
+  final LongAdder errorReplies = new LongAdder();
+  final LongAdder failedAuths = new LongAdder();
+  final LongAdder keyspaceHits = new LongAdder();
+  final LongAdder keyspaceMisses = new LongAdder();
+  final LongAdder expiredKeys = new LongAdder();
+  final LongAdder inputBytes = new LongAdder();
+  final LongAdder outputBytes = new LongAdder();
+  final LongAdder outputLimitDisconnections = new LongAdder();
+  final LongAdder timedOut = new LongAdder();
+  final LongAdder protocolErrors = new LongAdder();
+
+  void reset() {
+    for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, commands, errorReplies, failedAuths,
+        keyspaceHits, keyspaceMisses, expiredKeys, inputBytes, outputBytes, outputLimitDisconnections, timedOut,
+        protocolErrors}) {
+      a.reset();
+    }
+  }
+}
