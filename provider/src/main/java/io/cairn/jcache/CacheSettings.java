@@ -1,114 +1,100 @@
 package io.cairn.jcache;
 
+import static io.cairn.jcache.CairnSetting.BIDI;
+import static io.cairn.jcache.CairnSetting.BLOCK_CACHE_BYTES;
+import static io.cairn.jcache.CairnSetting.BLOOM_BITS_PER_KEY;
+import static io.cairn.jcache.CairnSetting.COMPACTION;
+import static io.cairn.jcache.CairnSetting.DIRECTORY;
+import static io.cairn.jcache.CairnSetting.DISK_BYTES;
+import static io.cairn.jcache.CairnSetting.DURABILITY;
+import static io.cairn.jcache.CairnSetting.EXPIRE_AFTER_ACCESS;
+import static io.cairn.jcache.CairnSetting.EXPIRE_AFTER_WRITE;
+import static io.cairn.jcache.CairnSetting.FIFO_MERGE_WIDTH;
+import static io.cairn.jcache.CairnSetting.HEAP_ENTRIES;
+import static io.cairn.jcache.CairnSetting.MANAGEMENT;
+import static io.cairn.jcache.CairnSetting.MEMTABLE_BYTES;
+import static io.cairn.jcache.CairnSetting.PERSISTENT;
+import static io.cairn.jcache.CairnSetting.READ_THROUGH;
+import static io.cairn.jcache.CairnSetting.SERIAL_FILTER;
+import static io.cairn.jcache.CairnSetting.STATISTICS;
+import static io.cairn.jcache.CairnSetting.STORE_BY_VALUE;
+import static io.cairn.jcache.CairnSetting.WRITE_THROUGH;
+
 import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.Durability;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import javax.cache.CacheException;
-import javax.cache.configuration.FactoryBuilder;
-import javax.cache.expiry.AccessedExpiryPolicy;
-import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.EternalExpiryPolicy;
-import javax.cache.expiry.TouchedExpiryPolicy;
 
 /**
  * A cache's resolved settings: its configuration's Cairn fields, else the properties (its section, then the manager
- * defaults), else Cairn's defaults.
+ * defaults), else the defaults of {@link CairnSetting}.
  */
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
     CompactionStyle compactionStyle, int bloomBitsPerKey, long blockCacheBytes, long memtableBytes,
     int fifoMergeWidth, String serialFilter, boolean bidirectional) {
 
-  static final long DEFAULT_HEAP_ENTRIES = 10_000;
-  static final long DEFAULT_DISK_BYTES = 1L << 30;
-  static final int DEFAULT_BLOOM_BITS = 10;
-  static final long DEFAULT_BLOCK_CACHE_BYTES = 8L << 20;
-  static final long DEFAULT_MEMTABLE_BYTES = 4L << 20;
-  static final int DEFAULT_FIFO_MERGE_WIDTH = 4;
-
-  /** The keys a properties section may hold. */
-  static final Set<String> KEYS = Set.of("heap-entries", "disk-bytes", "directory", "persistent", "durability",
-      "compaction", "bloom-bits-per-key", "block-cache-bytes", "memtable-bytes", "fifo-merge-width", "serial-filter", "statistics",
-      "management", "store-by-value", "expire-after-write", "expire-after-access", "read-through", "write-through", "bidi");
-
   /**
-   * Resolves the settings of cache {@code name} and applies the JCache-level properties (statistics, management,
-   * store-by-value, expiry) to {@code config}.
+   * Resolves the settings of cache {@code name} and applies the JCache-level ones (statistics, management,
+   * store-by-value, read-through, write-through, expiry) to {@code config}. Each comes from {@code config} when set
+   * there, else from the properties, else from {@link CairnSetting}'s default; a JCache flag counts as set on
+   * {@code config} when it differs from JCache's default, and an expiry setting applies to an eternal policy only.
    */
   static CacheSettings resolve(String name, CairnConfiguration<?, ?> config, ManagerProperties props) {
-    Map<String, String> p = props.forCache(name);
-    String where = props.source();
-    long heap = config.getHeapEntries() != null ? config.getHeapEntries()
-        : size(p, "heap-entries", DEFAULT_HEAP_ENTRIES, where, name, false);
-    long disk = config.getDiskBytes() != null ? config.getDiskBytes()
-        : size(p, "disk-bytes", DEFAULT_DISK_BYTES, where, name, true);
-    boolean persistent = config.getPersistent() != null ? config.getPersistent()
-        : bool(p, "persistent", false, where, name);
-    Path dir = config.getDirectory() != null ? config.getDirectory()
-        : p.containsKey("directory") ? Path.of(p.get("directory")) : props.root().resolve(safeName(name));
-    Durability durability = config.getDurability() != null ? config.getDurability()
-        : en(Durability.class, p, "durability", persistent ? Durability.BUFFERED : Durability.NONE, where, name);
+    Source in = new Source(props.forCache(name), props.source(), name);
+    long heap = in.get(HEAP_ENTRIES, config.getHeapEntries());
+    long disk = in.get(DISK_BYTES, config.getDiskBytes());
+    boolean persistent = in.get(PERSISTENT, config.getPersistent());
+    Path dir = in.get(DIRECTORY, config.getDirectory());
+    if (dir == null) {
+      dir = props.root().resolve(safeName(name));
+    }
+    Durability durability = in.get(DURABILITY, config.getDurability());
     if (!persistent) {
       durability = Durability.NONE;
     }
-    CompactionStyle style = config.getCompactionStyle() != null ? config.getCompactionStyle()
-        : en(CompactionStyle.class, p, "compaction", CompactionStyle.FIFO, where, name);
-    int bloom = config.getBloomBitsPerKey() != null ? config.getBloomBitsPerKey()
-        : (int) size(p, "bloom-bits-per-key", DEFAULT_BLOOM_BITS, where, name, false);
-    if (bloom > 64) {
-      throw bad(where, name, "bloom-bits-per-key", String.valueOf(bloom), "a number from 0 to 64");
-    }
-    long blockCache = config.getBlockCacheBytes() != null ? config.getBlockCacheBytes()
-        : size(p, "block-cache-bytes", DEFAULT_BLOCK_CACHE_BYTES, where, name, true);
-    long memtable = config.getMemtableBytes() != null ? config.getMemtableBytes()
-        : size(p, "memtable-bytes", DEFAULT_MEMTABLE_BYTES, where, name, true);
-    memtable = Math.max(64 * 1024, memtable);
-    int mergeWidth = config.getFifoMergeWidth() != null ? config.getFifoMergeWidth()
-        : (int) Math.min(Integer.MAX_VALUE, size(p, "fifo-merge-width", DEFAULT_FIFO_MERGE_WIDTH, where, name, false));
-    try {
-      io.cairn.engine.Options.checkFifoMergeWidth("fifo-merge-width", mergeWidth);
-    } catch (IllegalArgumentException e) {
-      throw bad(where, name, "fifo-merge-width", String.valueOf(mergeWidth), "0 (no merging) or a number from 2 to 64");
-    }
-    String filter = config.getSerialFilter() != null ? config.getSerialFilter() : p.get("serial-filter");
-    if (filter != null) {
-      try {
-        Codecs.filter(filter);
-      } catch (IllegalArgumentException e) {
-        throw bad(where, name, "serial-filter", filter, "an ObjectInputFilter pattern (" + e.getMessage() + ")");
+    CompactionStyle style = in.get(COMPACTION, config.getCompactionStyle());
+    int bloom = in.get(BLOOM_BITS_PER_KEY, config.getBloomBitsPerKey());
+    long blockCache = in.get(BLOCK_CACHE_BYTES, config.getBlockCacheBytes());
+    long memtable = Math.max(64 * 1024, in.<Long>get(MEMTABLE_BYTES, config.getMemtableBytes()));
+    int mergeWidth = in.get(FIFO_MERGE_WIDTH, config.getFifoMergeWidth());
+    String filter = in.get(SERIAL_FILTER, config.getSerialFilter());
+    config.setStatisticsEnabled(in.flag(STATISTICS, config.isStatisticsEnabled()));
+    config.setManagementEnabled(in.flag(MANAGEMENT, config.isManagementEnabled()));
+    config.setStoreByValue(in.flag(STORE_BY_VALUE, config.isStoreByValue()));
+    config.setReadThrough(in.flag(READ_THROUGH, config.isReadThrough()));
+    config.setWriteThrough(in.flag(WRITE_THROUGH, config.isWriteThrough()));
+    if (config.getExpiryPolicyFactory().create() instanceof EternalExpiryPolicy) {
+      Duration write = in.get(EXPIRE_AFTER_WRITE, null);
+      Duration access = in.get(EXPIRE_AFTER_ACCESS, null);
+      if (write != null) {
+        config.setExpiryPolicyFactory(EXPIRE_AFTER_WRITE.expiryPolicy(write));
+      } else if (access != null) {
+        config.setExpiryPolicyFactory(EXPIRE_AFTER_ACCESS.expiryPolicy(access));
       }
     }
-    if (bool(p, "statistics", false, where, name)) {
-      config.setStatisticsEnabled(true);
-    }
-    if (bool(p, "management", false, where, name)) {
-      config.setManagementEnabled(true);
-    }
-    if (p.containsKey("store-by-value")) {
-      config.setStoreByValue(bool(p, "store-by-value", true, where, name));
-    }
-    if (p.containsKey("read-through")) {
-      config.setReadThrough(bool(p, "read-through", false, where, name));
-    }
-    if (p.containsKey("write-through")) {
-      config.setWriteThrough(bool(p, "write-through", false, where, name));
-    }
-    boolean eternal = config.getExpiryPolicyFactory().create() instanceof EternalExpiryPolicy;
-    if (eternal && p.containsKey("expire-after-write")) {
-      Duration d = duration(p.get("expire-after-write"), where, name, "expire-after-write");
-      config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new CreatedExpiryPolicy(d)));
-    } else if (eternal && p.containsKey("expire-after-access")) {
-      Duration d = duration(p.get("expire-after-access"), where, name, "expire-after-access");
-      config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new TouchedExpiryPolicy(d)));
-    }
-    boolean bidi = config.getBidirectional() != null ? config.getBidirectional()
-        : bool(p, "bidi", false, where, name);
+    boolean bidi = in.get(BIDI, config.getBidirectional());
     return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, mergeWidth,
         filter, bidi);
+  }
+
+  /** One cache's properties (its section over the manager defaults), read through the settings table. */
+  private record Source(Map<String, String> properties, String where, String cache) {
+    /** {@code configured} if not null, else the property's value, else the setting's default. */
+    @SuppressWarnings("unchecked")
+    <T> T get(CairnSetting setting, T configured) {
+      if (configured != null) {
+        return configured;
+      }
+      String text = properties.get(setting.key());
+      return (T) (text == null ? setting.defaultValue() : setting.parse(text, where, cache));
+    }
+
+    /** A JCache flag: {@code configured} if it differs from JCache's default, else the property's value. */
+    boolean flag(CairnSetting setting, boolean configured) {
+      return get(setting, configured == (Boolean) setting.defaultValue() ? null : configured);
+    }
   }
 
   /** A cache name as a directory name: characters outside [A-Za-z0-9._-] become '_' plus their hex code. */
@@ -123,104 +109,5 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     }
     String s = sb.toString();
     return s.equals(".") || s.equals("..") ? "_" + s : s;
-  }
-
-  static CacheException bad(String where, String cache, String key, String value, String expected) {
-    return new CacheException("Cairn configuration" + (where == null ? "" : " " + where) + ": setting " + key + "="
-        + value + (cache == null ? "" : " (cache " + cache + ")") + " is not valid; expected " + expected);
-  }
-
-  static long size(Map<String, String> p, String key, long dflt, String where, String cache, boolean bytes) {
-    String v = p.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    String s = v.trim().toLowerCase(Locale.ROOT).replace("_", "");
-    long mult = 1;
-    if (bytes) {
-      if (s.endsWith("b")) {
-        s = s.substring(0, s.length() - 1);
-      }
-      if (s.endsWith("k")) {
-        mult = 1L << 10;
-      } else if (s.endsWith("m")) {
-        mult = 1L << 20;
-      } else if (s.endsWith("g")) {
-        mult = 1L << 30;
-      } else if (s.endsWith("t")) {
-        mult = 1L << 40;
-      }
-      if (mult > 1) {
-        s = s.substring(0, s.length() - 1);
-      }
-    }
-    try {
-      long n = Long.parseLong(s.trim());
-      if (n < 0) {
-        throw new NumberFormatException();
-      }
-      return Math.multiplyExact(n, mult);
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw bad(where, cache, key, v, bytes ? "a byte size such as 512m or 2g" : "a whole number >= 0");
-    }
-  }
-
-  static boolean bool(Map<String, String> p, String key, boolean dflt, String where, String cache) {
-    String v = p.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    return switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw bad(where, cache, key, v, "true or false");
-    };
-  }
-
-  static <E extends Enum<E>> E en(Class<E> type, Map<String, String> p, String key, E dflt, String where,
-      String cache) {
-    String v = p.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw bad(where, cache, key, v, "one of " + java.util.Arrays.toString(type.getEnumConstants()));
-    }
-  }
-
-  static Duration duration(String v, String where, String cache, String key) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    TimeUnit unit;
-    String digits;
-    if (s.endsWith("ms")) {
-      unit = TimeUnit.MILLISECONDS;
-      digits = s.substring(0, s.length() - 2);
-    } else if (s.endsWith("s")) {
-      unit = TimeUnit.SECONDS;
-      digits = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("m")) {
-      unit = TimeUnit.MINUTES;
-      digits = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("h")) {
-      unit = TimeUnit.HOURS;
-      digits = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("d")) {
-      unit = TimeUnit.DAYS;
-      digits = s.substring(0, s.length() - 1);
-    } else {
-      unit = TimeUnit.MILLISECONDS;
-      digits = s;
-    }
-    try {
-      long n = Long.parseLong(digits.trim());
-      if (n <= 0) {
-        throw new NumberFormatException();
-      }
-      return new Duration(unit, n);
-    } catch (NumberFormatException e) {
-      throw bad(where, cache, key, v, "a positive duration such as 500ms, 30s, 10m, 2h or 1d");
-    }
   }
 }

@@ -74,22 +74,15 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
     }
   }
 
-  private static long positive(String name, long v) {
-    if (v < 0) {
-      throw new IllegalArgumentException(name + " must be >= 0, was " + v);
-    }
-    return v;
-  }
-
   /** Entries kept on the heap (the hot set); the rest live in the disk tier. */
   public CairnConfiguration<K, V> setHeapEntries(long n) {
-    heapEntries = positive("heapEntries", n);
+    heapEntries = CairnSetting.HEAP_ENTRIES.check(n);
     return this;
   }
 
   /** The disk tier's byte budget; oldest data is dropped past it. 0 turns the disk tier off (a heap-only cache). */
   public CairnConfiguration<K, V> setDiskBytes(long bytes) {
-    diskBytes = positive("diskBytes", bytes);
+    diskBytes = CairnSetting.DISK_BYTES.check(bytes);
     return this;
   }
 
@@ -121,25 +114,22 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
    * merges (for write-heavy caches whose misses are rare); default 4.
    */
   public CairnConfiguration<K, V> setFifoMergeWidth(int width) {
-    fifoMergeWidth = io.cairn.engine.Options.checkFifoMergeWidth("fifoMergeWidth", width);
+    fifoMergeWidth = (int) CairnSetting.FIFO_MERGE_WIDTH.check(width);
     return this;
   }
 
   public CairnConfiguration<K, V> setBloomBitsPerKey(int bits) {
-    if (bits < 0 || bits > 64) {
-      throw new IllegalArgumentException("bloomBitsPerKey must be between 0 and 64, was " + bits);
-    }
-    bloomBitsPerKey = bits;
+    bloomBitsPerKey = (int) CairnSetting.BLOOM_BITS_PER_KEY.check(bits);
     return this;
   }
 
   public CairnConfiguration<K, V> setBlockCacheBytes(long bytes) {
-    blockCacheBytes = positive("blockCacheBytes", bytes);
+    blockCacheBytes = CairnSetting.BLOCK_CACHE_BYTES.check(bytes);
     return this;
   }
 
   public CairnConfiguration<K, V> setMemtableBytes(long bytes) {
-    memtableBytes = positive("memtableBytes", bytes);
+    memtableBytes = CairnSetting.MEMTABLE_BYTES.check(bytes);
     return this;
   }
 

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import javax.cache.CacheException;
 
 /**
@@ -96,33 +97,28 @@ final class ManagerProperties {
         root = Path.of(value);
       } else if (key.startsWith("default.")) {
         String setting = key.substring(8);
-        check(setting, raw, value, source);
+        check(setting, raw, value, source, null);
         defaults.put(setting, value);
       } else if (key.startsWith("cache.") && key.lastIndexOf('.') > 6) {
         int dot = key.lastIndexOf('.');
         String name = key.substring(6, dot);
         String setting = key.substring(dot + 1);
-        check(setting, raw, value, source);
+        check(setting, raw, value, source, name);
         caches.computeIfAbsent(name, n -> new HashMap<>()).put(setting, value);
       } else {
         throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown key "
             + raw + "=" + value + "; expected directory, default.<setting> or cache.<name>.<setting>");
       }
     }
-    ManagerProperties p = new ManagerProperties(source, root, defaults, caches);
-    CacheSettings.resolve("(defaults)", new CairnConfiguration<>(), new ManagerProperties(source, root, defaults,
-        Map.of()));
-    for (String name : caches.keySet()) {
-      CacheSettings.resolve(name, new CairnConfiguration<>(), p);
-    }
-    return p;
+    return new ManagerProperties(source, root, defaults, caches);
   }
 
-  private static void check(String setting, String raw, String value, String source) {
-    if (!CacheSettings.KEYS.contains(setting)) {
-      throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown setting "
-          + raw + "=" + value + "; settings are " + new java.util.TreeSet<>(CacheSettings.KEYS));
-    }
+  /** Fails unless {@code setting} is one of {@link CairnSetting} and {@code value} a valid value of it. */
+  private static void check(String setting, String raw, String value, String source, String cache) {
+    CairnSetting s = CairnSetting.forKey(setting).orElseThrow(() -> new CacheException("Cairn configuration"
+        + (source == null ? "" : " " + source) + ": unknown setting " + raw + "=" + value + "; settings are "
+        + Stream.of(CairnSetting.values()).map(CairnSetting::key).sorted().toList()));
+    s.parse(value, source, cache);
   }
 
   /** The settings of one cache: the defaults with the cache's own section on top. */

@@ -2,10 +2,13 @@ package io.cairn.spring;
 
 import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.Durability;
+import io.cairn.jcache.CairnSetting;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -36,7 +39,10 @@ public class CairnProperties {
   /** Named caches, created at startup, each with its own settings over the defaults. */
   private Map<String, Cache> caches = new LinkedHashMap<>();
 
-  /** One cache's settings; any left unset come from {@code cairn.defaults}, then Cairn's defaults. */
+  /**
+   * One cache's settings, one property per {@link CairnSetting} (bound from its key, so {@code heap-entries} is
+   * {@link #getHeapEntries}); any left unset come from {@code cairn.defaults}, then Cairn's defaults.
+   */
   public static class Cache {
     /** Entries kept on the heap tier. */
     private Long heapEntries;
@@ -47,56 +53,72 @@ public class CairnProperties {
     /** Keep the cache's data across restarts and crashes. */
     private Boolean persistent;
 
+    /** Where this cache keeps its files, when persistent (default: the manager directory, then the cache name). */
+    private String directory;
+
     /** What a write to a persistent cache survives once it returns: NONE, BUFFERED or SYNC. */
     private Durability durability;
 
     /** The disk tier's compaction: FIFO (cache mode), LEVELED, TIERED, LAZY_LEVELED or NONE. */
     private CompactionStyle compaction;
 
-    /** Entries expire this long after they are created or replaced. */
-    private Duration expireAfterWrite;
-
-    /** Entries expire this long after they were last read or written. */
-    private Duration expireAfterAccess;
-
-    /** Keep statistics (hits, misses, puts, evictions, removals), as Micrometer's cache metrics read them. */
-    private Boolean statistics;
-
-    /** Keep an inverse (value to key) index; values must then be unique within the cache. */
-    private Boolean bidi;
-
-    /** Copy values in and out (true) or keep references (false). */
-    private Boolean storeByValue;
-
-    /** Bloom filter bits per key in the disk tier. */
+    /** Bloom filter bits per key in the disk tier (0 to 64). */
     private Integer bloomBitsPerKey;
+
+    /** The disk tier's block cache. */
+    private DataSize blockCacheBytes;
+
+    /** The disk tier's write buffer (at most 1GB; less than 64KB counts as 64KB). */
+    private DataSize memtableBytes;
 
     /** Fewest adjacent similar-sized disk-tier runs FIFO compaction merges into one; 0 never merges (default 4). */
     private Integer fifoMergeWidth;
 
-    /** Where this cache keeps its files, when persistent (default: the manager directory, then the cache name). */
-    private String directory;
+    /** ObjectInputFilter pattern for values read back with JDK serialization. */
+    private String serialFilter;
 
+    /** Keep statistics (hits, misses, puts, evictions, removals), as Micrometer's cache metrics read them. */
+    private Boolean statistics;
+
+    /** Register the cache's configuration MXBean. */
+    private Boolean management;
+
+    /** Copy values in and out (true) or keep references (false). */
+    private Boolean storeByValue;
+
+    /** Load missing entries with the cache's configured loader. */
+    private Boolean readThrough;
+
+    /** Write changes through the cache's configured writer. */
+    private Boolean writeThrough;
+
+    /** Entries expire this long after they are created or replaced. */
+    private Duration expireAfterWrite;
+
+    /** Entries expire this long after they were last read or written (unless expire-after-write is set). */
+    private Duration expireAfterAccess;
+
+    /** Keep an inverse (value to key) index; values must then be unique within the cache. */
+    private Boolean bidi;
+
+    /** Writes each setting given here as {@code prefix + key}, formatted as its kind is read. */
     void writeTo(Properties p, String prefix) {
-      put(p, prefix + "heap-entries", heapEntries);
-      put(p, prefix + "disk-bytes", diskBytes == null ? null : diskBytes.toBytes());
-      put(p, prefix + "persistent", persistent);
-      put(p, prefix + "durability", durability);
-      put(p, prefix + "compaction", compaction);
-      put(p, prefix + "expire-after-write", expireAfterWrite == null ? null : expireAfterWrite.toMillis() + "ms");
-      put(p, prefix + "expire-after-access", expireAfterAccess == null ? null : expireAfterAccess.toMillis() + "ms");
-      put(p, prefix + "statistics", statistics);
-      put(p, prefix + "bidi", bidi);
-      put(p, prefix + "store-by-value", storeByValue);
-      put(p, prefix + "bloom-bits-per-key", bloomBitsPerKey);
-      put(p, prefix + "fifo-merge-width", fifoMergeWidth);
-      put(p, prefix + "directory", directory);
+      BeanWrapper bean = new BeanWrapperImpl(this);
+      for (CairnSetting s : CairnSetting.values()) {
+        Object value = bean.getPropertyValue(property(s));
+        if (value != null) {
+          p.setProperty(prefix + s.key(), s.format(value instanceof DataSize size ? size.toBytes() : value));
+        }
+      }
     }
 
-    private static void put(Properties p, String key, Object value) {
-      if (value != null) {
-        p.setProperty(key, value.toString());
+    /** The property {@code s} binds to: its key in camel case ({@code heapEntries} for {@code heap-entries}). */
+    static String property(CairnSetting s) {
+      StringBuilder sb = new StringBuilder();
+      for (String word : s.key().split("-")) {
+        sb.append(sb.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
       }
+      return sb.toString();
     }
 
     public Long getHeapEntries() {
@@ -123,6 +145,14 @@ public class CairnProperties {
       this.persistent = persistent;
     }
 
+    public String getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(String directory) {
+      this.directory = directory;
+    }
+
     public Durability getDurability() {
       return durability;
     }
@@ -137,6 +167,86 @@ public class CairnProperties {
 
     public void setCompaction(CompactionStyle compaction) {
       this.compaction = compaction;
+    }
+
+    public Integer getBloomBitsPerKey() {
+      return bloomBitsPerKey;
+    }
+
+    public void setBloomBitsPerKey(Integer bloomBitsPerKey) {
+      this.bloomBitsPerKey = bloomBitsPerKey;
+    }
+
+    public DataSize getBlockCacheBytes() {
+      return blockCacheBytes;
+    }
+
+    public void setBlockCacheBytes(DataSize blockCacheBytes) {
+      this.blockCacheBytes = blockCacheBytes;
+    }
+
+    public DataSize getMemtableBytes() {
+      return memtableBytes;
+    }
+
+    public void setMemtableBytes(DataSize memtableBytes) {
+      this.memtableBytes = memtableBytes;
+    }
+
+    public Integer getFifoMergeWidth() {
+      return fifoMergeWidth;
+    }
+
+    public void setFifoMergeWidth(Integer fifoMergeWidth) {
+      this.fifoMergeWidth = fifoMergeWidth;
+    }
+
+    public String getSerialFilter() {
+      return serialFilter;
+    }
+
+    public void setSerialFilter(String serialFilter) {
+      this.serialFilter = serialFilter;
+    }
+
+    public Boolean getStatistics() {
+      return statistics;
+    }
+
+    public void setStatistics(Boolean statistics) {
+      this.statistics = statistics;
+    }
+
+    public Boolean getManagement() {
+      return management;
+    }
+
+    public void setManagement(Boolean management) {
+      this.management = management;
+    }
+
+    public Boolean getStoreByValue() {
+      return storeByValue;
+    }
+
+    public void setStoreByValue(Boolean storeByValue) {
+      this.storeByValue = storeByValue;
+    }
+
+    public Boolean getReadThrough() {
+      return readThrough;
+    }
+
+    public void setReadThrough(Boolean readThrough) {
+      this.readThrough = readThrough;
+    }
+
+    public Boolean getWriteThrough() {
+      return writeThrough;
+    }
+
+    public void setWriteThrough(Boolean writeThrough) {
+      this.writeThrough = writeThrough;
     }
 
     public Duration getExpireAfterWrite() {
@@ -155,52 +265,12 @@ public class CairnProperties {
       this.expireAfterAccess = expireAfterAccess;
     }
 
-    public Boolean getStatistics() {
-      return statistics;
-    }
-
-    public void setStatistics(Boolean statistics) {
-      this.statistics = statistics;
-    }
-
     public Boolean getBidi() {
       return bidi;
     }
 
     public void setBidi(Boolean bidi) {
       this.bidi = bidi;
-    }
-
-    public Boolean getStoreByValue() {
-      return storeByValue;
-    }
-
-    public void setStoreByValue(Boolean storeByValue) {
-      this.storeByValue = storeByValue;
-    }
-
-    public Integer getBloomBitsPerKey() {
-      return bloomBitsPerKey;
-    }
-
-    public void setBloomBitsPerKey(Integer bloomBitsPerKey) {
-      this.bloomBitsPerKey = bloomBitsPerKey;
-    }
-
-    public Integer getFifoMergeWidth() {
-      return fifoMergeWidth;
-    }
-
-    public void setFifoMergeWidth(Integer fifoMergeWidth) {
-      this.fifoMergeWidth = fifoMergeWidth;
-    }
-
-    public String getDirectory() {
-      return directory;
-    }
-
-    public void setDirectory(String directory) {
-      this.directory = directory;
     }
   }
 
