@@ -31,6 +31,7 @@ public final class Options {
   private LongSupplier clock = System::currentTimeMillis;
   private PrefixExtractor prefixExtractor;
   private CompactionFilter compactionFilter;
+  private FifoDropListener fifoDropListener;
 
   public static Options defaults() {
     return new Options();
@@ -172,6 +173,49 @@ public final class Options {
     return this;
   }
 
+  /**
+   * Under {@link CompactionStyle#FIFO}: asks {@code l} what to keep of the tables the store drops for its byte
+   * budget ({@link #fifoMaxBytes}), so that recently read entries survive without a read ever writing. Off by
+   * default; ignored under the other styles, which drop no tables.
+   *
+   * <ul>
+   *   <li><b>What is offered.</b> Before deleting the oldest runs by budget, the store calls
+   *   {@link FifoDropListener#onDrop} on the thread running the drop (the compaction thread, or the caller of
+   *   {@link Store#compact}) for each entry of them that is its key's newest version at the drop's snapshot (no
+   *   newer table or memtable holds the key, not even as a tombstone or an expired value), is not a tombstone and
+   *   has not expired by the store's clock. Runs are visited oldest first, each in key order. Tables dropped because
+   *   every entry expired are not offered.</li>
+   *   <li><b>What is written.</b> What the listener appends to {@code keep} is written as ordinary writes: to the
+   *   memtable, and under {@link Durability#BUFFERED} or {@link Durability#SYNC} to the log, in atomic batches of
+   *   up to a quarter of {@link #memtableBytes} (what one call appends is never split). Under SYNC the log is forced
+   *   once for the whole drop (plus once per log rotated while the kept writes fill memtables), not once per batch
+   *   or entry. Only then are the tables removed from the version and deleted, so a crash in between loses nothing;
+   *   afterwards kept entries are as durable as any write of the store's durability (under {@link Durability#NONE}
+   *   they live in the memtable until the next flush). An op of {@code keep} whose key was written after the drop's
+   *   snapshot is skipped: the newer write wins. Kept writes count in {@link StoreStatistics#fifoKeptEntries} and
+   *   the log's bytes, not in {@link StoreStatistics#userBytesWritten}.</li>
+   *   <li><b>No loop.</b> Kept writes land in the newest run, so the age order reaches them again only after every
+   *   older run. And a drop rewrites at most half of the key and value bytes it reads from the dropped tables:
+   *   while what was kept so far exceeds half of what was read so far, entries are dropped without being offered.
+   *   So every drop frees at least half of what it deletes, and a listener that keeps everything still lets the
+   *   store settle within its budget.</li>
+   *   <li><b>Recently read.</b> Each open table keeps about two bits per entry in memory (a quarter byte per entry):
+   *   a point read ({@link Store#get}, {@link Store#getEntry}, {@link Store#getEntryIncludingExpired}) that returns
+   *   a key from a table marks it there, with no lock and no write once marked; merges carry the marks to their
+   *   output. Scans mark nothing. {@code recentlyRead} is the mark: always true for a key read since the store was
+   *   opened (unless the read raced with a merge of its table), and true for a key not read with the rate of a
+   *   two-probe bloom filter at two bits per key (about 1% when a tenth of the table's keys were read, 5% at a
+   *   quarter, 15% at half). Marks live only in memory: a reopened store starts with none.</li>
+   *   <li>The listener may read and write the store; it must not close or compact it ({@link Store#compact} from it
+   *   throws {@link IllegalStateException}). If it throws, the drop is abandoned (its tables stay) and the store
+   *   stops accepting writes with that error, as after any background failure.</li>
+   * </ul>
+   */
+  public Options fifoDropListener(FifoDropListener l) {
+    this.fifoDropListener = Objects.requireNonNull(l, "fifoDropListener");
+    return this;
+  }
+
   public Durability durability() {
     return durability;
   }
@@ -247,6 +291,11 @@ public final class Options {
   /** The compaction filter, or null if none is set. */
   public CompactionFilter compactionFilter() {
     return compactionFilter;
+  }
+
+  /** The FIFO drop listener, or null if none is set. */
+  public FifoDropListener fifoDropListener() {
+    return fifoDropListener;
   }
 
   /** The prefix extractor, or null if none is set. */

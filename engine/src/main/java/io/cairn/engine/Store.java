@@ -15,6 +15,7 @@ import io.cairn.engine.iterator.InternalIterator;
 import io.cairn.engine.iterator.MergingIterator;
 import io.cairn.engine.iterator.RunIterator;
 import io.cairn.engine.memtable.MemTable;
+import io.cairn.engine.sstable.AccessBits;
 import io.cairn.engine.sstable.Block;
 import io.cairn.engine.sstable.Lookup;
 import io.cairn.engine.sstable.ReadCounters;
@@ -64,9 +65,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *   whole) and the volatile {@code visibleSequence}, and pin the version with an atomic reference count.</li>
  *   <li>Writes queue up; the writer at the head (the leader) takes the batches queued behind it, appends them to the
  *   log with one flush or force (group commit), inserts them into the concurrent memtable outside the mutex, then
- *   publishes the new sequence number.</li>
+ *   publishes the new sequence number. Only the head touches the log, the memtable's contents and
+ *   {@code logUnforced}; it hands them to the next head through the mutex.</li>
  *   <li>One flush thread and one compaction thread; {@code compactionRun} serializes compactions (background and
- *   manual).</li>
+ *   manual). A FIFO drop by budget with a {@link FifoDropListener} runs under it too, so while it offers entries and
+ *   writes what is kept, the runs of level 0 change only by flushes adding new ones.</li>
+ *   <li>Point reads mark the {@link AccessBits} of the table that answered them (lock-free) when the store has a drop
+ *   listener.</li>
  * </ul>
  */
 public final class Store implements AutoCloseable {
@@ -78,6 +83,8 @@ public final class Store implements AutoCloseable {
   private final Options options;
   private final FileSystem fs;
   private final CompactionPolicy policy;
+  /** The FIFO drop listener, or null when there is none or the store is not FIFO; tables track reads iff non-null. */
+  private final FifoDropListener dropListener;
   private final Closeable dirLock;
   private final VersionSet versions;
   private final BlockCache<Object> blockCache;
@@ -96,6 +103,8 @@ public final class Store implements AutoCloseable {
   private MemTable mem;
   private final ArrayDeque<MemTable> imms = new ArrayDeque<>();
   private LogWriter log;
+  /** Under SYNC: the log holds records appended (a FIFO drop's kept writes) but not yet forced. Head-guarded. */
+  private boolean logUnforced;
   private boolean flushScheduled;
   private boolean compactionScheduled;
   private volatile ReadView view;
@@ -114,21 +123,30 @@ public final class Store implements AutoCloseable {
   private final AtomicLong compactions = new AtomicLong();
   private final AtomicLong droppedEntries = new AtomicLong();
   private final AtomicLong filteredEntries = new AtomicLong();
+  private final AtomicLong walSyncs = new AtomicLong();
+  private final AtomicLong fifoKeptEntries = new AtomicLong();
 
   /** What a reader needs, swapped as a whole. {@code imms} newest first. */
   private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
 
   private static final class Writer {
-    final byte[] rep;
+    /** The encoded batch, or null for a barrier; a kept writer replaces it with what is left to write. */
+    byte[] rep;
     final long userBytes;
     final Condition turn;
+    /**
+     * A FIFO drop's kept records: committed only as the head of the queue (it checks its keys against newer writes
+     * first), never forced on its own account, and not user data.
+     */
+    final boolean kept;
     boolean done;
     Throwable error;
 
-    Writer(byte[] rep, long userBytes, Condition turn) {
+    Writer(byte[] rep, long userBytes, Condition turn, boolean kept) {
       this.rep = rep;
       this.userBytes = userBytes;
       this.turn = turn;
+      this.kept = kept;
     }
   }
 
@@ -138,6 +156,7 @@ public final class Store implements AutoCloseable {
     this.fs = options.fileSystem();
     this.dirLock = dirLock;
     this.policy = policyFor(options);
+    this.dropListener = options.compactionStyle() == CompactionStyle.FIFO ? options.fifoDropListener() : null;
     this.versions = new VersionSet(fs, dir, options.maxLevels(), options.compactionStyle().name(),
         this::queueObsoleteSweep);
     this.blockCache = new BlockCache<>(options.blockCacheBytes(), 16,
@@ -332,7 +351,7 @@ public final class Store implements AutoCloseable {
     mutex.lock();
     try {
       checkOpen();
-      w = new Writer(rep, batch.userBytes(), mutex.newCondition());
+      w = new Writer(rep, batch.userBytes(), mutex.newCondition(), false);
       awaitTurn(w);
       if (!w.done) {
         lead();
@@ -365,21 +384,26 @@ public final class Store implements AutoCloseable {
    * writes the log and the memtable outside the mutex, so the memtable and log may change only here).
    */
   private void barrier(Runnable action) {
-    Writer w = new Writer(null, 0, mutex.newCondition());
+    Writer w = new Writer(null, 0, mutex.newCondition(), false);
     awaitTurn(w);
     try {
       action.run();
     } catch (RuntimeException e) {
       w.error = e;
     } finally {
-      writers.pollFirst();
-      w.done = true;
-      Writer next = writers.peekFirst();
-      if (next != null) {
-        next.turn.signal();
-      }
+      leaveHead(w);
     }
     rethrow(w);
+  }
+
+  /** With the mutex held: {@code w}, the head, leaves the queue without a commit; the next writer's turn comes. */
+  private void leaveHead(Writer w) {
+    writers.pollFirst();
+    w.done = true;
+    Writer next = writers.peekFirst();
+    if (next != null) {
+      next.turn.signal();
+    }
   }
 
   /** Runs as the head of the writer queue, with the mutex held; commits a group of batches. */
@@ -389,12 +413,15 @@ public final class Store implements AutoCloseable {
     try {
       makeRoomForWrite();
       int bytes = 0;
+      boolean force = false;
       for (Writer x : writers) {
-        if (x.rep == null || (!group.isEmpty() && bytes + x.rep.length > MAX_GROUP_BYTES)) {
+        if (x.rep == null || (x.kept && !group.isEmpty())
+            || (!group.isEmpty() && bytes + x.rep.length > MAX_GROUP_BYTES)) {
           break;
         }
         group.add(x);
         bytes += x.rep.length;
+        force |= !x.kept && options.durability() == Durability.SYNC;
       }
       long seq = versions.lastSequence();
       for (Writer x : group) {
@@ -414,10 +441,11 @@ public final class Store implements AutoCloseable {
             logWriter.addRecord(x.rep);
             walBytes.addAndGet(x.rep.length);
           }
-          if (options.durability() == Durability.SYNC) {
-            logWriter.sync();
+          if (force) {
+            syncLog(logWriter);
           } else {
             logWriter.flush();
+            logUnforced |= options.durability() == Durability.SYNC;
           }
         }
         for (Writer x : group) {
@@ -496,6 +524,9 @@ public final class Store implements AutoCloseable {
       try {
         LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
         LogWriter old = log;
+        if (logUnforced) {
+          syncLog(old);
+        }
         log = next;
         old.close();
       } catch (IOException e) {
@@ -507,6 +538,13 @@ public final class Store implements AutoCloseable {
     mem = newMemTable(number);
     publishView();
     maybeScheduleFlush();
+  }
+
+  /** As the head of the writer queue: forces {@code l} to the device and counts it. */
+  private void syncLog(LogWriter l) throws IOException {
+    l.sync();
+    walSyncs.incrementAndGet();
+    logUnforced = false;
   }
 
   private MemTable newMemTable(long logNumber) {
@@ -596,7 +634,7 @@ public final class Store implements AutoCloseable {
       m = imms.get(i).get(key, snapshot);
     }
     if (m != null) {
-      return new Lookup(InternalKey.type(m.getKey()), m.getValue().clone());
+      return new Lookup(InternalKey.type(m.getKey()), m.getValue().clone(), InternalKey.sequence(m.getKey()));
     }
     byte[] seek = InternalKey.seekKey(key, snapshot);
     long hash = BloomFilter.hash(key, 0, key.length);
@@ -606,8 +644,12 @@ public final class Store implements AutoCloseable {
       for (int r = 0; r < runs.size(); r++) {
         FileMeta f = runs.get(r).find(key);
         if (f != null) {
-          Lookup l = table(f).get(key, seek, hash);
+          TableReader t = table(f);
+          Lookup l = t.get(key, seek, hash);
           if (l != null) {
+            if (l.type() != InternalKey.TYPE_DELETION) {
+              t.accessBits().markRead(hash);
+            }
             return l;
           }
         }
@@ -623,7 +665,7 @@ public final class Store implements AutoCloseable {
     }
     return tables.computeIfAbsent(f.fileNumber(), n -> {
       try {
-        return TableReader.open(fs, FileNames.table(dir, n), n, blockCache, readCounters);
+        return TableReader.open(fs, FileNames.table(dir, n), n, blockCache, readCounters, dropListener != null);
       } catch (IOException e) {
         throw new UncheckedIOException("opening table " + FileNames.table(dir, n), e);
       }
@@ -918,6 +960,10 @@ public final class Store implements AutoCloseable {
    * enforces the budget), dropping shadowed versions, expired entries and tombstones. Waits until done.
    */
   public void compact() {
+    if (compactionRun.isHeldByCurrentThread()) {
+      throw new IllegalStateException("compact() called on " + dir + " from inside a compaction (a FIFO drop"
+          + " listener must not compact the store it listens to)");
+    }
     flush();
     compactionRun.lock();
     try {
@@ -961,6 +1007,8 @@ public final class Store implements AutoCloseable {
     long written = 0;
     if (!c.dropOnly()) {
       written = merge(c, base, edit);
+    } else if (c.byBudget() && dropListener != null) {
+      offerDropped(c);
     }
     mutex.lock();
     try {
@@ -985,14 +1033,205 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Before a FIFO drop by budget: offers the live entries of the dropped runs to the drop listener and commits what
+   * it keeps, forced once under SYNC; the caller then deletes the runs. The snapshot is taken under the mutex, so
+   * the tables of its version hold no write newer than its sequence (a newer write is in a memtable, or in a table a
+   * flush adds later).
+   */
+  private void offerDropped(Compaction c) {
+    long since;
+    ReadView snapshot;
+    mutex.lock();
+    try {
+      since = visibleSequence;
+      snapshot = pin();
+    } finally {
+      mutex.unlock();
+    }
+    try {
+      Set<Long> dropped = new HashSet<>();
+      for (Compaction.Input in : c.inputs()) {
+        dropped.add(in.file().runId());
+      }
+      List<Run> runs = snapshot.version().runs(0);
+      Set<Long> runsAtSnapshot = new HashSet<>();
+      for (Run r : runs) {
+        runsAtSnapshot.add(r.runId());
+      }
+      FifoDrop.Env env = new FifoDrop.Env() {
+        @Override
+        public TableReader table(FileMeta f) {
+          return Store.this.table(f);
+        }
+
+        @Override
+        public boolean shadowed(byte[] userKey, long hash, int newerRuns) {
+          return heldAbove(snapshot, since, userKey, hash, newerRuns);
+        }
+
+        @Override
+        public void commit(WriteBatch kept) {
+          writeKept(kept, runsAtSnapshot, since);
+        }
+
+        @Override
+        public void checkNotClosing() {
+          if (closing) {
+            throw new ClosingException();
+          }
+        }
+      };
+      int batchBytes = (int) Math.min(MAX_GROUP_BYTES, options.memtableBytes() / 4);
+      new FifoDrop(env, dropListener, options.clock().getAsLong(), batchBytes, COMPACTION_READAHEAD_BYTES)
+          .run(runs, dropped);
+      forceKeptWrites();
+    } finally {
+      snapshot.version().unref();
+    }
+  }
+
+  /**
+   * Whether a memtable of {@code v} or one of its {@code newerRuns} newest level-0 runs holds a version of
+   * {@code userKey} visible at {@code snapshot} (a tombstone or an expired value counts: it shadows older ones).
+   */
+  private boolean heldAbove(ReadView v, long snapshot, byte[] userKey, long hash, int newerRuns) {
+    if (v.mem().get(userKey, snapshot) != null) {
+      return true;
+    }
+    for (MemTable m : v.imms()) {
+      if (m.get(userKey, snapshot) != null) {
+        return true;
+      }
+    }
+    List<Run> runs = v.version().runs(0);
+    byte[] seek = InternalKey.seekKey(userKey, snapshot);
+    for (int i = 0; i < newerRuns; i++) {
+      FileMeta f = runs.get(i).find(userKey);
+      if (f != null && table(f).get(userKey, seek, hash) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Commits one batch of a FIFO drop's kept records as the head of the writer queue, without the ops whose key was
+   * written after {@code since} (a newer write wins over a kept old one: it is in a memtable, or in a level-0 run a
+   * flush added since the drop's snapshot, whose runs were {@code runsAtSnapshot}). Appended to the log but, under
+   * SYNC, not forced: {@link #forceKeptWrites} forces the drop's writes once.
+   */
+  private void writeKept(WriteBatch kept, Set<Long> runsAtSnapshot, long since) {
+    Writer w;
+    mutex.lock();
+    try {
+      if (closing) {
+        throw new ClosingException();
+      }
+      checkOpen();
+      w = new Writer(kept.encode(0), 0, mutex.newCondition(), true);
+      // No leader takes a kept writer into its group, so this returns with w at the head.
+      awaitTurn(w);
+      byte[] rep = w.rep;
+      mutex.unlock();
+      ReadView now = pin();
+      try {
+        w.rep = WriteBatch.without(rep, key -> writtenSince(now, runsAtSnapshot, since, key));
+      } catch (RuntimeException e) {
+        w.rep = null;
+        w.error = e;
+      } finally {
+        now.version().unref();
+        mutex.lock();
+      }
+      if (w.rep == null) {
+        leaveHead(w);
+      } else {
+        lead();
+      }
+      if (w.error != null && closing) {
+        throw new ClosingException();
+      }
+      if (w.error == null && w.rep != null) {
+        fifoKeptEntries.addAndGet(Bytes.getInt(w.rep, 8));
+      }
+    } finally {
+      mutex.unlock();
+    }
+    rethrow(w);
+  }
+
+  /**
+   * Whether {@code userKey} has a version newer than {@code since} in {@code v} (pinned): in a memtable, or in a
+   * level-0 run that is not one of {@code runsAtSnapshot} (those hold nothing newer). Called by the head of the
+   * writer queue, so no write can land meanwhile; a flush that replaces the view moves data, never adds any.
+   */
+  private boolean writtenSince(ReadView v, Set<Long> runsAtSnapshot, long since, byte[] userKey) {
+    Map.Entry<byte[], byte[]> m = v.mem().get(userKey, InternalKey.MAX_SEQUENCE);
+    if (m != null && InternalKey.sequence(m.getKey()) > since) {
+      return true;
+    }
+    for (MemTable imm : v.imms()) {
+      m = imm.get(userKey, InternalKey.MAX_SEQUENCE);
+      if (m != null && InternalKey.sequence(m.getKey()) > since) {
+        return true;
+      }
+    }
+    byte[] seek = InternalKey.seekKey(userKey, InternalKey.MAX_SEQUENCE);
+    long hash = BloomFilter.hash(userKey, 0, userKey.length);
+    for (Run r : v.version().runs(0)) {
+      if (runsAtSnapshot.contains(r.runId())) {
+        // Runs are newest first and flushes only add new ones: the rest were there at the snapshot.
+        break;
+      }
+      FileMeta f = r.find(userKey);
+      Lookup l = f == null ? null : table(f).get(userKey, seek, hash);
+      if (l != null && l.sequence() > since) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forces the log once if a FIFO drop's kept writes wait in it unforced (SYNC), before the drop deletes tables. */
+  private void forceKeptWrites() {
+    mutex.lock();
+    try {
+      barrier(() -> {
+        if (!logUnforced) {
+          return;
+        }
+        LogWriter l = log;
+        mutex.unlock();
+        try {
+          syncLog(l);
+        } catch (IOException e) {
+          backgroundError = e;
+          throw new StoreException("forcing the log of " + dir + " failed (" + e.getMessage()
+              + "); the store accepts no more writes", e);
+        } finally {
+          mutex.lock();
+        }
+      });
+    } finally {
+      mutex.unlock();
+    }
+  }
+
   /** Merges the inputs into new tables recorded in {@code edit}; returns the bytes written. */
   private long merge(Compaction c, Version base, VersionEdit edit) throws IOException {
     Set<Long> inputNumbers = new HashSet<>();
     List<InternalIterator> sources = new ArrayList<>();
+    List<AccessBits> inputReads = new ArrayList<>();
     for (Compaction.Input in : c.inputs()) {
       inputNumbers.add(in.file().fileNumber());
-      sources.add(table(in.file()).compactionIterator(COMPACTION_READAHEAD_BYTES));
+      TableReader t = table(in.file());
+      sources.add(t.compactionIterator(COMPACTION_READAHEAD_BYTES));
+      if (dropListener != null) {
+        inputReads.add(t.accessBits());
+      }
     }
+    CarriedReads carried = new CarriedReads(inputReads);
     int minLevel = c.minInputLevel();
     long now = options.clock().getAsLong();
     CompactionFilter filter = options.compactionFilter();
@@ -1041,14 +1280,17 @@ public final class Store implements AutoCloseable {
               options.prefixExtractor());
         }
         builder.add(k, value);
+        if (!gone) {
+          carried.note(prevUser);
+        }
         if (builder.fileSizeEstimate() >= options.targetFileBytes()) {
-          written += finishOutput(builder, file, number, runId, outputs);
+          written += finishOutput(builder, file, number, runId, outputs, carried);
           builder = null;
           file = null;
         }
       }
       if (builder != null) {
-        written += finishOutput(builder, file, number, runId, outputs);
+        written += finishOutput(builder, file, number, runId, outputs, carried);
         builder = null;
         file = null;
       }
@@ -1064,11 +1306,15 @@ public final class Store implements AutoCloseable {
   }
 
   private long finishOutput(TableBuilder b, FileSystem.WritableFile file, long number, long runId,
-      List<FileMeta> outputs) throws IOException {
+      List<FileMeta> outputs, CarriedReads carried) throws IOException {
     TableProperties props = b.finish();
     file.sync();
     file.close();
-    outputs.add(meta(number, b.fileSize(), runId, props));
+    FileMeta meta = meta(number, b.fileSize(), runId, props);
+    outputs.add(meta);
+    if (carried.any()) {
+      carried.moveTo(table(meta).accessBits());
+    }
     return b.fileSize();
   }
 
@@ -1189,7 +1435,7 @@ public final class Store implements AutoCloseable {
           readCounters.prefixUseful.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
           stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
-          m.approximateBytes(), tableBytes, pinnedFilterBytes());
+          m.approximateBytes(), tableBytes, pinnedFilterBytes(), walSyncs.get(), fifoKeptEntries.get());
     } finally {
       v.unref();
     }

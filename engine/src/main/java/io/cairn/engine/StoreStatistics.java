@@ -15,13 +15,18 @@ import java.util.List;
  * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
  * @param filteredEntries entries the {@link CompactionFilter} dropped
  * @param pinnedFilterBytes heap bytes held by the bloom filters of open tables (each is read once, then kept)
+ * @param walSyncs times the write-ahead log was forced to the device (under {@link Durability#SYNC}: once per
+ *     group commit, once per FIFO drop that kept entries, and once per log rotated with kept writes unforced in it)
+ * @param fifoKeptEntries records the {@link FifoDropListener} kept that were rewritten before their table was dropped
+ *     (its related records included; ops on keys written since the drop began are skipped and not counted)
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
     long bloomChecks, long bloomUseful, long bloomFalsePositives, long prefixChecks, long prefixUseful,
     long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
-    long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes, long pinnedFilterBytes) {
+    long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes, long pinnedFilterBytes,
+    long walSyncs, long fifoKeptEntries) {
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
@@ -39,8 +44,9 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     sb.append(String.format("bloom checks %d useful %d false positives %d; prefix checks %d useful %d; "
         + "block cache hits %d misses %d (%.3f)%n", bloomChecks, bloomUseful, bloomFalsePositives, prefixChecks,
         prefixUseful, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
-    sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d, pinned filters %d bytes",
+    sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d, pinned filters %d bytes%n",
         stallMicros, flushes, compactions, filteredEntries, pinnedFilterBytes));
+    sb.append(String.format("wal syncs %d, fifo dropped %d kept %d", walSyncs, droppedEntries, fifoKeptEntries));
     return sb.toString();
   }
 }

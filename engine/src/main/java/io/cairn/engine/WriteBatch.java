@@ -48,20 +48,30 @@ public final class WriteBatch {
     return this;
   }
 
+  /** Puts {@code e}'s key and value with its expiry, if it has one ({@link Entry#hasExpiry}). */
+  public WriteBatch put(Entry e) {
+    if (e == null) {
+      throw new NullPointerException("entry is null");
+    }
+    return e.hasExpiry() ? put(e.key(), e.value(), e.expireAtMillis()) : put(e.key(), e.value());
+  }
+
   public WriteBatch delete(byte[] key) {
     checkKey(key);
-    rep.write(InternalKey.TYPE_DELETION);
-    rep.write(scratch, 0, Bytes.putVarint(scratch, 0, key.length));
-    rep.write(key, 0, key.length);
-    count++;
+    addStored(InternalKey.TYPE_DELETION, key, null);
     userBytes += key.length;
     return this;
   }
 
-  private void add(byte type, byte[] key, byte[] value, long expireAt, boolean expiring) {
+  /** Writes an op's type and key; its value part, if any, follows. */
+  private void writeTypeAndKey(byte type, byte[] key) {
     rep.write(type);
     rep.write(scratch, 0, Bytes.putVarint(scratch, 0, key.length));
     rep.write(key, 0, key.length);
+  }
+
+  private void add(byte type, byte[] key, byte[] value, long expireAt, boolean expiring) {
+    writeTypeAndKey(type, key);
     rep.write(scratch, 0, Bytes.putVarint(scratch, 0, value.length + (expiring ? 8 : 0)));
     if (expiring) {
       Bytes.putLong(scratch, 0, expireAt);
@@ -104,6 +114,11 @@ public final class WriteBatch {
     return userBytes;
   }
 
+  /** The size of the encoded batch so far. */
+  int encodedBytes() {
+    return rep.size();
+  }
+
   /** The encoded batch with its sequence number stamped in. */
   byte[] encode(long sequence) {
     byte[] b = rep.toByteArray();
@@ -112,11 +127,50 @@ public final class WriteBatch {
     return b;
   }
 
+  /** Receives the ops of an encoded batch, in order. */
+  @FunctionalInterface
+  interface OpSink {
+    /** One op; {@code storedValue} is empty for a deletion and starts with the expiry for an expiring value. */
+    void op(long sequence, byte type, byte[] key, byte[] storedValue);
+  }
+
   /**
    * Inserts an encoded batch into a memtable; returns the last sequence number used. Throws
    * {@link IllegalArgumentException} when the bytes are not a well-formed batch.
    */
   static long applyTo(byte[] rep, MemTable mem) {
+    return forEachOp(rep, mem::add);
+  }
+
+  /**
+   * The encoded batch {@code rep} without the ops whose key {@code drop} accepts, or null if no op is left. The
+   * sequence number is not carried over (the commit stamps it).
+   */
+  static byte[] without(byte[] rep, java.util.function.Predicate<byte[]> drop) {
+    WriteBatch out = new WriteBatch();
+    forEachOp(rep, (seq, type, key, stored) -> {
+      if (!drop.test(key)) {
+        out.addStored(type, key, stored);
+      }
+    });
+    return out.isEmpty() ? null : out.encode(0);
+  }
+
+  /** Appends an op as {@link #forEachOp} hands it out ({@code stored} is ignored for a deletion). */
+  private void addStored(byte type, byte[] key, byte[] stored) {
+    writeTypeAndKey(type, key);
+    if (type != InternalKey.TYPE_DELETION) {
+      rep.write(scratch, 0, Bytes.putVarint(scratch, 0, stored.length));
+      rep.write(stored, 0, stored.length);
+    }
+    count++;
+  }
+
+  /**
+   * Hands each op of an encoded batch to {@code sink}; returns the last sequence number used. Throws
+   * {@link IllegalArgumentException} when the bytes are not a well-formed batch.
+   */
+  static long forEachOp(byte[] rep, OpSink sink) {
     if (rep.length < HEADER_BYTES) {
       throw new IllegalArgumentException("batch of " + rep.length + " bytes is shorter than its header");
     }
@@ -130,13 +184,13 @@ public final class WriteBatch {
       byte type = rep[pos[0]++];
       byte[] key = slice(rep, pos, "key");
       if (type == InternalKey.TYPE_DELETION) {
-        mem.add(seq + i, type, key, new byte[0]);
+        sink.op(seq + i, type, key, new byte[0]);
       } else if (type == InternalKey.TYPE_VALUE || type == InternalKey.TYPE_EXPIRING_VALUE) {
         byte[] value = slice(rep, pos, "value");
         if (type == InternalKey.TYPE_EXPIRING_VALUE && value.length < 8) {
           throw new IllegalArgumentException("expiring value shorter than its expiry at op " + i);
         }
-        mem.add(seq + i, type, key, value);
+        sink.op(seq + i, type, key, value);
       } else {
         throw new IllegalArgumentException("unknown op type " + type + " at op " + i);
       }

@@ -56,6 +56,11 @@ public final class FifoPolicy implements CompactionPolicy {
     return pickMerge(v.runs(0), false);
   }
 
+  /**
+   * The oldest runs while the tables exceed the budget (a drop by budget, oldest first), else the oldest run whose
+   * tables have all expired and shadow nothing older. The two never mix, so that a drop by budget is one the store
+   * offers to its drop listener; an expired run found past the budgeted ones waits for the next pick.
+   */
   private Compaction pickDrop(Version v, long nowMillis) {
     List<Run> runs = v.runs(0);
     List<Compaction.Input> drop = new ArrayList<>();
@@ -67,6 +72,9 @@ public final class FifoPolicy implements CompactionPolicy {
     for (int i = runs.size() - 1; i >= 0; i--) {
       Run r = runs.get(i);
       boolean overBudget = total > maxBytes;
+      if (!overBudget && !drop.isEmpty()) {
+        break;
+      }
       boolean expired = true;
       for (FileMeta f : r.files()) {
         expired &= f.allExpiredAt(nowMillis) && !olderOverlap(runs, i, f);
@@ -79,13 +87,13 @@ public final class FifoPolicy implements CompactionPolicy {
         total -= f.fileBytes();
       }
       if (!overBudget) {
-        break;
+        return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: every entry expired", false);
       }
     }
     if (drop.isEmpty()) {
       return null;
     }
-    return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: budget " + maxBytes + " bytes or expired");
+    return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: budget " + maxBytes + " bytes", true);
   }
 
   /**

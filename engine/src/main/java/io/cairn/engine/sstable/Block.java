@@ -159,6 +159,11 @@ public final class Block {
           && Arrays.equals(keyBuf, 0, userKey.length, userKey, 0, userKey.length);
     }
 
+    /** The current entry's sequence number (from its trailer). */
+    public long sequence() {
+      return InternalKey.trailer(keyBuf, keyLength) >>> 8;
+    }
+
     /** The current entry's type byte (from its trailer). */
     public byte type() {
       return keyBuf[keyLength - 1];

@@ -22,8 +22,12 @@ import java.nio.file.Path;
  * lookup. Its cost is the filter's size, {@code bloomBitsPerKey / 8} bytes per key (1.25 at the default of 10 bits;
  * {@link #filterBytes()}). Every block's checksum is verified when it is read from the file.
  *
+ * <p>A table opened for a store that tracks reads also keeps its {@link AccessBits} (about two bits per entry) for
+ * its life in memory.
+ *
  * <p>Thread-safe: the file is read with positional reads; the filter field is set at most a few times to equal
- * contents (two first readers may both load it), and is volatile so a reader sees a whole array.
+ * contents (two first readers may both load it), and is volatile so a reader sees a whole array; the access bits
+ * guard themselves.
  */
 public final class TableReader implements AutoCloseable {
   private final Path path;
@@ -35,9 +39,10 @@ public final class TableReader implements AutoCloseable {
   private final TableProperties properties;
   private final long fileSize;
   private volatile byte[] filter;
+  private final AccessBits accessBits;
 
   private TableReader(Path path, long fileNumber, ReadableFile file, BlockCache<Object> cache, ReadCounters counters,
-      TableFormat.Footer footer, TableProperties properties, long fileSize) {
+      TableFormat.Footer footer, TableProperties properties, long fileSize, boolean trackReads) {
     this.path = path;
     this.fileNumber = fileNumber;
     this.file = file;
@@ -46,10 +51,23 @@ public final class TableReader implements AutoCloseable {
     this.footer = footer;
     this.properties = properties;
     this.fileSize = fileSize;
+    this.accessBits = trackReads ? AccessBits.forEntries(properties.entries()) : AccessBits.UNTRACKED;
   }
 
+  /** Opens a table that tracks no reads (its {@link #accessBits()} are {@link AccessBits#UNTRACKED}). */
   public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache<Object> cache,
       ReadCounters counters) throws IOException {
+    return open(fs, path, fileNumber, cache, counters, false);
+  }
+
+  /**
+   * Opens a table.
+   *
+   * @param trackReads give the table {@link AccessBits} of its own (a FIFO store with a drop listener), rather than
+   *     {@link AccessBits#UNTRACKED}
+   */
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache<Object> cache,
+      ReadCounters counters, boolean trackReads) throws IOException {
     ReadableFile file = fs.open(path);
     try {
       long size = file.size();
@@ -89,7 +107,7 @@ public final class TableReader implements AutoCloseable {
       if (properties == null) {
         throw new CorruptionException(path, handles[2].offset(), "unreadable properties block");
       }
-      return new TableReader(path, fileNumber, file, cache, counters, footer, properties, size);
+      return new TableReader(path, fileNumber, file, cache, counters, footer, properties, size, trackReads);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -173,7 +191,7 @@ public final class TableReader implements AutoCloseable {
     Block.Cursor c = block(h).cursor();
     c.seek(seekKey);
     if (c.valid() && c.userKeyEquals(userKey)) {
-      return new Lookup(c.type(), c.value());
+      return new Lookup(c.type(), c.value(), c.sequence());
     }
     return notFound(userKey);
   }
@@ -264,6 +282,11 @@ public final class TableReader implements AutoCloseable {
     if ((int) c.getValue() != expected) {
       throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
     }
+  }
+
+  /** Which keys point reads returned from this table since it was opened; the store marks them. */
+  public AccessBits accessBits() {
+    return accessBits;
   }
 
   public TableProperties properties() {

@@ -1,6 +1,7 @@
 /**
  * Sorted tables: immutable files of checksummed blocks (prefix-compressed data blocks, a bloom filter, a fence-key
  * index in ARRAY or BTREE layout, properties) behind a versioned footer. Writes a table once, reads it many times
- * through the block cache; never modifies a finished file.
+ * through the block cache; never modifies a finished file. An open table may keep, in memory only, the access bits
+ * its store's point reads mark.
  */
 package io.cairn.engine.sstable;

@@ -127,6 +127,27 @@ class CompactionPolicyTest {
     assertNull(new FifoPolicy(1 << 30).pick(w, 10), "nothing has expired yet");
   }
 
+  /**
+   * A drop by budget is marked so (the store offers it to its drop listener) and never takes an expired run with it;
+   * the expired run goes in a drop of its own, not marked, once the budget holds.
+   */
+  @Test
+  void fifoDropsByBudgetAndDropsOfExpiredRunsNeverMix() throws IOException {
+    FileMeta oldest = file(-1, "a", "b", 600);
+    FileMeta expired = expiring("c", "d", 50);
+    FileMeta newest = file(-1, "e", "f", 600);
+    Version v = version(new VersionEdit().addFile(0, oldest).addFile(0, expired).addFile(0, newest));
+    Compaction byBudget = new FifoPolicy(1000).pick(v, 100);
+    assertTrue(byBudget.dropOnly() && byBudget.byBudget(), byBudget.toString());
+    assertEquals(List.of(oldest), inputs(byBudget), "the expired run waits for a drop of its own");
+
+    Version after = version(new VersionEdit().addFile(0, expired).addFile(0, newest));
+    Compaction e = new FifoPolicy(1000).pick(after, 100);
+    assertTrue(e.dropOnly(), e.toString());
+    assertFalse(e.byBudget(), "nothing live is lost: not offered");
+    assertEquals(List.of(expired), inputs(e));
+  }
+
   /** A FIFO version holding one single-table run per size, given oldest first; returns the tables oldest first. */
   private List<FileMeta> runsOldestFirst(VersionEdit e, long... sizes) throws IOException {
     List<FileMeta> out = new ArrayList<>();

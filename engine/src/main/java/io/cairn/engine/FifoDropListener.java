@@ -1,0 +1,30 @@
+package io.cairn.engine;
+
+/**
+ * Decides what a {@link CompactionStyle#FIFO} store keeps of a table it is about to delete for its byte budget, so a
+ * cache can keep recently read entries without rewriting them when they are read (a read then never writes).
+ *
+ * <p>Before a drop by budget (never before a drop of a table whose entries all expired), the store calls
+ * {@link #onDrop} once for each entry of the dropped tables that is still its key's newest version (no newer table
+ * or memtable holds the key, not even as a tombstone), is not a tombstone and has not expired. Whatever the listener
+ * appends to {@code keep} is written to the store (the memtable, and the log per {@link Durability}) before the
+ * tables are deleted; see {@link Options#fifoDropListener} for the rules the store follows.
+ */
+@FunctionalInterface
+public interface FifoDropListener {
+
+  /**
+   * One live entry of a table about to be dropped.
+   *
+   * @param entry the entry: its key, value and absolute expiry, as {@link Store#getEntry} would return them; the
+   *     arrays are the listener's to keep
+   * @param recentlyRead whether a point read ({@link Store#get}, {@link Store#getEntry}) returned this key from the
+   *     table since the store was opened, or from a table it was merged from; rarely true for a key that was not read
+   *     (a false positive, see {@link Options#fifoDropListener}), and false for one that was only if that read raced
+   *     with a merge of its table
+   * @param keep where to append the writes that keep it: usually {@code keep.put(entry)}, and any records the
+   *     listener knows belong with it. Valid only during this call; what one call appends is written as one atomic
+   *     batch
+   */
+  void onDrop(Entry entry, boolean recentlyRead, WriteBatch keep);
+}
