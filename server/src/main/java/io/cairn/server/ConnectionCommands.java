@@ -106,7 +106,7 @@ final class ConnectionCommands {
         s.name = Session.latin1(a[j + 1]);
         j++;
       } else {
-        s.error("ERR Syntax error in HELLO option '" + Session.latin1(a[j]) + "'");
+        s.error("ERR Syntax error in HELLO option '" + Session.cstr(a[j]) + "'");
         return;
       }
     }

@@ -30,17 +30,17 @@ final class Errors {
   static String unknownCommand(byte[][] argv) {
     StringBuilder args = new StringBuilder();
     for (int i = 1; i < argv.length && args.length() < 128; i++) {
-      String a = Session.latin1(argv[i]);
+      String a = Session.cstr(argv[i]);
       int room = 128 - args.length();
       args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
     }
-    String name = Session.latin1(argv[0]);
+    String name = Session.cstr(argv[0]);
     return "ERR unknown command '" + name.substring(0, Math.min(128, name.length())) + "', with args beginning with: "
         + args;
   }
 
   static String unknownSubcommand(byte[] sub, String container) {
-    String s = Session.latin1(sub);
+    String s = Session.cstr(sub);
     return "ERR unknown subcommand '" + s.substring(0, Math.min(128, s.length())) + "'. Try " + container
         + " HELP.";
   }

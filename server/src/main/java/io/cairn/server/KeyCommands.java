@@ -86,7 +86,7 @@ final class KeyCommands {
         case "gt" -> flags |= GT;
         case "lt" -> flags |= LT;
         default -> {
-          s.error("ERR Unsupported option " + Session.latin1(a[j]));
+          s.error("ERR Unsupported option " + Session.cstr(a[j]));
           return;
         }
       }

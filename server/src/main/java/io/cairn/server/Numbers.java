@@ -103,6 +103,40 @@ final class Numbers {
     return magnitude < -4960 ? BigDecimal.ZERO : d;
   }
 
+  private static final java.math.BigInteger TWO_63 = java.math.BigInteger.ONE.shiftLeft(63);
+  private static final java.math.BigInteger TWO_64 = java.math.BigInteger.ONE.shiftLeft(64);
+
+  /**
+   * The x87 long double (64-bit significand, round half to even) nearest {@code x}, exactly: Redis parses, adds and
+   * prints INCRBYFLOAT's numbers as long doubles, and its replies show their rounding (1000 + 0.1 is
+   * 1000.09999999999999998), so Cairn rounds where Redis does.
+   */
+  static BigDecimal toLongDouble(BigDecimal x) {
+    if (x.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    BigDecimal a = x.abs();
+    double log2 = (a.unscaledValue().bitLength() - 1) - a.scale() * 3.321928094887362;
+    int e = (int) Math.floor(log2) - 63;
+    while (true) {
+      BigDecimal scaled = e >= 0 ? a.divide(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(e)))
+          : a.multiply(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(-e)));
+      if (scaled.compareTo(new BigDecimal(TWO_63)) < 0) {
+        e--;
+        continue;
+      }
+      if (scaled.compareTo(new BigDecimal(TWO_64)) >= 0) {
+        e++;
+        continue;
+      }
+      java.math.BigInteger m = scaled.setScale(0, RoundingMode.HALF_EVEN).toBigInteger();
+      BigDecimal v = new BigDecimal(m);
+      v = e >= 0 ? v.multiply(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(e)))
+          : v.divide(new BigDecimal(java.math.BigInteger.ONE.shiftLeft(-e)));
+      return x.signum() < 0 ? v.negate() : v;
+    }
+  }
+
   /** A float as INCRBYFLOAT prints it: at most 17 decimals, trailing zeros and a trailing point removed. */
   static String formatDecimal(BigDecimal v) {
     BigDecimal r = v.setScale(17, RoundingMode.HALF_EVEN).stripTrailingZeros();

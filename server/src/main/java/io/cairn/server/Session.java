@@ -68,6 +68,16 @@ final class Session {
     return new String(b, StandardCharsets.ISO_8859_1);
   }
 
+  /** An argument as Redis quotes it in an error: as a C string, so up to its first NUL byte. */
+  static String cstr(byte[] b) {
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == 0) {
+        return new String(b, 0, i, StandardCharsets.ISO_8859_1);
+      }
+    }
+    return latin1(b);
+  }
+
   static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }

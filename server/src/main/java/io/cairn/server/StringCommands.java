@@ -520,7 +520,8 @@ final class StringCommands {
       if (v == null || incr == null) {
         return NAN;
       }
-      byte[] out = Numbers.formatDecimal(v.add(incr)).getBytes(StandardCharsets.US_ASCII);
+      BigDecimal sum = Numbers.toLongDouble(Numbers.toLongDouble(v).add(Numbers.toLongDouble(incr)));
+      byte[] out = Numbers.formatDecimal(sum).getBytes(StandardCharsets.US_ASCII);
       e.setValue(out);
       return out;
     }
