@@ -233,7 +233,8 @@ final class BidiClaims<K, V> implements ValueClaims<K, V> {
   }
 
   @Override
-  public void claim(K key, Holder<V> h, boolean fresh, V value, long now) {
+  public void claim(K key, Holder<V> h, boolean fresh, V value, java.util.function.LongSupplier clock) {
+    long now = clock.getAsLong();
     BidiHolder<V> b = (BidiHolder<V>) h;
     b.pendingAdopted = !fresh && spilled ? adoptBeforeRelease(key, b, now) : null;
     try {
@@ -330,7 +331,8 @@ final class BidiClaims<K, V> implements ValueClaims<K, V> {
   }
 
   @Override
-  public void adopted(K key, Holder<V> h, long now) {
+  public void adopted(K key, Holder<V> h, java.util.function.LongSupplier clock) {
+    long now = clock.getAsLong();
     BidiHolder<V> b = (BidiHolder<V>) h;
     Claim a = new Claim(key, b.valueKey, b.expireAt);
     if (claims.compute(b.valueKey, (x, c) -> stands(c, now) ? c : a) == a) {

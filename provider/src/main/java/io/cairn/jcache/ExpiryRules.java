@@ -38,19 +38,21 @@ final class ExpiryRules {
     return clock.getAsLong();
   }
 
-  static long expireAt(Duration d, long now) {
+  /** An absolute expiry {@code d} from {@code now}, which is read only if {@code d} is finite. */
+  static long expireAt(Duration d, LongSupplier now) {
     if (d.isEternal()) {
       return ETERNAL;
     }
+    long n = now.getAsLong();
     if (d.isZero()) {
-      return now;
+      return n;
     }
-    long at = d.getAdjustedTime(now);
+    long at = d.getAdjustedTime(n);
     return at < 0 ? ETERNAL : at;
   }
 
-  /** The expiry of a new entry; at or before {@code now} when the policy says it expires at once. */
-  long creation(long now) {
+  /** The expiry of a new entry; at or before now when the policy says it expires at once. */
+  long creation(LongSupplier now) {
     Duration d;
     try {
       d = policy.getExpiryForCreation();
@@ -61,7 +63,7 @@ final class ExpiryRules {
   }
 
   /** The expiry of an entry whose value is replaced, whose expiry was {@code current}. */
-  long update(long now, long current) {
+  long update(LongSupplier now, long current) {
     try {
       Duration d = policy.getExpiryForUpdate();
       return d == null ? current : expireAt(d, now);
@@ -71,7 +73,7 @@ final class ExpiryRules {
   }
 
   /** The expiry of an entry that is read, whose expiry was {@code current}. */
-  long access(long now, long current) {
+  long access(LongSupplier now, long current) {
     try {
       Duration d = policy.getExpiryForAccess();
       return d == null ? current : expireAt(d, now);

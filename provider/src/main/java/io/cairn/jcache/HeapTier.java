@@ -1,8 +1,6 @@
 package io.cairn.jcache;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue without disturbing the main one, which is what makes the policy scan-resistant.
  *
  * <h2>Concurrency</h2>
- * A hit is a {@link ConcurrentHashMap#get} and, unless the holder's count is already saturated, a plain write of
+ * A hit is a {@link HeapIndex#get} and, unless the holder's count is already saturated, a plain write of
  * {@link Holder#freq}: no lock, no CAS, no shared counter. The map's {@code compute} for a key is that key's lock
  * ({@link TierStore}). The queues, their sizes and the ghost table belong to {@link #evictionLock}. A holder new to
  * the map is linked into a queue by {@link #admitted}, after the compute that created it: with the lock when it is
@@ -46,14 +44,12 @@ final class HeapTier<K, V> {
     boolean evict(Holder<V> victim, PendingEvents<K, V> events);
   }
 
-  private final ConcurrentHashMap<K, Holder<V>> map;
+  private final HeapIndex<K, V> map;
   private final long capacity;
   private final long smallCapacity;
   private final long slack;
   private final Evictor<K, V> evictor;
   private final ReentrantLock evictionLock = new ReentrantLock();
-  /** Holders in the map, counted under their key's lock as they enter and leave it. */
-  private final AtomicLong resident = new AtomicLong();
   /** Unmapped holders that may still be linked or pending. */
   private final AtomicInteger dead = new AtomicInteger();
   private final AtomicReference<Holder<V>> pending = new AtomicReference<>();
@@ -69,8 +65,7 @@ final class HeapTier<K, V> {
     this.smallCapacity = Math.max(1, this.capacity / 10);
     this.slack = Math.max(16, Math.min(1 << 16, this.capacity / 16));
     this.evictor = evictor;
-    int initial = (int) Math.min(1 << 16, Math.max(16, this.capacity));
-    this.map = new ConcurrentHashMap<>(initial);
+    this.map = new HeapIndex<>(this.capacity);
     this.ghost = new int[ghostSlots(this.capacity)];
   }
 
@@ -81,7 +76,7 @@ final class HeapTier<K, V> {
   }
 
   /** The heap map; its compute for a key is the key's lock. Only {@link TierStore} writes it. */
-  ConcurrentHashMap<K, Holder<V>> map() {
+  HeapIndex<K, V> map() {
     return map;
   }
 
@@ -99,23 +94,17 @@ final class HeapTier<K, V> {
     return map.get(key);
   }
 
-  /** Under the holder's key lock, as it enters the map. */
-  void entered(Holder<V> h) {
-    resident.incrementAndGet();
-  }
-
   /** Under the holder's key lock, as it leaves the map (removed, expired, evicted or cleared). */
   void unmapped(Holder<V> h) {
     if (!h.unmapped) {
       h.unmapped = true;
-      resident.decrementAndGet();
       dead.incrementAndGet();
     }
   }
 
   /** Entries in the map now. */
   long size() {
-    return Math.max(0, resident.get());
+    return map.size();
   }
 
   long capacity() {
@@ -147,7 +136,7 @@ final class HeapTier<K, V> {
       return;
     }
     push(h);
-    if (resident.get() > capacity + slack) {
+    if (map.size() > capacity + slack) {
       evictionLock.lock();
       try {
         maintain(events);
@@ -186,7 +175,7 @@ final class HeapTier<K, V> {
       link(p);
       p = next;
     }
-    while (resident.get() > capacity) {
+    while (map.size() > capacity) {
       Holder<V> victim = victim();
       if (victim == null) {
         break;
@@ -203,7 +192,7 @@ final class HeapTier<K, V> {
       }
     }
     int d = dead.get();
-    if (d > 64 && d > resident.get()) {
+    if (d > 64 && d > map.size()) {
       sweep(small);
       sweep(main);
     }

@@ -14,7 +14,8 @@ package io.cairn.jcache;
  * or after it, either of which was current during the read. {@link #lowerExpireAt} and {@link #dirty} are read and
  * written under the key's lock only. {@link #freq} is bumped by hits with plain racy writes (a lost bump costs only
  * precision). The queue links and {@link #queue} belong to {@link HeapTier}'s eviction lock; {@link #unmapped} is set
- * under the key's lock when the holder leaves the heap map and read by the evictor.
+ * under the key's lock when the holder leaves the heap map and read by the evictor. {@link #chain} belongs to
+ * {@link HeapIndex}.
  *
  * @param <V> value type
  */
@@ -24,6 +25,10 @@ class Holder<V> {
   static final long NOT_BELOW = Long.MIN_VALUE;
 
   final Object key;
+  /** The key's spread hash ({@link HeapIndex#spread}). */
+  final int hash;
+  /** The next holder in its bin of the heap index; written under the bin's stripe lock (see {@link HeapIndex}). */
+  Holder<V> chain;
   volatile Object form;
   volatile long expireAt;
   /** The expiry the tier below holds the key's copy with; {@link #NOT_BELOW} if it holds none. */
@@ -41,10 +46,41 @@ class Holder<V> {
   /** Set once, under the key's lock, when the holder leaves the heap map. */
   volatile boolean unmapped;
 
+  private static final java.lang.invoke.VarHandle FORM;
+  private static final java.lang.invoke.VarHandle EXPIRE_AT;
+
+  static {
+    try {
+      java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+      FORM = l.findVarHandle(Holder.class, "form", Object.class);
+      EXPIRE_AT = l.findVarHandle(Holder.class, "expireAt", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   Holder(Object key, Object form, long expireAt) {
     this.key = key;
+    this.hash = HeapIndex.spread(key.hashCode());
     this.form = form;
     this.expireAt = expireAt;
+  }
+
+  /**
+   * Under the key's lock: publishes a new form with a release store (readers' volatile loads see the value whole;
+   * no full fence is needed, since no reader orders a later store after it). Skipped when unchanged.
+   */
+  final void setForm(Object f) {
+    if (form != f) {
+      FORM.setRelease(this, f);
+    }
+  }
+
+  /** Under the key's lock: publishes a new expiry as {@link #setForm} does. */
+  final void setExpireAt(long at) {
+    if (expireAt != at) {
+      EXPIRE_AT.setRelease(this, at);
+    }
   }
 
   final boolean isExpired(long now) {

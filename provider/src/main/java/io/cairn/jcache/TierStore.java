@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import javax.cache.CacheException;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.processor.EntryProcessor;
@@ -41,11 +41,12 @@ import javax.cache.processor.EntryProcessorException;
  */
 final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   static final long ETERNAL = Holder.ETERNAL;
+  private static final long UNREAD = Long.MIN_VALUE;
   private static final System.Logger LOG = System.getLogger(TierStore.class.getName());
 
   private final String name;
   private final HeapTier<K, V> heap;
-  private final ConcurrentHashMap<K, Holder<V>> map;
+  private final HeapIndex<K, V> map;
   private final LowerTier lower;
   private final Copier<K, V> copier;
   private final Codec<K> keyCodec;
@@ -103,8 +104,10 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * One step of an operation under a key's lock: what it found ({@link #hit}, {@link #form}) and did ({@link #done}).
    * {@link #apply} keeps the heap tier's count as holders enter and leave the map.
    */
-  abstract class Step implements BiFunction<K, Holder<V>, Holder<V>> {
+  abstract class Step implements BiFunction<K, Holder<V>, Holder<V>>, LongSupplier {
     final PendingEvents<K, V> events;
+    /** The clock, read on first use only: a step on entries that never expire does not read it at all. */
+    private long now = UNREAD;
     /** A live entry was found. */
     boolean hit;
     /** The step stored or removed what the operation asked. */
@@ -127,7 +130,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           heap.unmapped(h);
         }
         if (r != null) {
-          heap.entered(r);
           admitted = r;
         }
       }
@@ -135,6 +137,31 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
 
     abstract Holder<V> run(K k, Holder<V> h);
+
+    /** The step's one reading of the clock. */
+    final long now() {
+      long n = now;
+      if (n == UNREAD) {
+        n = now = expiry.now();
+      }
+      return n;
+    }
+
+    @Override
+    public final long getAsLong() {
+      return now();
+    }
+
+    /** Whether {@code h} has expired by the step's clock (read only if it can expire). */
+    final boolean expired(Holder<V> h) {
+      long at = h.expireAt;
+      return at != ETERNAL && at <= now();
+    }
+
+    /** Whether an expiry time is due by the step's clock (read only if it is finite). */
+    final boolean due(long at) {
+      return at != ETERNAL && at <= now();
+    }
   }
 
   /** Runs {@code step} under {@code key}'s lock, then admits a holder it put in the map. */
@@ -178,10 +205,10 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** The live entry, from the heap or else below; one found expired is removed (its EXPIRED event) and null returned. */
-  private Holder<V> live(K key, Holder<V> h, long now, PendingEvents<K, V> events) {
+  private Holder<V> live(Step s, K key, Holder<V> h) {
     Holder<V> cur = resolve(key, h);
-    if (cur != null && cur.isExpired(now)) {
-      events.expired(key, cur.form);
+    if (cur != null && s.expired(cur)) {
+      s.events.expired(key, cur.form);
       return drop(key, cur);
     }
     return cur;
@@ -206,9 +233,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * a bidirectional cache claims the value first and gives the claim back if that write fails. The holder is changed
    * only once nothing can fail any more.
    */
-  private Holder<V> commit(K key, Holder<V> cur, Object form, V value, long expireAt, long now) {
+  private Holder<V> commit(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
     Holder<V> n = cur != null ? cur : claims.newHolder(key, form, value, expireAt);
-    claims.claim(key, n, cur == null, value, now);
+    claims.claim(key, n, cur == null, value, s);
     if (lower.writeThrough()) {
       byte[] bytes;
       try {
@@ -218,13 +245,13 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         claims.aborted(n);
         throw e;
       }
-      n.form = form;
-      n.expireAt = expireAt;
+      n.setForm(form);
+      n.setExpireAt(expireAt);
       n.writtenBelow();
       claims.wroteBelow(n, bytes);
     } else {
-      n.form = form;
-      n.expireAt = expireAt;
+      n.setForm(form);
+      n.setExpireAt(expireAt);
       n.dirty = true;
     }
     claims.committed(n);
@@ -242,11 +269,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     if (lower.writeThrough()) {
       byte[] bytes = copier.bytes(h.form);
       lower.write(keyCodec.encode(key), bytes, expireAt, h.below() ? h.lowerExpireAt : ETERNAL);
-      h.expireAt = expireAt;
+      h.setExpireAt(expireAt);
       h.writtenBelow();
       claims.wroteBelow(h, bytes);
     } else {
-      h.expireAt = expireAt;
+      h.setExpireAt(expireAt);
       h.dirty = true;
     }
     claims.reexpired(h, expireAt);
@@ -264,12 +291,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Creates an entry, or nothing when the policy's creation expiry is already due ({@code Duration.ZERO}). */
-  private Holder<V> create(Step s, K key, Object form, V value, long now) {
-    long at = expiry.creation(now);
-    if (at <= now) {
+  private Holder<V> create(Step s, K key, Object form, V value) {
+    long at = expiry.creation(s);
+    if (s.due(at)) {
       return null;
     }
-    Holder<V> n = commit(key, null, form, value, at, now);
+    Holder<V> n = commit(s, key, null, form, value, at);
     s.done = true;
     s.events.created(key, form);
     return n;
@@ -279,8 +306,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * Writes {@code form} over {@code cur} (the live entry, or null) to expire at {@code expireAt}, as a put does; an
    * expiry already due stores nothing and expires {@code cur}.
    */
-  private Holder<V> putExpiring(Step s, K key, Holder<V> cur, Object form, V value, long expireAt, long now) {
-    if (expireAt <= now) {
+  private Holder<V> putExpiring(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
+    if (s.due(expireAt)) {
       if (cur != null) {
         s.events.expired(key, cur.form);
         return drop(key, cur);
@@ -289,11 +316,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
     s.done = true;
     if (cur == null) {
-      Holder<V> n = commit(key, null, form, value, expireAt, now);
+      Holder<V> n = commit(s, key, null, form, value, expireAt);
       s.events.created(key, form);
       return n;
     }
-    Holder<V> n = commit(key, cur, form, value, expireAt, now);
+    Holder<V> n = commit(s, key, cur, form, value, expireAt);
     s.events.updated(key, form, s.form);
     return n;
   }
@@ -328,7 +355,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       stats.recordEviction();
       return drop(key, h);
     }
-    if (h.isExpired(now())) {
+    if (h.expireAt != ETERNAL && h.isExpired(now())) {
       events.expired(key, h.form);
       return drop(key, h);
     }
@@ -377,17 +404,16 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur != null) {
           hit = true;
-          reexpire(k, cur, expiry.access(now, cur.expireAt));
+          reexpire(k, cur, expiry.access(this, cur.expireAt));
           form = cur.form;
-          if (cur.isExpired(now)) {
+          if (expired(cur)) {
             return drop(k, cur);
           }
           if (cur != h) {
-            claims.adopted(k, cur, now);
+            claims.adopted(k, cur, this);
           }
           return cur;
         }
@@ -401,12 +427,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         check.value(loaded);
         checkUnique(k, loaded);
         result = loaded;
-        long at = expiry.creation(now);
-        if (at <= now) {
+        long at = expiry.creation(this);
+        if (due(at)) {
           return null;
         }
         Object f = copier.in(loaded);
-        Holder<V> n = commit(k, null, f, loaded, at, now);
+        Holder<V> n = commit(this, k, null, f, loaded, at);
         events.created(k, f);
         return n;
       }
@@ -416,7 +442,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   boolean containsKey(K key) {
     Holder<V> h = heap.peek(key);
     if (h != null) {
-      return !h.isExpired(now());
+      return h.expireAt == ETERNAL || !h.isExpired(now());
     }
     if (!lower.isOpen()) {
       return false;
@@ -425,7 +451,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       @Override
       Holder<V> run(K k, Holder<V> cur) {
         Holder<V> c = resolve(k, cur);
-        hit = c != null && !c.isExpired(now());
+        hit = c != null && !expired(c);
         return cur;
       }
     }).hit;
@@ -436,7 +462,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     Holder<V> h = heap.peek(key);
     if (h != null) {
       long at = h.expireAt;
-      return at > now() ? at : CairnCache.NO_ENTRY;
+      return at == ETERNAL || at > now() ? at : CairnCache.NO_ENTRY;
     }
     if (!lower.isOpen()) {
       return CairnCache.NO_ENTRY;
@@ -446,7 +472,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       @Override
       Holder<V> run(K k, Holder<V> cur) {
         Holder<V> c = resolve(k, cur);
-        if (c != null && !c.isExpired(now())) {
+        if (c != null && !expired(c)) {
           at[0] = c.expireAt;
         }
         return cur;
@@ -466,8 +492,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         checkUnique(k, value);
         writer.write(k, value);
         Object f = copier.in(value);
@@ -476,12 +501,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           form = cur.form;
         }
         if (explicitExpireAt != ProcessorEntry.UNSET) {
-          return putExpiring(this, k, cur, f, value, explicitExpireAt, now);
+          return putExpiring(this, k, cur, f, value, explicitExpireAt);
         }
         if (cur == null) {
-          return create(this, k, f, value, now);
+          return create(this, k, f, value);
         }
-        Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+        Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
         done = true;
         events.updated(k, f, form);
         return n;
@@ -494,8 +519,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur != null) {
           hit = true;
           return h == null ? null : cur;
@@ -503,7 +527,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         checkUnique(k, value);
         writer.write(k, value);
         result = Boolean.TRUE;
-        return create(this, k, copier.in(value), value, now);
+        return create(this, k, copier.in(value), value);
       }
     });
   }
@@ -532,17 +556,16 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       Step s = compute(e.getKey(), new Step(events) {
         @Override
         Holder<V> run(K k, Holder<V> h) {
-          long now = now();
-          Holder<V> cur = live(k, h, now, events);
+          Holder<V> cur = live(this, k, h);
           Object f = copier.in(value);
           if (cur == null) {
-            return create(this, k, f, value, now);
+            return create(this, k, f, value);
           }
           if (!replace) {
             return h == null ? null : cur;
           }
           Object old = cur.form;
-          Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+          Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
           done = true;
           events.updated(k, f, old);
           return n;
@@ -564,13 +587,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
         Holder<V> cur = resolve(k, h);
         writer.delete(k);
         if (cur == null) {
           return null;
         }
-        if (cur.isExpired(now)) {
+        if (expired(cur)) {
           events.expired(k, cur.form);
           return drop(k, cur);
         }
@@ -588,15 +610,14 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur == null) {
           return null;
         }
         hit = true;
         if (!valueEquals(cur.form, oldValue)) {
-          reexpire(k, cur, expiry.access(now, cur.expireAt));
-          return cur.isExpired(now) ? drop(k, cur) : cur;
+          reexpire(k, cur, expiry.access(this, cur.expireAt));
+          return expired(cur) ? drop(k, cur) : cur;
         }
         writer.delete(k);
         done = true;
@@ -611,21 +632,20 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur == null) {
           return null;
         }
         hit = true;
         if (!valueEquals(cur.form, oldValue)) {
-          reexpire(k, cur, expiry.access(now, cur.expireAt));
-          return cur.isExpired(now) ? drop(k, cur) : cur;
+          reexpire(k, cur, expiry.access(this, cur.expireAt));
+          return expired(cur) ? drop(k, cur) : cur;
         }
         checkUnique(k, newValue);
         writer.write(k, newValue);
         Object f = copier.in(newValue);
         Object old = cur.form;
-        Holder<V> n = commit(k, cur, f, newValue, expiry.update(now, cur.expireAt), now);
+        Holder<V> n = commit(this, k, cur, f, newValue, expiry.update(this, cur.expireAt));
         done = true;
         events.updated(k, f, old);
         return n;
@@ -638,8 +658,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur == null) {
           return null;
         }
@@ -648,7 +667,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         Object f = copier.in(value);
         hit = true;
         form = cur.form;
-        Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+        Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
         done = true;
         events.updated(k, f, form);
         return n;
@@ -676,7 +695,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           if (cur == null) {
             return null;
           }
-          if (cur.isExpired(now())) {
+          if (expired(cur)) {
             events.expired(k, cur.form);
           } else {
             events.removed(k, cur.form);
@@ -695,7 +714,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** Every key in the cache, heap first, then keys only below. */
   List<K> allKeys() {
-    Set<K> seen = new HashSet<>(map.keySet());
+    Set<K> seen = new HashSet<>(map.keys());
     List<K> keys = new ArrayList<>(seen);
     Iterator<Entry> it = lower.scan(null, null);
     while (it.hasNext()) {
@@ -709,7 +728,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** Empties the cache with no events and no writer calls: entry by entry on the heap, each releasing its claim. */
   void clear() {
-    for (K key : new ArrayList<>(map.keySet())) {
+    for (K key : map.keys()) {
       computeIfPresent(key, new Step(PendingEvents.none()) {
         @Override
         Holder<V> run(K k, Holder<V> h) {
@@ -730,26 +749,25 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur == null) {
           return null;
         }
         done = true;
-        return expireLocked(k, h, cur, expireAt, now, events);
+        return expireLocked(this, k, h, cur, expireAt);
       }
     });
   }
 
   /** Gives the live entry {@code cur} a new expiry, or expires it if that is due. */
-  private Holder<V> expireLocked(K k, Holder<V> h, Holder<V> cur, long at, long now, PendingEvents<K, V> events) {
-    if (at <= now) {
-      events.expired(k, cur.form);
+  private Holder<V> expireLocked(Step s, K k, Holder<V> h, Holder<V> cur, long at) {
+    if (s.due(at)) {
+      s.events.expired(k, cur.form);
       return drop(k, cur);
     }
     reexpire(k, cur, at);
     if (cur != h) {
-      claims.adopted(k, cur, now);
+      claims.adopted(k, cur, s);
     }
     return cur;
   }
@@ -758,7 +776,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   long size() {
     long now = now();
     long n = 0;
-    Set<K> heapKeys = new HashSet<>(map.keySet());
+    Set<K> heapKeys = new HashSet<>(map.keys());
     for (K k : heapKeys) {
       Holder<V> h = map.get(k);
       if (h != null ? !h.isExpired(now) : lower.read(keyCodec.encode(k)) != null) {
@@ -783,10 +801,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
         Holder<V> cur = resolve(k, h);
         Holder<V> expired = null;
-        if (cur != null && cur.isExpired(now)) {
+        if (cur != null && expired(cur)) {
           expired = cur;
           cur = null;
         }
@@ -805,34 +822,34 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           drop(k, expired);
           h = null;
         }
-        return applyAction(k, h, cur, entry, now);
+        return applyAction(k, h, cur, entry);
       }
 
       /** Turns what the processor did into the entry's new state; {@code h} is null once an expired one was dropped. */
-      private Holder<V> applyAction(K k, Holder<V> h, Holder<V> cur, ProcessorEntry<K, V> entry, long now) {
+      private Holder<V> applyAction(K k, Holder<V> h, Holder<V> cur, ProcessorEntry<K, V> entry) {
         long t0 = stats.start();
         long set = entry.expiry();
         V value = entry.value();
         switch (entry.action()) {
           case NONE:
             if (set != ProcessorEntry.UNSET && cur != null) {
-              return expireLocked(k, h, cur, set, now, events);
+              return expireLocked(this, k, h, cur, set);
             }
             return cur == null ? null : (h == null ? cur : h);
           case ACCESS:
             if (set != ProcessorEntry.UNSET) {
-              return expireLocked(k, h, cur, set, now, events);
+              return expireLocked(this, k, h, cur, set);
             }
-            reexpire(k, cur, expiry.access(now, cur.expireAt));
-            return cur.isExpired(now) ? drop(k, cur) : cur;
+            reexpire(k, cur, expiry.access(this, cur.expireAt));
+            return expired(cur) ? drop(k, cur) : cur;
           case LOAD: {
             checkUnique(k, value);
-            long at = set != ProcessorEntry.UNSET ? set : expiry.creation(now);
-            if (at <= now) {
+            long at = set != ProcessorEntry.UNSET ? set : expiry.creation(this);
+            if (due(at)) {
               return null;
             }
             Object f = copier.in(value);
-            Holder<V> n = commit(k, null, f, value, at, now);
+            Holder<V> n = commit(this, k, null, f, value, at);
             events.created(k, f);
             return n;
           }
@@ -840,8 +857,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
             checkUnique(k, value);
             writer.write(k, value);
             Object f = copier.in(value);
-            Holder<V> n = set != ProcessorEntry.UNSET ? putExpiring(this, k, null, f, value, set, now)
-                : create(this, k, f, value, now);
+            Holder<V> n = set != ProcessorEntry.UNSET ? putExpiring(this, k, null, f, value, set)
+                : create(this, k, f, value);
             if (done) {
               stats.recordPut(t0);
             }
@@ -854,10 +871,10 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
             stats.recordPut(t0);
             form = cur.form;
             if (set != ProcessorEntry.UNSET) {
-              return putExpiring(this, k, cur, f, value, set, now);
+              return putExpiring(this, k, cur, f, value, set);
             }
             Object old = cur.form;
-            Holder<V> n = commit(k, cur, f, value, expiry.update(now, cur.expireAt), now);
+            Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
             events.updated(k, f, old);
             return n;
           }
@@ -882,10 +899,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys. */
   void expireDue(long now, java.util.function.Supplier<PendingEvents<K, V>> eventsFactory) {
     if (anyExpiry) {
-      for (Map.Entry<K, Holder<V>> e : map.entrySet()) {
-        if (e.getValue().isExpired(now)) {
+      for (Holder<V> holder : map.holders()) {
+        if (holder.isExpired(now)) {
           PendingEvents<K, V> events = eventsFactory.get();
-          computeIfPresent(e.getKey(), new Step(events) {
+          @SuppressWarnings("unchecked")
+          K key = (K) holder.key;
+          computeIfPresent(key, new Step(events) {
             @Override
             Holder<V> run(K k, Holder<V> h) {
               if (!h.isExpired(now)) {
@@ -935,7 +954,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** The keys on the heap now. */
   List<K> heapKeys() {
-    return new ArrayList<>(map.keySet());
+    return map.keys();
   }
 
   /** The keys below, in key order. */
@@ -962,18 +981,17 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(key, new Step(PendingEvents.none()) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
         Holder<V> cur = resolve(k, h);
-        if (cur == null || cur.isExpired(now)) {
+        if (cur == null || expired(cur)) {
           return h;
         }
         form = cur.form;
-        reexpire(k, cur, expiry.access(now, cur.expireAt));
-        if (cur.isExpired(now)) {
+        reexpire(k, cur, expiry.access(this, cur.expireAt));
+        if (expired(cur)) {
           return drop(k, cur);
         }
         if (cur != h) {
-          claims.adopted(k, cur, now);
+          claims.adopted(k, cur, this);
         }
         return cur;
       }
@@ -997,7 +1015,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     if (lower.writeThrough() || !lower.enabled()) {
       return;
     }
-    for (K key : new ArrayList<>(map.keySet())) {
+    for (K key : map.keys()) {
       if (from != null || to != null) {
         byte[] k = keyCodec.encode(key);
         if (from != null && Arrays.compareUnsigned(k, from) < 0 || to != null && Arrays.compareUnsigned(k, to) >= 0) {
@@ -1007,7 +1025,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       computeIfPresent(key, new Step(PendingEvents.none()) {
         @Override
         Holder<V> run(K kk, Holder<V> h) {
-          if (h.dirty && !h.isExpired(now())) {
+          if (h.dirty && !expired(h)) {
             writeBelow(kk, h);
           }
           return h;
@@ -1033,8 +1051,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return compute(owner, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
-        long now = now();
-        Holder<V> cur = live(k, h, now, events);
+        Holder<V> cur = live(this, k, h);
         if (cur == null || !bidi.holds(cur, value)) {
           return cur == null || h == null ? null : cur;
         }
@@ -1043,7 +1060,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         events.removed(k, cur.form);
         drop(k, cur);
         if (reservation != null) {
-          bidi.reserve(value, reservation, now);
+          bidi.reserve(value, reservation, now());
         }
         return null;
       }
@@ -1060,7 +1077,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** Forgets the heap tier (close: a persistent cache's entries are all below already). */
   void dropHeap() {
-    map.clear();
+    map.discardAll();
     heap.clearQueues();
   }
 

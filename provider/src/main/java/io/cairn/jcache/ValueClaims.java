@@ -27,7 +27,7 @@ interface ValueClaims<K, V> {
       java.util.function.Predicate<K> contains);
 
   /** Claims {@code value} for {@code key}, whose holder is {@code h} ({@code fresh}: new, not yet in the map). */
-  void claim(K key, Holder<V> h, boolean fresh, V value, long now);
+  void claim(K key, Holder<V> h, boolean fresh, V value, java.util.function.LongSupplier now);
 
   /** The write below failed after {@link #claim}: gives back what the claim took. */
   void aborted(Holder<V> h);
@@ -36,7 +36,7 @@ interface ValueClaims<K, V> {
   void committed(Holder<V> h);
 
   /** An entry read from below becomes the key's heap holder. */
-  void adopted(K key, Holder<V> h, long now);
+  void adopted(K key, Holder<V> h, java.util.function.LongSupplier now);
 
   /** The holder's entry leaves the cache (removed, expired, cleared): its claim is released. */
   void released(Holder<V> h);
@@ -71,7 +71,7 @@ interface ValueClaims<K, V> {
     public void checkPutAll(java.util.Map entries, boolean replace, java.util.function.Predicate contains) {}
 
     @Override
-    public void claim(Object key, Holder h, boolean fresh, Object value, long now) {}
+    public void claim(Object key, Holder h, boolean fresh, Object value, java.util.function.LongSupplier now) {}
 
     @Override
     public void aborted(Holder h) {}
@@ -80,7 +80,7 @@ interface ValueClaims<K, V> {
     public void committed(Holder h) {}
 
     @Override
-    public void adopted(Object key, Holder h, long now) {}
+    public void adopted(Object key, Holder h, java.util.function.LongSupplier now) {}
 
     @Override
     public void released(Holder h) {}

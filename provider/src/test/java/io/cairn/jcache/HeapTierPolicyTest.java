@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,7 +91,7 @@ class HeapTierPolicyTest {
   /** The heap tier on its own, as the tier store drives it: a miss inserts; a victim leaves the map. */
   static final class Simulated {
     final HeapTier<Integer, Object> heap;
-    final ConcurrentHashMap<Integer, Holder<Object>> map;
+    final HeapIndex<Integer, Object> map;
 
     Simulated(long capacity) {
       HeapTier<Integer, Object>[] self = new HeapTier[1];
@@ -115,9 +114,11 @@ class HeapTierPolicyTest {
         return true;
       }
       Holder<Object>[] admitted = new Holder[1];
-      map.computeIfAbsent(key, k -> {
+      map.compute(key, (k, cur) -> {
+        if (cur != null) {
+          return cur;
+        }
         Holder<Object> h = new Holder<>(k, "v", Holder.ETERNAL);
-        heap.entered(h);
         admitted[0] = h;
         return h;
       });
