@@ -18,7 +18,9 @@ import java.util.function.BiFunction;
  * keeps its chain, so a reader standing on it walks on. Growing the table takes every stripe lock and relinks the
  * holders into a new table; readers that overlap a resize may walk a chain that is being moved, so every lock-free
  * read is bracketed by {@link #resizes} (odd while a resize runs, bumped twice by each) and retried when it changed:
- * a read never misses a holder that is in the index. The table only grows; the heap tier's capacity bounds it.
+ * a read never misses a holder that is in the index. The table only grows, at one holder per slot on average (short
+ * chains, and a slot costs a reference per entry); the heap tier's capacity bounds it. Holders keep no hash: a chain
+ * is short, so a key comparison costs what a hash comparison would, and a resize asks each key again.
  *
  * <p>A function run by {@link #compute} must not compute another key: stripes are reentrant, and a nested write to
  * the same stripe would change the bin the outer one is editing.
@@ -48,9 +50,9 @@ final class HeapIndex<K, V> {
     }
   }
 
-  /** Slots for {@code entries} at a load of at most three quarters: a power of two, at least 16. */
+  /** Slots for {@code entries} at a load of at most one holder per slot: a power of two, at least 16. */
   static int tableSize(long entries) {
-    long n = Math.max(16, entries + entries / 3 + 1);
+    long n = Math.max(16, entries);
     return (int) Math.min(MAX_TABLE, Long.highestOneBit(n - 1) << 1);
   }
 
@@ -68,8 +70,9 @@ final class HeapIndex<K, V> {
     SLOTS.setRelease(t, i, h);
   }
 
-  private static boolean matches(Holder<?> e, int hash, Object key) {
-    return e.hash == hash && (e.key == key || key.equals(e.key));
+  private static boolean matches(Holder<?> e, Object key) {
+    Object k = e.key;
+    return k == key || key.equals(k);
   }
 
   /** The key's holder, or null; takes no lock. */
@@ -80,7 +83,7 @@ final class HeapIndex<K, V> {
       if ((r & 1) == 0) {
         Holder<V>[] t = table;
         Holder<V> e = slot(t, hash & (t.length - 1));
-        while (e != null && !matches(e, hash, key)) {
+        while (e != null && !matches(e, key)) {
           e = e.chain;
         }
         if (resizes == r) {
@@ -119,7 +122,7 @@ final class HeapIndex<K, V> {
       int i = hash & (t.length - 1);
       Holder<V> pred = null;
       Holder<V> e = slot(t, i);
-      while (e != null && !matches(e, hash, key)) {
+      while (e != null && !matches(e, key)) {
         pred = e;
         e = e.chain;
       }
@@ -139,12 +142,12 @@ final class HeapIndex<K, V> {
           count.decrementAndGet();
         }
         if (result != null) {
-          if (result.hash != hash || !result.key.equals(key)) {
+          if (!result.key.equals(key)) {
             throw new IllegalStateException("a holder for key " + result.key + " was given for key " + key);
           }
           result.chain = slot(t, i);
           setSlot(t, i, result);
-          grow = count.incrementAndGet() > t.length - (t.length >>> 2) && t.length < MAX_TABLE;
+          grow = count.incrementAndGet() > t.length && t.length < MAX_TABLE;
         }
       }
     } finally {
@@ -164,7 +167,7 @@ final class HeapIndex<K, V> {
     }
     try {
       Holder<V>[] old = table;
-      if (count.get() <= old.length - (old.length >>> 2) || old.length >= MAX_TABLE) {
+      if (count.get() <= old.length || old.length >= MAX_TABLE) {
         return;
       }
       resizes++;
@@ -173,7 +176,7 @@ final class HeapIndex<K, V> {
         Holder<V> e = slot(old, i);
         while (e != null) {
           Holder<V> next = e.chain;
-          int j = e.hash & (t.length - 1);
+          int j = spread(e.key.hashCode()) & (t.length - 1);
           e.chain = t[j];
           t[j] = e;
           e = next;

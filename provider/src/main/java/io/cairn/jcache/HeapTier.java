@@ -12,8 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * A new key enters a small FIFO queue (a tenth of the capacity). When the small queue's oldest holder is looked at, one
  * hit since it entered moves it to the main queue; none evicts it and leaves its key's fingerprint in the ghost table.
  * A new key whose fingerprint is in the ghost table (it was evicted from the small queue not long ago) enters the
- * main queue directly. The main queue is a CLOCK: its oldest holder, if hit since the evictor last saw it, goes back
- * to the head with one hit fewer; otherwise it is evicted. One-hit wonders thus leave after a short stay in the small
+ * main queue directly. The main queue is a CLOCK: its oldest holder, if hit since the evictor last saw it, is queued
+ * again as the newest with one hit fewer; otherwise it is evicted. One-hit wonders thus leave after a short stay in the small
  * queue without disturbing the main one, which is what makes the policy scan-resistant.
  *
  * <h2>Concurrency</h2>
@@ -187,7 +187,7 @@ final class HeapTier<K, V> {
         dead.decrementAndGet();
       } else {
         // Kept by its owner (it could not be moved below): it stays, as the newest of the main queue.
-        main.addFirst(victim, MAIN);
+        main.addLast(victim, MAIN);
         break;
       }
     }
@@ -210,9 +210,9 @@ final class HeapTier<K, V> {
     int slot = hash & (ghost.length - 1);
     if (ghost[slot] == fingerprint(hash)) {
       ghost[slot] = 0;
-      main.addFirst(h, MAIN);
+      main.addLast(h, MAIN);
     } else {
-      small.addFirst(h, SMALL);
+      small.addLast(h, SMALL);
     }
   }
 
@@ -220,7 +220,7 @@ final class HeapTier<K, V> {
   private Holder<V> victim() {
     while (true) {
       if (small.size >= smallCapacity || main.size == 0) {
-        Holder<V> t = small.removeLast();
+        Holder<V> t = small.removeFirst();
         if (t == null) {
           if (main.size == 0) {
             return null;
@@ -229,7 +229,7 @@ final class HeapTier<K, V> {
           dead.decrementAndGet();
         } else if (t.freq > 0) {
           t.freq = 0;
-          main.addFirst(t, MAIN);
+          main.addLast(t, MAIN);
         } else {
           int hash = spread(t.key.hashCode());
           ghost[hash & (ghost.length - 1)] = fingerprint(hash);
@@ -237,7 +237,7 @@ final class HeapTier<K, V> {
         }
         continue;
       }
-      Holder<V> t = main.removeLast();
+      Holder<V> t = main.removeFirst();
       if (t == null) {
         continue;
       }
@@ -245,7 +245,7 @@ final class HeapTier<K, V> {
         dead.decrementAndGet();
       } else if (t.freq > 0) {
         t.freq--;
-        main.addFirst(t, MAIN);
+        main.addLast(t, MAIN);
       } else {
         return t;
       }
@@ -253,12 +253,15 @@ final class HeapTier<K, V> {
   }
 
   private void sweep(Queue<V> q) {
+    Holder<V> pred = null;
     Holder<V> h = q.head;
     while (h != null) {
       Holder<V> next = h.next;
       if (h.unmapped) {
-        q.unlink(h);
+        q.unlink(pred, h);
         dead.decrementAndGet();
+      } else {
+        pred = h;
       }
       h = next;
     }
@@ -287,47 +290,43 @@ final class HeapTier<K, V> {
     return hash >>> 8 | 0x1000000;
   }
 
-  /** A doubly-linked FIFO of holders: new ones at the head, the oldest at the tail. Guarded by the eviction lock. */
+  /** A singly-linked FIFO of holders: the oldest at the head, new ones at the tail. Guarded by the eviction lock. */
   private static final class Queue<V> {
     Holder<V> head;
     Holder<V> tail;
     long size;
 
-    void addFirst(Holder<V> h, byte queue) {
+    void addLast(Holder<V> h, byte queue) {
       h.queue = queue;
-      h.prev = null;
-      h.next = head;
-      if (head != null) {
-        head.prev = h;
+      h.next = null;
+      if (tail == null) {
+        head = h;
       } else {
-        tail = h;
+        tail.next = h;
       }
-      head = h;
+      tail = h;
       size++;
     }
 
-    Holder<V> removeLast() {
-      Holder<V> t = tail;
-      if (t != null) {
-        unlink(t);
+    Holder<V> removeFirst() {
+      Holder<V> h = head;
+      if (h != null) {
+        unlink(null, h);
       }
-      return t;
+      return h;
     }
 
-    void unlink(Holder<V> h) {
-      Holder<V> p = h.prev;
+    /** Unlinks {@code h}, whose predecessor is {@code pred} (null: {@code h} is the head). */
+    void unlink(Holder<V> pred, Holder<V> h) {
       Holder<V> n = h.next;
-      if (p == null) {
+      if (pred == null) {
         head = n;
       } else {
-        p.next = n;
+        pred.next = n;
       }
-      if (n == null) {
-        tail = p;
-      } else {
-        n.prev = p;
+      if (tail == h) {
+        tail = pred;
       }
-      h.prev = null;
       h.next = null;
       h.queue = NONE;
       size--;

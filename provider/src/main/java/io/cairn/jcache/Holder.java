@@ -13,7 +13,7 @@ package io.cairn.jcache;
  * for it) and read without it by hits, so they are volatile; a hit may see a value with the expiry written just before
  * or after it, either of which was current during the read. {@link #lowerExpireAt} and {@link #dirty} are read and
  * written under the key's lock only. {@link #freq} is bumped by hits with plain racy writes (a lost bump costs only
- * precision). The queue links and {@link #queue} belong to {@link HeapTier}'s eviction lock; {@link #unmapped} is set
+ * precision). The queue link and {@link #queue} belong to {@link HeapTier}'s eviction lock; {@link #unmapped} is set
  * under the key's lock when the holder leaves the heap map and read by the evictor. {@link #chain} belongs to
  * {@link HeapIndex}.
  *
@@ -25,8 +25,6 @@ class Holder<V> {
   static final long NOT_BELOW = Long.MIN_VALUE;
 
   final Object key;
-  /** The key's spread hash ({@link HeapIndex#spread}). */
-  final int hash;
   /** The next holder in its bin of the heap index; written under the bin's stripe lock (see {@link HeapIndex}). */
   Holder<V> chain;
   volatile Object form;
@@ -40,8 +38,7 @@ class Holder<V> {
   byte freq;
   /** Which eviction queue links this holder ({@link HeapTier}). */
   byte queue;
-  Holder<V> prev;
-  /** The next holder in its queue, or in the pending stack while it waits to be linked. */
+  /** The next (newer) holder in its queue, or in the pending stack while it waits to be linked. */
   Holder<V> next;
   /** Set once, under the key's lock, when the holder leaves the heap map. */
   volatile boolean unmapped;
@@ -61,7 +58,6 @@ class Holder<V> {
 
   Holder(Object key, Object form, long expireAt) {
     this.key = key;
-    this.hash = HeapIndex.spread(key.hashCode());
     this.form = form;
     this.expireAt = expireAt;
   }
