@@ -38,7 +38,9 @@ import javax.cache.CacheException;
  * its record (v, k). Removing an entry deletes its record in the same batch too; rewriting it with another value does
  * not delete the old record, which saves a third write per move. Such a stale record is harmless, since every reader
  * checks a record against its key's entry, and it goes when compaction meets it ({@link #staleInverse}) or, under
- * FIFO, with its table, as an overwritten entry's old version does. A non-persistent cache opens its store
+ * FIFO, with its table, as an overwritten entry's old version does. Under FIFO the disk tier keeps what is in use
+ * without reads rewriting anything: the engine marks the entries reads return, and when the budget drops a table the
+ * marked ones, and those whose key is on the heap, are rewritten ({@link #onDrop}). A non-persistent cache opens its store
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
@@ -88,6 +90,10 @@ final class DiskTier implements LowerTier {
   private volatile boolean closed;
   /** Whether anything reads inverse records to decide uniqueness; see {@link #staleInverse}. */
   private volatile java.util.function.BooleanSupplier recordsProbed = () -> true;
+  /** Whether an encoded key is on the heap tier now: such an entry's disk copy is kept when FIFO drops its table. */
+  private volatile java.util.function.Predicate<byte[]> onHeap = k -> false;
+  /** Entries FIFO dropped for the budget and nobody kept (neither recently read nor on the heap). */
+  private final java.util.concurrent.atomic.LongAdder lost = new java.util.concurrent.atomic.LongAdder();
   /** Manual compactions under way, which clean stale inverse records whatever {@link #recordsProbed} says. */
   private final java.util.concurrent.atomic.AtomicInteger manualCompactions =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -142,6 +148,9 @@ final class DiskTier implements LowerTier {
             .fifoMaxBytes(Math.max(1, settings.diskBytes())).fifoMergeWidth(settings.fifoMergeWidth()).clock(clock);
         if (settings.bidirectional()) {
           o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
+        }
+        if (settings.compactionStyle() == io.cairn.engine.CompactionStyle.FIFO) {
+          o.fifoDropListener(this::onDrop);
         }
         store = Store.open(dir, o);
         return store;
@@ -430,6 +439,41 @@ final class DiskTier implements LowerTier {
     return e != null && Arrays.equals(e.value(), vk[0]);
   }
 
+  /**
+   * FIFO is about to drop a table for the byte budget: an entry survives (rewritten with its expiry record and, in a
+   * bidirectional cache, its inverse record) if it was read from disk recently or its key is on the heap tier, so the
+   * disk tier keeps what is in use without any read rewriting what it read, and a heap entry's disk copy (a persistent
+   * cache's only durable one) never goes while the heap holds it. Other entries are lost to the budget. Index and
+   * inverse records go with their table; those of kept entries are rewritten here.
+   */
+  private void onDrop(Entry e, boolean recentlyRead, WriteBatch keep) {
+    byte[] k = e.key();
+    if (k.length == 0 || k[0] != DATA) {
+      return;
+    }
+    byte[] key = Arrays.copyOfRange(k, 1, k.length);
+    if (!recentlyRead && !onHeap.test(key)) {
+      lost.increment();
+      return;
+    }
+    keep.put(e);
+    if (e.hasExpiry()) {
+      keep.put(indexKey(e.expireAtMillis(), key), new byte[0]);
+    }
+    if (settings.bidirectional()) {
+      if (e.hasExpiry()) {
+        keep.put(inverseKey(e.value(), key), new byte[0], e.expireAtMillis());
+      } else {
+        keep.put(inverseKey(e.value(), key), new byte[0]);
+      }
+    }
+  }
+
+  @Override
+  public void onHeap(java.util.function.Predicate<byte[]> resident) {
+    onHeap = resident;
+  }
+
   /** Whether the store holds any live entry (not counting index and inverse records); false if it is not open. */
   @Override
   public boolean hasEntries() {
@@ -502,8 +546,7 @@ final class DiskTier implements LowerTier {
 
   @Override
   public long droppedEntries() {
-    Store s = store;
-    return s == null ? 0 : s.statistics().droppedEntries();
+    return lost.sum();
   }
 
   /** Closes the store; a non-persistent cache's files are deleted. */

@@ -66,8 +66,14 @@ interface LowerTier {
 
   StoreStatistics statistics();
 
-  /** Entries the tier dropped to keep its byte budget since it opened. */
+  /** Entries the tier dropped to keep its byte budget since it opened (lost to the cache: counted as evictions). */
   long droppedEntries();
+
+  /**
+   * Tells the tier which keys (encoded) are on the heap tier, whose copies it should keep when it must drop entries
+   * for its budget: the heap relies on them (a clean heap entry is not written again when evicted).
+   */
+  void onHeap(java.util.function.Predicate<byte[]> resident);
 
   /** Closes the tier; a non-persistent one deletes its files. */
   void close();

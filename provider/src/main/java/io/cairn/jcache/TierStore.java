@@ -79,6 +79,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.stats = stats;
     this.bidi = bidirectional ? new BidiClaims<>(name, copier, heap, lower, expiry, heapEntries) : null;
     this.claims = bidirectional ? bidi : ValueClaims.none();
+    lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
   }
 
   BidiClaims<K, V> bidi() {

@@ -1,0 +1,76 @@
+package io.cairn.jcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cairn.engine.Durability;
+import io.cairn.engine.StoreStatistics;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The disk tier keeps what is in use without reads writing: reading a persistent cache's disk entries writes nothing
+ * (no bytes, no forced log write, no growth).
+ */
+class DiskRecencyTest {
+  @TempDir Path dir;
+  private CacheManager manager;
+
+  @BeforeEach
+  void open() {
+    Properties p = new Properties();
+    p.setProperty("directory", dir.resolve("data").toString());
+    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:recency-" + System.nanoTime()), getClass().getClassLoader(), p);
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private static long entries(StoreStatistics s) {
+    return s.levels().stream().mapToLong(StoreStatistics.Level::entries).sum();
+  }
+
+  @Test
+  void readingAPersistentCacheWritesNothing() {
+    CairnConfiguration<Integer, String> conf = new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setPersistent(true).setDurability(Durability.SYNC)
+        .setHeapEntries(1000).setDirectory(dir.resolve("sync"));
+    String value = "x".repeat(300);
+    Cache<Integer, String> c = manager.createCache("sync", conf);
+    java.util.Map<Integer, String> batch = new java.util.HashMap<>();
+    for (int i = 0; i < 30_000; i++) {
+      batch.put(i, value + i);
+      if (batch.size() == 1000) {
+        c.putAll(batch);
+        batch.clear();
+      }
+    }
+    c.unwrap(CairnCache.class).flush();
+    c.close();
+
+    Cache<Integer, String> again = manager.createCache("sync", conf);
+    CairnCache<Integer, String> engine = again.unwrap(CairnCache.class);
+    StoreStatistics before = engine.engineStatistics();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < 30_000; i++) {
+        assertEquals(value + i, again.get(i), "key " + i);
+      }
+    }
+    StoreStatistics after = engine.engineStatistics();
+    assertEquals(before.userBytesWritten(), after.userBytesWritten(), "reads wrote user bytes: " + after);
+    assertEquals(before.walBytesWritten(), after.walBytesWritten(), "reads wrote to the log");
+    assertEquals(before.walSyncs(), after.walSyncs(), "reads forced the log");
+    assertEquals(entries(before), entries(after), "reads grew the disk tier");
+    assertEquals(before.tableBytes(), after.tableBytes());
+  }
+}
