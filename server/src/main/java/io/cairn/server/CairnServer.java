@@ -125,10 +125,8 @@ public final class CairnServer implements AutoCloseable {
             + config.tlsKeyFile + ": " + e.getMessage(), e);
       }
     }
-    if (config.port != 0 || config.tlsPort == 0) {
-      for (String addr : config.bind) {
-        listeners.add(listen(addr, config.port, null, epoll));
-      }
+    for (String addr : config.bind) {
+      listeners.add(listen(addr, config.port, null, epoll));
     }
     if (tls != null) {
       for (String addr : config.bind) {
@@ -163,7 +161,7 @@ public final class CairnServer implements AutoCloseable {
     }
   }
 
-  /** The port the first plain listener is bound to (the configured one, or the one chosen for port 0). */
+  /** The port the first plain listener is bound to: the configured one, or the free one chosen for port 0. */
   public int port() {
     return ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
   }

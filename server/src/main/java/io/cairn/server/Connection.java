@@ -107,15 +107,26 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Resumes a paused client once its output drained. Netty reports writability from inside its own flush, where a
+   * further flush is ignored, so the reading resumes in a task of its own instead of in this callback.
+   */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (paused && ctx.channel().isWritable()) {
-      paused = false;
-      ctx.channel().config().setAutoRead(true);
-      process(ctx);
-      session.flush();
+      ctx.channel().eventLoop().execute(() -> resume(ctx));
     }
     ctx.fireChannelWritabilityChanged();
+  }
+
+  private void resume(ChannelHandlerContext ctx) {
+    if (!paused || !ctx.channel().isWritable() || session.closed) {
+      return;
+    }
+    paused = false;
+    ctx.channel().config().setAutoRead(true);
+    process(ctx);
+    session.flush();
   }
 
   @Override

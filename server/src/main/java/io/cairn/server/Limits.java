@@ -42,13 +42,12 @@ final class Limits {
   }
 
   private void cut(Session s, long pending) {
-    if (s.closed) {
+    if (s.closed || !s.channel.isActive()) {
       return;
     }
     server.stats.outputLimitDisconnections.increment();
     server.log("Client id=" + s.id + " addr=" + s.channel.remoteAddress() + " closed for overcoming of output buffer "
         + "limits (" + pending + " bytes pending).");
-    s.closed = true;
     s.channel.close();
   }
 

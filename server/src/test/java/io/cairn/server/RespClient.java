@@ -20,7 +20,12 @@ final class RespClient implements AutoCloseable {
   private final OutputStream out;
 
   RespClient(String host, int port) throws IOException {
-    socket = new Socket(host, port);
+    this(new Socket(host, port));
+  }
+
+  /** Over an already connected socket (a TLS one, say). */
+  RespClient(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(10_000);
     socket.setTcpNoDelay(true);
     in = new BufferedInputStream(socket.getInputStream());
