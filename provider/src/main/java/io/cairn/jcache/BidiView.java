@@ -87,10 +87,30 @@ final class BidiView<K, V> implements BidiCache<K, V> {
     }
   }
 
+  /**
+   * Removes {@code owner}'s entry if it still holds {@code value} (a REMOVED event), leaving {@code reservation}, if
+   * given, as the value's claim under the same locks; false if the entry holds something else by now.
+   */
   private boolean removeHolder(K owner, V value, BidiClaims.Claim reservation) {
     PendingEvents<K, V> events = cache.events();
     long start = stats.start();
-    boolean removed = store.removeHolder(owner, value, reservation, events).done;
+    boolean removed = store.compute(owner, store.new Step(events) {
+      @Override
+      Holder<V> run(K k, Holder<V> h) {
+        Holder<V> cur = store.live(this, k, h);
+        if (cur == null || !claims.holds(cur, value)) {
+          return cur == null || h == null ? null : cur;
+        }
+        store.writer.delete(k);
+        done = true;
+        events.removed(k, cur.form);
+        store.drop(k, cur);
+        if (reservation != null) {
+          claims.reserve(value, reservation, now());
+        }
+        return null;
+      }
+    }).done;
     events.dispatch();
     if (removed) {
       stats.recordRemoval(start);

@@ -14,7 +14,6 @@ import java.util.function.LongSupplier;
 import javax.cache.CacheException;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 
 /**
  * Where a cache's entries live, and every step that runs under a key's lock: the only code that touches the heap map
@@ -44,17 +43,17 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   private static final long UNREAD = Long.MIN_VALUE;
   private static final System.Logger LOG = System.getLogger(TierStore.class.getName());
 
-  private final String name;
+  final String name;
   private final HeapTier<K, V> heap;
   private final HeapIndex<K, V> map;
   private final LowerTier lower;
-  private final Copier<K, V> copier;
+  final Copier<K, V> copier;
   private final Codec<K> keyCodec;
-  private final ExpiryRules expiry;
-  private final LoaderWriter.Loader<K, V> loader;
-  private final LoaderWriter.Writer<K, V> writer;
-  private final TypeCheck<K, V> check;
-  private final Statistics stats;
+  final ExpiryRules expiry;
+  final LoaderWriter.Loader<K, V> loader;
+  final LoaderWriter.Writer<K, V> writer;
+  final TypeCheck<K, V> check;
+  final Statistics stats;
   private final ValueClaims<K, V> claims;
   /** The bidirectional claims, or null for a plain cache (only the bidi view and putAll's pre-check use it). */
   private final BidiClaims<K, V> bidi;
@@ -166,7 +165,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Runs {@code step} under {@code key}'s lock, then admits a holder it put in the map. */
-  private <S extends Step> S compute(K key, S step) {
+  <S extends Step> S compute(K key, S step) {
     try {
       map.compute(copier.heapKey(key), step);
     } finally {
@@ -187,7 +186,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   // Entry-level moves, all under the key's lock
 
   /** The entry as it stands, from the heap or else read from below (not yet in the map). */
-  private Holder<V> resolve(K key, Holder<V> h) {
+  Holder<V> resolve(K key, Holder<V> h) {
     if (h != null || !lower.isOpen()) {
       return h;
     }
@@ -206,7 +205,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** The live entry, from the heap or else below; one found expired is removed (its EXPIRED event) and null returned. */
-  private Holder<V> live(Step s, K key, Holder<V> h) {
+  Holder<V> live(Step s, K key, Holder<V> h) {
     Holder<V> cur = resolve(key, h);
     if (cur != null && s.expired(cur)) {
       s.events.expired(key, cur.form);
@@ -216,7 +215,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Removes the entry's copy below, if any, and releases its claim; returns null (the new heap mapping). */
-  private Holder<V> drop(K key, Holder<V> before) {
+  Holder<V> drop(K key, Holder<V> before) {
     if (before == null) {
       return null;
     }
@@ -234,7 +233,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * a bidirectional cache claims the value first and gives the claim back if that write fails. The holder is changed
    * only once nothing can fail any more.
    */
-  private Holder<V> commit(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
+  Holder<V> commit(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
     Holder<V> n = cur != null ? cur : claims.newHolder(key, form, value, expireAt);
     claims.claim(key, n, cur == null, value, s);
     if (lower.writeThrough()) {
@@ -263,7 +262,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Gives an entry whose value stays a new expiry. */
-  private void reexpire(K key, Holder<V> h, long expireAt) {
+  void reexpire(K key, Holder<V> h, long expireAt) {
     if (expireAt == h.expireAt) {
       return;
     }
@@ -292,7 +291,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Creates an entry, or nothing when the policy's creation expiry is already due ({@code Duration.ZERO}). */
-  private Holder<V> create(Step s, K key, Object form, V value) {
+  Holder<V> create(Step s, K key, Object form, V value) {
     long at = expiry.creation(s);
     if (s.due(at)) {
       return null;
@@ -307,7 +306,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * Writes {@code form} over {@code cur} (the live entry, or null) to expire at {@code expireAt}, as a put does; an
    * expiry already due stores nothing and expires {@code cur}.
    */
-  private Holder<V> putExpiring(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
+  Holder<V> putExpiring(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
     if (s.due(expireAt)) {
       if (cur != null) {
         s.events.expired(key, cur.form);
@@ -331,7 +330,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return copier.out(form).equals(value);
   }
 
-  private void checkUnique(K key, V value) {
+  void checkUnique(K key, V value) {
     if (writer.enabled()) {
       claims.checkUnique(key, value);
     }
@@ -761,7 +760,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Gives the live entry {@code cur} a new expiry, or expires it if that is due. */
-  private Holder<V> expireLocked(Step s, K k, Holder<V> h, Holder<V> cur, long at) {
+  Holder<V> expireLocked(Step s, K k, Holder<V> h, Holder<V> cur, long at) {
     if (s.due(at)) {
       s.events.expired(k, cur.form);
       return drop(k, cur);
@@ -798,100 +797,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** Runs {@code processor} on the key's entry under its lock; its result is the step's {@code result}. */
   <T> Step invoke(K key, EntryProcessor<K, V, T> processor, Object[] arguments, PendingEvents<K, V> events) {
-    long start = stats.start();
-    return compute(key, new Step(events) {
-      @Override
-      Holder<V> run(K k, Holder<V> h) {
-        Holder<V> cur = resolve(k, h);
-        Holder<V> expired = null;
-        if (cur != null && expired(cur)) {
-          expired = cur;
-          cur = null;
-        }
-        stats.recordGet(cur != null, start);
-        ProcessorEntry<K, V> entry = new ProcessorEntry<>(k, cur == null ? null : cur.form,
-            cur == null ? CairnCache.NO_ENTRY : cur.expireAt, copier, loader, check, name);
-        try {
-          result = processor.process(entry, arguments);
-        } catch (EntryProcessorException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new EntryProcessorException("entry processor on key " + k + " of cache " + name + " failed: " + e, e);
-        }
-        if (expired != null) {
-          events.expired(k, expired.form);
-          drop(k, expired);
-          h = null;
-        }
-        return applyAction(k, h, cur, entry);
-      }
-
-      /** Turns what the processor did into the entry's new state; {@code h} is null once an expired one was dropped. */
-      private Holder<V> applyAction(K k, Holder<V> h, Holder<V> cur, ProcessorEntry<K, V> entry) {
-        long t0 = stats.start();
-        long set = entry.expiry();
-        V value = entry.value();
-        switch (entry.action()) {
-          case NONE:
-            if (set != ProcessorEntry.UNSET && cur != null) {
-              return expireLocked(this, k, h, cur, set);
-            }
-            return cur == null ? null : (h == null ? cur : h);
-          case ACCESS:
-            if (set != ProcessorEntry.UNSET) {
-              return expireLocked(this, k, h, cur, set);
-            }
-            reexpire(k, cur, expiry.access(this, cur.expireAt));
-            return expired(cur) ? drop(k, cur) : cur;
-          case LOAD: {
-            checkUnique(k, value);
-            long at = set != ProcessorEntry.UNSET ? set : expiry.creation(this);
-            if (due(at)) {
-              return null;
-            }
-            Object f = copier.in(value);
-            Holder<V> n = commit(this, k, null, f, value, at);
-            events.created(k, f);
-            return n;
-          }
-          case CREATE: {
-            checkUnique(k, value);
-            writer.write(k, value);
-            Object f = copier.in(value);
-            Holder<V> n = set != ProcessorEntry.UNSET ? putExpiring(this, k, null, f, value, set)
-                : create(this, k, f, value);
-            if (done) {
-              stats.recordPut(t0);
-            }
-            return n;
-          }
-          case UPDATE: {
-            checkUnique(k, value);
-            writer.write(k, value);
-            Object f = copier.in(value);
-            stats.recordPut(t0);
-            form = cur.form;
-            if (set != ProcessorEntry.UNSET) {
-              return putExpiring(this, k, cur, f, value, set);
-            }
-            Object old = cur.form;
-            Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
-            events.updated(k, f, old);
-            return n;
-          }
-          case REMOVE:
-            writer.delete(k);
-            if (cur == null) {
-              return null;
-            }
-            events.removed(k, cur.form);
-            stats.recordRemoval(t0);
-            return drop(k, cur);
-          default:
-            throw new IllegalStateException("unknown action " + entry.action());
-        }
-      }
-    });
+    return compute(key, new ProcessorStep<>(this, processor, arguments, events));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1043,30 +949,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Bidirectional caches
-
-  /**
-   * Removes {@code owner}'s entry if it still holds {@code value} (a REMOVED event), leaving {@code reservation}, if
-   * given, as the value's claim under the same locks; {@code done} is false if the entry holds something else by now.
-   */
-  Step removeHolder(K owner, V value, BidiClaims.Claim reservation, PendingEvents<K, V> events) {
-    return compute(owner, new Step(events) {
-      @Override
-      Holder<V> run(K k, Holder<V> h) {
-        Holder<V> cur = live(this, k, h);
-        if (cur == null || !bidi.holds(cur, value)) {
-          return cur == null || h == null ? null : cur;
-        }
-        writer.delete(k);
-        done = true;
-        events.removed(k, cur.form);
-        drop(k, cur);
-        if (reservation != null) {
-          bidi.reserve(value, reservation, now());
-        }
-        return null;
-      }
-    });
-  }
 
   /** Whether {@code k} (encoded {@code kb}) holds {@code value} (encoded {@code vb}) now. */
   boolean holdsNow(K k, byte[] kb, V value, byte[] vb) {
