@@ -1,0 +1,111 @@
+package io.cairn.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server in a child process with persistent databases (durability buffered) is killed with SIGKILL while a client
+ * writes; after a restart every SET that was acknowledged is there with its expiry. CI runs 3 cycles;
+ * {@code -Dcairn.server.crash.cycles=N} runs more. The seed is printed; {@code -Dcairn.seed=N} replays it.
+ */
+class PersistenceCrashTest {
+  private static Process startChild(Path dir, int port) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "--port", String.valueOf(port), "--dir", dir.toString(), "--persistent", "yes",
+        "--durability", "buffered", "--heap-entries", "500", "--io-threads", "1", "--databases", "2")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
+        .start();
+  }
+
+  private static RespClient connect(Process p, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the child server exited with " + p.exitValue());
+      }
+      try {
+        RespClient c = new RespClient("127.0.0.1", port);
+        if (c.call("PING").equals("+PONG")) {
+          return c;
+        }
+        c.close();
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("the child server did not answer within 60 s");
+  }
+
+  @Test
+  void everyAcknowledgedSetSurvivesKillNine() throws Exception {
+    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    int cycles = Integer.getInteger("cairn.server.crash.cycles", 3);
+    System.out.println("PersistenceCrashTest seed=" + seed + " cycles=" + cycles);
+    Random rnd = new Random(seed);
+    Path dir = Files.createTempDirectory("cairn-server-crash-");
+    Map<String, String[]> acked = new LinkedHashMap<>();
+    try {
+      for (int cycle = 0; cycle < cycles; cycle++) {
+        int port = RealRedis.freePort();
+        Process p = startChild(dir, port);
+        try (RespClient c = connect(p, port)) {
+          for (Map.Entry<String, String[]> e : acked.entrySet()) {
+            assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + " cycle " + cycle
+                + ": value of acknowledged " + e.getKey());
+            assertEquals(":" + e.getValue()[1], c.call("PEXPIRETIME", e.getKey()), "seed " + seed + " cycle "
+                + cycle + ": expiry of acknowledged " + e.getKey());
+          }
+          long killAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200 + rnd.nextInt(1000));
+          int i = 0;
+          try {
+            while (true) {
+              String key = "c" + cycle + "-" + i++;
+              String value = "v" + rnd.nextInt(1_000_000);
+              String expiry = rnd.nextBoolean() ? "-1"
+                  : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
+              String reply = expiry.equals("-1") ? c.call("SET", key, value) : c.call("SET", key, value, "PXAT", expiry);
+              assertEquals("+OK", reply);
+              acked.put(key, new String[] {value, expiry});
+              if (System.nanoTime() > killAfter) {
+                p.destroyForcibly();
+                c.call("SET", "in-flight-" + cycle, "x");
+              }
+            }
+          } catch (IOException killed) {
+            // the connection died with the process
+          }
+        } finally {
+          p.destroyForcibly();
+          assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+      }
+      int port = RealRedis.freePort();
+      Process p = startChild(dir, port);
+      try (RespClient c = connect(p, port)) {
+        for (Map.Entry<String, String[]> e : acked.entrySet()) {
+          assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + ": " + e.getKey());
+          assertEquals(":" + e.getValue()[1], c.call("PEXPIRETIME", e.getKey()), "seed " + seed + ": " + e.getKey());
+        }
+        c.send(RespClient.encode("SHUTDOWN"));
+        assertTrue(c.closedByServer(), "SHUTDOWN closes the connection without a reply");
+      } finally {
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SHUTDOWN ends the process");
+        assertEquals(0, p.exitValue());
+      }
+      System.out.println("PersistenceCrashTest: " + acked.size() + " acknowledged SETs survived " + cycles
+          + " kills");
+    } finally {
+      TestServer.deleteTree(dir);
+    }
+  }
+}
