@@ -239,10 +239,6 @@ public final class CairnServer implements AutoCloseable {
     System.err.println(java.time.Instant.now() + " cairn-server: " + message);
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /** Waits until the server has closed (SHUTDOWN, or {@link #close} from elsewhere). */
   public void awaitClosed() throws InterruptedException {
     stopped.await();

@@ -59,15 +59,6 @@ final class Numbers {
     return v;
   }
 
-  static boolean isLong(byte[] b) {
-    try {
-      parseLong(b);
-      return true;
-    } catch (NotANumber e) {
-      return false;
-    }
-  }
-
   static byte[] toBytes(long v) {
     return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
   }

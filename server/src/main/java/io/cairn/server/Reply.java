@@ -95,11 +95,6 @@ final class Reply {
     bulk(b, s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A number as a bulk string (INCRBYFLOAT, the RESP2 form of a double). */
-  static void bulkNumber(ByteBuf b, long n) {
-    bulk(b, Long.toString(n).getBytes(StandardCharsets.US_ASCII));
-  }
-
   /** RESP3 verbatim string ({@code =len\r\ntxt:...}), a bulk string under RESP2 (INFO, CLIENT INFO). */
   static void verbatim(ByteBuf b, int proto, String text) {
     if (proto < 3) {
@@ -154,16 +149,6 @@ final class Reply {
       header(b, '>', n);
     } else {
       array(b, n);
-    }
-  }
-
-  static void dbl(ByteBuf b, int proto, String formatted) {
-    if (proto >= 3) {
-      b.writeByte(',');
-      b.writeCharSequence(formatted, StandardCharsets.US_ASCII);
-      b.writeBytes(CRLF);
-    } else {
-      bulk(b, formatted);
     }
   }
 

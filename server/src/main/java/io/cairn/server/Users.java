@@ -64,10 +64,6 @@ final class Users {
     return u != null && u.enabled() && (u.nopass() || match);
   }
 
-  int count() {
-    return users.size() + 1;
-  }
-
   private static byte[] digest(String password) {
     return digest(password.getBytes(StandardCharsets.UTF_8));
   }
