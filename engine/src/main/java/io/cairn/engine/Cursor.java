@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * An ordered scan over {@code [from, to)} at one point in time: the store's sequence number when the scan began. Writes
@@ -25,9 +26,13 @@ public final class Cursor implements Iterator<Entry>, AutoCloseable {
   private Entry next;
   private boolean started;
   private final byte[] from;
+  private final UnaryOperator<RuntimeException> onError;
 
-  Cursor(InternalIterator source, long snapshot, byte[] from, byte[] to, LongSupplier clock, Runnable release) {
+  /** @param onError turns a failure of the source (an I/O error, corruption) into what the caller sees */
+  Cursor(InternalIterator source, long snapshot, byte[] from, byte[] to, LongSupplier clock, Runnable release,
+      UnaryOperator<RuntimeException> onError) {
     this.source = source;
+    this.onError = onError;
     this.snapshot = snapshot;
     this.from = from;
     this.to = to;
@@ -40,10 +45,19 @@ public final class Cursor implements Iterator<Entry>, AutoCloseable {
     return snapshot;
   }
 
+  /**
+   * @throws CorruptionException naming the file and offset, if a table the scan reads is damaged (the scan is closed)
+   * @throws StoreException if reading a table failed (the scan is closed)
+   */
   @Override
   public boolean hasNext() {
     if (next == null && release != null) {
-      next = advance();
+      try {
+        next = advance();
+      } catch (RuntimeException e) {
+        close();
+        throw onError.apply(e);
+      }
       if (next == null) {
         close();
       }

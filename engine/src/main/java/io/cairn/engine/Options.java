@@ -32,6 +32,8 @@ public final class Options {
   private PrefixExtractor prefixExtractor;
   private CompactionFilter compactionFilter;
   private FifoDropListener fifoDropListener;
+  private long errorRetryInitialMillis = 100;
+  private long errorRetryMaxMillis = 10_000;
 
   public static Options defaults() {
     return new Options();
@@ -216,6 +218,19 @@ public final class Options {
     return this;
   }
 
+  /**
+   * How a store retries the work that an I/O error or a full disk stopped (see {@link StoreError}): first after
+   * {@code initialMillis}, then twice as long after each retry that failed, up to {@code maxMillis}. A retry after a
+   * full disk waits, at the same pace, until the file system reports room for what the store must write. Defaults:
+   * 100 ms and 10 s. {@link Store#resume()} retries at once.
+   */
+  public Options errorRetryMillis(long initialMillis, long maxMillis) {
+    check("errorRetryMillis initial", initialMillis, 1, 3_600_000);
+    this.errorRetryMaxMillis = check("errorRetryMillis max", maxMillis, initialMillis, 3_600_000);
+    this.errorRetryInitialMillis = initialMillis;
+    return this;
+  }
+
   public Durability durability() {
     return durability;
   }
@@ -296,6 +311,23 @@ public final class Options {
   /** The FIFO drop listener, or null if none is set. */
   public FifoDropListener fifoDropListener() {
     return fifoDropListener;
+  }
+
+  public long errorRetryInitialMillis() {
+    return errorRetryInitialMillis;
+  }
+
+  public long errorRetryMaxMillis() {
+    return errorRetryMaxMillis;
+  }
+
+  /**
+   * Disk space a store keeps free for its writes: room for the memtable and every memtable waiting for flush, once as
+   * a log and once as a table. A compaction does not start unless it leaves this much free, and a FIFO store drops
+   * its oldest tables rather than let the free space fall below it.
+   */
+  public long writeHeadroomBytes() {
+    return 2 * memtableBytes * (maxImmutableMemtables + 1L);
   }
 
   /** The prefix extractor, or null if none is set. */

@@ -19,8 +19,6 @@ import io.cairn.engine.sstable.AccessBits;
 import io.cairn.engine.sstable.Block;
 import io.cairn.engine.sstable.Lookup;
 import io.cairn.engine.sstable.ReadCounters;
-import io.cairn.engine.sstable.TableBuilder;
-import io.cairn.engine.sstable.TableProperties;
 import io.cairn.engine.sstable.TableReader;
 import io.cairn.engine.version.FileMeta;
 import io.cairn.engine.version.FileNames;
@@ -41,9 +39,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,19 +58,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * tables in the background and merged by the chosen {@link CompactionStyle}. Reads check the memtable, the memtables
  * waiting for flush, then tables from newest to oldest, using bloom filters and fence keys to skip tables and blocks.
  *
+ * <h2>Errors</h2>
+ * A failure is classified ({@link StoreError}) and stands until a retry of the failed work succeeds. A full disk or an
+ * I/O error while writing the log, flushing or writing the manifest stops writes: they fail at once with a
+ * {@link WritesStoppedException} saying why, and reads go on. The store retries by itself with backoff (a full disk:
+ * once the file system reports room; a FIFO store first drops its oldest tables to make that room), and
+ * {@link #resume()} retries at once; once a retry succeeds, writes are accepted again, with no reopen. A full disk
+ * while compacting only pauses compaction. Corruption stops writes until the store is reopened; no error ever makes a
+ * read return a wrong value. Every failed flush or compaction deletes the tables it wrote at once; a compaction only
+ * starts if the disk keeps {@link Options#writeHeadroomBytes} free after it ({@link SpaceReservations}). A write whose
+ * log append fails is not applied, but may be found applied after a restart (its record may have reached the log);
+ * a log, table or manifest whose write or force failed is never written to or trusted again (a new one replaces it).
+ *
  * <h2>Concurrency</h2>
  * <ul>
- *   <li>{@code mutex} guards {@code mem}, {@code imms}, {@code log}, the writer queue, the version set and the flags
- *   for background work. It is never held while reading tables or merging.</li>
+ *   <li>{@code mutex} guards {@code mem}, {@code imms}, {@code log}, {@code logBroken}, the writer queue, the version
+ *   set, the pending and in-doubt outputs, the error handler's state and the flags for background work. It is never
+ *   held while reading tables or merging.</li>
  *   <li>Reads take no lock: they read the volatile {@code view} (memtable, immutable memtables, version, replaced as a
  *   whole) and the volatile {@code visibleSequence}, and pin the version with an atomic reference count.</li>
  *   <li>Writes queue up; the writer at the head (the leader) takes the batches queued behind it, appends them to the
  *   log with one flush or force (group commit), inserts them into the concurrent memtable outside the mutex, then
  *   publishes the new sequence number. Only the head touches the log, the memtable's contents and
  *   {@code logUnforced}; it hands them to the next head through the mutex.</li>
- *   <li>One flush thread and one compaction thread; {@code compactionRun} serializes compactions (background and
- *   manual). A FIFO drop by budget with a {@link FifoDropListener} runs under it too, so while it offers entries and
- *   writes what is kept, the runs of level 0 change only by flushes adding new ones.</li>
+ *   <li>One flush thread and one compaction thread. {@code flushRun} serializes flushes (background ones and a
+ *   retry's); {@code compactionRun} serializes compactions (background and manual, and a retry's). A FIFO drop by
+ *   budget with a {@link FifoDropListener} runs under {@code compactionRun} too, so while it offers entries and writes
+ *   what is kept, the runs of level 0 change only by flushes adding new ones. Lock order: {@code compactionRun}, then
+ *   {@code flushRun}, then {@code mutex}; a retry never holds one run lock while taking the other.</li>
  *   <li>Point reads mark the {@link AccessBits} of the table that answered them (lock-free) when the store has a drop
  *   listener.</li>
  * </ul>
@@ -78,6 +94,14 @@ public final class Store implements AutoCloseable {
   private static final int MAX_GROUP_BYTES = 1 << 20;
   /** Compaction reads its inputs in chunks of this size, outside the block cache. */
   private static final int COMPACTION_READAHEAD_BYTES = 256 * 1024;
+  /** Room a retry after a full disk wants beyond its memtables: a manifest, a log's first blocks. */
+  private static final long RETRY_SLACK_BYTES = 64 * 1024;
+  /**
+   * Size of a FIFO store's reserve file ({@link FileNames#RESERVE}): deleted when a write finds the disk full, so the
+   * manifest edits that drop the oldest tables have room even on a disk with no byte left; written again once the
+   * store has recovered.
+   */
+  private static final int RESERVE_BYTES = 64 * 1024;
 
   private final Path dir;
   private final Options options;
@@ -90,12 +114,28 @@ public final class Store implements AutoCloseable {
   private final BlockCache<Object> blockCache;
   private final ReadCounters readCounters = new ReadCounters();
   private final Map<Long, TableReader> tables = new ConcurrentHashMap<>();
+  private final ErrorHandler errors;
+  private final SpaceReservations space = new SpaceReservations();
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition backgroundDone = mutex.newCondition();
   private final ReentrantLock compactionRun = new ReentrantLock();
+  private final ReentrantLock flushRun = new ReentrantLock();
   private final ArrayDeque<Writer> writers = new ArrayDeque<>();
   private final Set<Long> pendingOutputs = new HashSet<>();
+  /** Outputs of an edit whose manifest write failed (it may be on disk): pending until a new manifest is written. */
+  private final Set<Long> inDoubtOutputs = new HashSet<>();
+  private final TableWriter.Numbers outputNumbers = new TableWriter.Numbers() {
+    @Override
+    public long allocate() {
+      return allocateOutput();
+    }
+
+    @Override
+    public void release(long number) {
+      releaseOutput(number);
+    }
+  };
   private final ExecutorService flushThread;
   private final ExecutorService compactionThread;
   private final AtomicBoolean obsoleteSweepQueued = new AtomicBoolean();
@@ -103,13 +143,18 @@ public final class Store implements AutoCloseable {
   private MemTable mem;
   private final ArrayDeque<MemTable> imms = new ArrayDeque<>();
   private LogWriter log;
+  /** The log's append or force failed: nothing more goes into it; a retry starts a new one. */
+  private boolean logBroken;
   /** Under SYNC: the log holds records appended (a FIFO drop's kept writes) but not yet forced. Head-guarded. */
   private boolean logUnforced;
   private boolean flushScheduled;
   private boolean compactionScheduled;
+  private boolean retryScheduled;
+  private boolean compactionRecheckScheduled;
+  /** Compactions put off in a row for want of disk space (0 once one could reserve its space). */
+  private int compactionDeferrals;
   private volatile ReadView view;
   private volatile long visibleSequence;
-  private volatile Throwable backgroundError;
   private volatile boolean closed;
   private boolean closing;
 
@@ -121,13 +166,24 @@ public final class Store implements AutoCloseable {
   private final AtomicLong stallNanos = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong compactionsDeferred = new AtomicLong();
   private final AtomicLong droppedEntries = new AtomicLong();
+  private final AtomicLong droppedForSpaceBytes = new AtomicLong();
   private final AtomicLong filteredEntries = new AtomicLong();
   private final AtomicLong walSyncs = new AtomicLong();
   private final AtomicLong fifoKeptEntries = new AtomicLong();
 
   /** What a reader needs, swapped as a whole. {@code imms} newest first. */
   private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
+
+  /** The manifest write of an edit failed; the edit may or may not be on disk. */
+  private static final class ManifestFailure extends IOException {
+    ManifestFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private enum Outcome { DONE, NOTHING, DEFERRED }
 
   private static final class Writer {
     /** The encoded batch, or null for a barrier; a kept writer replaces it with what is left to write. */
@@ -161,6 +217,7 @@ public final class Store implements AutoCloseable {
         this::queueObsoleteSweep);
     this.blockCache = new BlockCache<>(options.blockCacheBytes(), 16,
         o -> o instanceof Block b ? b.charge() : ((byte[]) o).length + 16);
+    this.errors = new ErrorHandler(dir, mutex, options.errorRetryInitialMillis(), options.errorRetryMaxMillis());
     this.flushThread = Executors.newSingleThreadExecutor(daemon("cairn-flush " + dir.getFileName()));
     this.compactionThread = Executors.newSingleThreadExecutor(daemon("cairn-compaction " + dir.getFileName()));
   }
@@ -272,14 +329,14 @@ public final class Store implements AutoCloseable {
                   + bad.getMessage());
             }
             if (replay.approximateBytes() >= options.memtableBytes()) {
-              writeLevel0Table(replay, edit);
+              addLevel0Table(edit, writeLevel0Table(replay));
               replay = new MemTable(0);
             }
           }
         }
       }
       if (!replay.isEmpty()) {
-        writeLevel0Table(replay, edit);
+        addLevel0Table(edit, writeLevel0Table(replay));
       }
       long logNumber = versions.newFileNumber();
       if (options.durability() != Durability.NONE) {
@@ -288,16 +345,45 @@ public final class Store implements AutoCloseable {
       }
       mem = newMemTable(logNumber);
       edit.setLogNumber(logNumber).setLastSequence(lastSeq);
-      versions.logAndApply(edit);
+      install(edit);
       visibleSequence = lastSeq;
-      for (VersionEdit.Added a : edit.added()) {
-        pendingOutputs.remove(a.file().fileNumber());
-      }
       publishView();
       deleteObsoleteFiles();
+      keepReserve();
       maybeScheduleCompaction();
     } finally {
       mutex.unlock();
+    }
+  }
+
+  /**
+   * With the mutex held: gives a FIFO store its reserve file if it has none (best effort: on a disk too full for it,
+   * the store goes on without, and tries again after its next recovery).
+   */
+  private void keepReserve() {
+    if (options.compactionStyle() != CompactionStyle.FIFO) {
+      return;
+    }
+    Path reserve = dir.resolve(FileNames.RESERVE);
+    if (fs.exists(reserve)) {
+      return;
+    }
+    try (FileSystem.WritableFile f = fs.create(reserve)) {
+      byte[] zeros = new byte[RESERVE_BYTES];
+      f.append(zeros, 0, zeros.length);
+      f.sync();
+    } catch (IOException e) {
+      try {
+        fs.delete(reserve);
+      } catch (IOException ignored) {
+        // Whatever is left of it is deleted with the next drop for space.
+      }
+    }
+  }
+
+  private static void addLevel0Table(VersionEdit edit, TableWriter.Output out) {
+    if (out != null) {
+      edit.addFile(0, out.meta(out.number()));
     }
   }
 
@@ -306,10 +392,8 @@ public final class Store implements AutoCloseable {
     closed = true;
     flushThread.shutdownNow();
     compactionThread.shutdownNow();
+    closeLogQuietly(log);
     try {
-      if (log != null) {
-        log.close();
-      }
       versions.close();
     } catch (IOException ignored) {
       // The open already failed with the error that matters.
@@ -319,6 +403,16 @@ public final class Store implements AutoCloseable {
       dirLock.close();
     } catch (IOException ignored) {
       // As above.
+    }
+  }
+
+  private static void closeLogQuietly(LogWriter l) {
+    if (l != null) {
+      try {
+        l.close();
+      } catch (IOException ignored) {
+        // Every record that was acknowledged already reached the operating system (or the device, under SYNC).
+      }
     }
   }
 
@@ -338,7 +432,13 @@ public final class Store implements AutoCloseable {
     write(new WriteBatch().delete(key));
   }
 
-  /** Applies a batch atomically, durable per the store's {@link Durability} when this returns. */
+  /**
+   * Applies a batch atomically, durable per the store's {@link Durability} when this returns.
+   *
+   * @throws WritesStoppedException at once while an earlier failure stops writes (see {@link StoreError})
+   * @throws StoreException if this batch's own log write failed: it is not applied, though a restart may find it
+   *     applied (its record may have reached the log); the store stops writes until a retry succeeds
+   */
   public void write(WriteBatch batch) {
     if (batch == null) {
       throw new NullPointerException("batch is null");
@@ -373,31 +473,36 @@ public final class Store implements AutoCloseable {
 
   /** With the mutex held: queues {@code w} and waits until it is at the head of the queue or done by a leader. */
   private void awaitTurn(Writer w) {
+    assert mutex.isHeldByCurrentThread();
     writers.addLast(w);
     while (!w.done && writers.peekFirst() != w) {
       w.turn.awaitUninterruptibly();
     }
   }
 
+  /** A step run as a barrier in the writer queue; it may fail with an I/O error. */
+  private interface BarrierAction {
+    void run() throws IOException;
+  }
+
   /**
    * With the mutex held: runs {@code action} as a barrier in the writer queue, when no commit is in flight (a leader
    * writes the log and the memtable outside the mutex, so the memtable and log may change only here).
    */
-  private void barrier(Runnable action) {
+  private void barrier(BarrierAction action) throws IOException {
+    assert mutex.isHeldByCurrentThread();
     Writer w = new Writer(null, 0, mutex.newCondition(), false);
     awaitTurn(w);
     try {
       action.run();
-    } catch (RuntimeException e) {
-      w.error = e;
     } finally {
       leaveHead(w);
     }
-    rethrow(w);
   }
 
   /** With the mutex held: {@code w}, the head, leaves the queue without a commit; the next writer's turn comes. */
   private void leaveHead(Writer w) {
+    assert mutex.isHeldByCurrentThread();
     writers.pollFirst();
     w.done = true;
     Writer next = writers.peekFirst();
@@ -408,6 +513,7 @@ public final class Store implements AutoCloseable {
 
   /** Runs as the head of the writer queue, with the mutex held; commits a group of batches. */
   private void lead() {
+    assert mutex.isHeldByCurrentThread();
     List<Writer> group = new ArrayList<>();
     Throwable error = null;
     try {
@@ -434,6 +540,8 @@ public final class Store implements AutoCloseable {
       }
       MemTable target = mem;
       LogWriter logWriter = log;
+      IOException logFailure = null;
+      boolean forcing = false;
       mutex.unlock();
       try {
         if (logWriter != null) {
@@ -442,6 +550,7 @@ public final class Store implements AutoCloseable {
             walBytes.addAndGet(x.rep.length);
           }
           if (force) {
+            forcing = true;
             syncLog(logWriter);
           } else {
             logWriter.flush();
@@ -453,13 +562,20 @@ public final class Store implements AutoCloseable {
           userBytes.addAndGet(x.userBytes);
         }
       } catch (IOException e) {
-        backgroundError = e;
-        throw new StoreException("writing the log of " + dir + " failed (" + e.getMessage()
-            + "); the store accepts no more writes", e);
+        logFailure = e;
       } finally {
         mutex.lock();
       }
+      // Consumed even when the log failed: a failed group's records may be in the log, and no number is given twice.
       versions.setLastSequence(seq);
+      if (logFailure != null) {
+        logBroken = true;
+        StoreError se = reportError(forcing ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
+            logFailure);
+        throw new StoreException((forcing ? "forcing" : "writing") + " the log " + FileNames.log(dir,
+            target.logNumber()) + " failed (" + logFailure.getMessage() + "); the write is not applied; "
+            + errors.consequence(se), logFailure);
+      }
       visibleSequence = seq;
     } catch (RuntimeException e) {
       error = e;
@@ -482,10 +598,11 @@ public final class Store implements AutoCloseable {
 
   /** With the mutex held: waits or slows the writer until the memtable has room, rotating it when full. */
   private void makeRoomForWrite() {
+    assert mutex.isHeldByCurrentThread();
     boolean slowed = false;
     while (true) {
       checkOpen();
-      checkBackgroundError();
+      errors.checkWritable();
       int l0Runs = versions.current().runCount(0);
       if (!slowed && l0Runs >= policy.slowdownRuns()) {
         long t0 = System.nanoTime();
@@ -502,6 +619,9 @@ public final class Store implements AutoCloseable {
       } else if (mem.approximateBytes() < options.memtableBytes()) {
         return;
       } else if (imms.size() >= options.maxImmutableMemtables() || l0Runs >= policy.stopRuns()) {
+        if (l0Runs >= policy.stopRuns()) {
+          failIfCompactionCannotRun(l0Runs);
+        }
         long t0 = System.nanoTime();
         maybeScheduleCompaction();
         try {
@@ -512,29 +632,70 @@ public final class Store implements AutoCloseable {
         }
         stallNanos.addAndGet(System.nanoTime() - t0);
       } else {
-        rotateMemtable();
+        rotateOrFail();
       }
     }
   }
 
-  /** With the mutex held: makes the memtable immutable, starts a new one (and log), schedules the flush. */
-  private void rotateMemtable() {
+  /**
+   * With the mutex held, for a writer that would wait for a compaction of level 0: fails the write at once if no
+   * compaction can run (a compaction failed, or the disk lacks the space one needs), instead of waiting for ever.
+   */
+  private void failIfCompactionCannotRun(int l0Runs) {
+    StoreError e = errors.current();
+    if (e == null && compactionDeferrals == 0) {
+      return;
+    }
+    if (e == null) {
+      e = StoreError.classify(dir, StoreError.Operation.COMPACTION, new IOException("No space left on device for"
+          + " the compaction level 0 needs (" + fs.usableSpace(dir) + " bytes usable, "
+          + options.writeHeadroomBytes() + " kept free for writes)"));
+    }
+    errors.rejectedWrites.increment();
+    throw new WritesStoppedException("store " + dir + " accepts no writes: level 0 holds " + l0Runs + " runs and"
+        + " waits for a compaction that cannot run, after " + e.describe() + "; writes resume once a compaction"
+        + " succeeds", e);
+  }
+
+  /** With the mutex held, as the head of the writer queue: {@link #rotateMemtable}, reporting a failure. */
+  private void rotateOrFail() {
+    try {
+      rotateMemtable();
+    } catch (IOException e) {
+      StoreError se = reportError(StoreError.Operation.WAL_WRITE, e);
+      throw new StoreException("cannot start a new log in " + dir + " (" + e.getMessage() + "); "
+          + errors.consequence(se), e);
+    }
+  }
+
+  /**
+   * With the mutex held, as the head of the writer queue: makes the memtable immutable (unless it is empty) and starts
+   * a new one with a new log, scheduling the flush. A broken log is closed without a force: nothing of it is trusted
+   * beyond what was forced before it broke, and the memtable it holds is flushed from memory.
+   */
+  private void rotateMemtable() throws IOException {
+    assert mutex.isHeldByCurrentThread();
     long number = versions.newFileNumber();
     if (options.durability() != Durability.NONE) {
-      try {
-        LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
-        LogWriter old = log;
-        if (logUnforced) {
+      LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
+      LogWriter old = log;
+      if (logUnforced && !logBroken) {
+        try {
           syncLog(old);
+        } catch (IOException e) {
+          logBroken = true;
+          closeLogQuietly(next);
+          throw e;
         }
-        log = next;
-        old.close();
-      } catch (IOException e) {
-        backgroundError = e;
-        throw new StoreException("cannot start a new log in " + dir, e);
       }
+      closeLogQuietly(old);
+      log = next;
+      logBroken = false;
+      logUnforced = false;
     }
-    imms.addFirst(mem);
+    if (!mem.isEmpty()) {
+      imms.addFirst(mem);
+    }
     mem = newMemTable(number);
     publishView();
     maybeScheduleFlush();
@@ -561,10 +722,261 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private void checkBackgroundError() {
-    Throwable e = backgroundError;
-    if (e != null) {
-      throw new StoreException("store " + dir + " stopped accepting writes after a background error: " + e, e);
+  // ---------------------------------------------------------------------------------------------------------------
+  // Errors and their retry
+
+  /** With the mutex held: records a failure, wakes waiting writers, and schedules a retry of the failed work. */
+  private StoreError reportError(StoreError.Operation operation, Throwable cause) {
+    assert mutex.isHeldByCurrentThread();
+    StoreError e = errors.report(operation, cause);
+    backgroundDone.signalAll();
+    scheduleRetry();
+    return e;
+  }
+
+  /** With the mutex held: schedules the automatic retry of the standing error, after the handler's backoff. */
+  private void scheduleRetry() {
+    assert mutex.isHeldByCurrentThread();
+    StoreError e = errors.current();
+    if (e == null || e.severity() == StoreError.Severity.FATAL || retryScheduled || closing) {
+      return;
+    }
+    retryScheduled = true;
+    after(errors.retryDelayMillis(), this::automaticRetry);
+  }
+
+  /** Runs {@code task} on the flush thread after {@code millis}; dropped if the store has closed by then. */
+  private void after(long millis, Runnable task) {
+    Executor flushLane = r -> submit(flushThread, r);
+    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, flushLane).execute(task);
+  }
+
+  private static void submit(ExecutorService lane, Runnable task) {
+    try {
+      lane.execute(task);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      // The store closed: its background work is over.
+    }
+  }
+
+  private void automaticRetry() {
+    mutex.lock();
+    try {
+      retryScheduled = false;
+      StoreError e = errors.current();
+      if (closing || e == null || e.severity() == StoreError.Severity.FATAL) {
+        return;
+      }
+      if (e.kind() == StoreError.Kind.NO_SPACE && !roomToRetry()) {
+        errors.retryFailed();
+        scheduleRetry();
+        return;
+      }
+    } finally {
+      mutex.unlock();
+    }
+    try {
+      retry(true);
+    } catch (StoreException failedAgain) {
+      // Reported and scheduled again by retry().
+    }
+  }
+
+  /**
+   * With the mutex held: whether the disk has room for what a retry writes (the memtables as tables, a manifest),
+   * or, for a FIFO store, tables it can drop to make that room.
+   */
+  private boolean roomToRetry() {
+    long usable = fs.usableSpace(dir);
+    if (usable == Long.MAX_VALUE) {
+      return true;
+    }
+    if (options.compactionStyle() == CompactionStyle.FIFO && versions.current().runCount(0) > 0) {
+      return true;
+    }
+    long need = mem.approximateBytes() + RETRY_SLACK_BYTES;
+    for (MemTable m : imms) {
+      need += m.approximateBytes();
+    }
+    return usable >= need;
+  }
+
+  /**
+   * Retries now what the standing error stopped, and returns once writes are accepted again (at once if no error
+   * stands). Stores also retry by themselves, with backoff ({@link Options#errorRetryMillis}); this is for an
+   * operator who fixed the cause and does not want to wait.
+   *
+   * @throws StoreException if the retry failed (the error stands and automatic retries go on), or after corruption
+   *     ({@link StoreError.Severity#FATAL}), which only a reopen clears
+   */
+  public void resume() {
+    retry(false);
+    mutex.lock();
+    try {
+      StoreError e = errors.current();
+      if (e != null && e.stopsWrites()) {
+        throw new StoreException("store " + dir + " did not resume: " + e.describe() + "; "
+            + errors.consequence(e), e.cause());
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * Retries what the standing error stopped: a FIFO store that found the disk full first drops its oldest tables to
+   * make room; then a broken manifest is written anew, a broken log is replaced (its memtable becomes immutable),
+   * every immutable memtable is flushed, and after a failed compaction one compaction runs (or finds it must wait
+   * for room). If all of that succeeded and no other error came meanwhile, the error is cleared.
+   *
+   * <p>On the flush thread ({@code onFlushLane}, the automatic retry) the compaction part is handed to the
+   * compaction thread: a FIFO drop's kept writes may wait for a flush, which needs the flush thread. The log is
+   * replaced as a barrier in the writer queue only when it broke, which stops writes, so the writer at the head is not
+   * one waiting for a flush.
+   */
+  private void retry(boolean onFlushLane) {
+    StoreError standing;
+    int generation;
+    mutex.lock();
+    try {
+      checkOpen();
+      standing = errors.current();
+      if (standing == null) {
+        return;
+      }
+      if (standing.severity() == StoreError.Severity.FATAL) {
+        throw new StoreException("store " + dir + " cannot resume after " + standing.describe() + "; "
+            + errors.consequence(standing), standing.cause());
+      }
+      generation = errors.generation();
+      errors.retries.increment();
+    } finally {
+      mutex.unlock();
+    }
+    StoreError.Operation step = standing.operation();
+    try {
+      if (standing.kind() == StoreError.Kind.NO_SPACE && standing.stopsWrites()) {
+        step = StoreError.Operation.COMPACTION;
+        dropForSpace();
+      }
+      mutex.lock();
+      try {
+        step = StoreError.Operation.MANIFEST_WRITE;
+        repairManifest();
+        step = StoreError.Operation.WAL_WRITE;
+        if (logBroken) {
+          barrier(this::rotateMemtable);
+        }
+      } finally {
+        mutex.unlock();
+      }
+      step = StoreError.Operation.FLUSH;
+      flushRun.lock();
+      try {
+        while (flushOldestImmutable()) {
+          // Until every memtable waiting for flush is a table.
+        }
+      } finally {
+        flushRun.unlock();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw retryFailed(standing, step, e);
+    }
+    if (standing.operation() != StoreError.Operation.COMPACTION) {
+      finishRetry(generation);
+    } else if (onFlushLane) {
+      submit(compactionThread, () -> {
+        try {
+          retryCompaction(standing, generation);
+        } catch (StoreException failedAgain) {
+          // Reported and scheduled again.
+        }
+      });
+    } else {
+      retryCompaction(standing, generation);
+    }
+  }
+
+  /** The compaction part of a retry: one compaction (or none due, or one that must wait for room), then clears. */
+  private void retryCompaction(StoreError standing, int generation) {
+    compactionRun.lock();
+    try {
+      compactOnce(false);
+    } catch (IOException | RuntimeException e) {
+      throw retryFailed(standing, StoreError.Operation.COMPACTION, e);
+    } finally {
+      compactionRun.unlock();
+    }
+    finishRetry(generation);
+  }
+
+  /** Clears the error the retry that began at {@code generation} retried, and restarts background work. */
+  private void finishRetry(int generation) {
+    mutex.lock();
+    try {
+      if (errors.clear(generation)) {
+        keepReserve();
+      }
+      backgroundDone.signalAll();
+      maybeScheduleFlush();
+      maybeScheduleCompaction();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Reports a retry's failure in {@code step} (which schedules the next retry, later) and says what failed. */
+  private StoreException retryFailed(StoreError standing, StoreError.Operation step, Exception e) {
+    if (e instanceof ClosingException) {
+      return new StoreException("store " + dir + " closed during a retry");
+    }
+    StoreError se;
+    mutex.lock();
+    try {
+      errors.retryFailed();
+      se = reportError(e instanceof ManifestFailure ? StoreError.Operation.MANIFEST_WRITE : step, e);
+    } finally {
+      mutex.unlock();
+    }
+    return new StoreException("store " + dir + ": retrying after " + standing.describe() + " failed ("
+        + e.getMessage() + "); " + errors.consequence(se), e);
+  }
+
+  /**
+   * A FIFO store that found the disk full: deletes its reserve file, so the manifest has room, then drops its oldest
+   * tables until {@link Options#writeHeadroomBytes} are free (a headroom's worth when the file system cannot say what
+   * is free). Nothing is offered to the drop listener: what it kept would need the room there is not.
+   */
+  private void dropForSpace() throws IOException {
+    compactionRun.lock();
+    try {
+      Compaction c;
+      Version base;
+      mutex.lock();
+      try {
+        Path reserve = dir.resolve(FileNames.RESERVE);
+        if (fs.exists(reserve)) {
+          fs.delete(reserve);
+        }
+        long usable = fs.usableSpace(dir);
+        long need = options.writeHeadroomBytes() - (usable == Long.MAX_VALUE ? 0 : usable);
+        base = versions.current();
+        c = need > 0 ? policy.dropForSpace(base, need) : null;
+        if (c == null) {
+          return;
+        }
+        base.tryRef();
+      } finally {
+        mutex.unlock();
+      }
+      try {
+        runCompaction(c, base, null);
+      } finally {
+        base.unref();
+      }
+      droppedForSpaceBytes.addAndGet(c.inputBytes());
+    } finally {
+      compactionRun.unlock();
     }
   }
 
@@ -590,6 +1002,11 @@ public final class Store implements AutoCloseable {
     return getEntry(key, true);
   }
 
+  /**
+   * @throws CorruptionException naming the file and offset, if the data the key's lookup reads is damaged (the store
+   *     then stops writes, see {@link StoreError})
+   * @throws StoreException if reading a table failed, naming the key, the file and the cause
+   */
   private Entry getEntry(byte[] key, boolean includeExpired) {
     if (key == null) {
       throw new NullPointerException("key is null");
@@ -613,9 +1030,33 @@ public final class Store implements AutoCloseable {
         return new Entry(key, Arrays.copyOfRange(stored, 8, stored.length), at);
       }
       return new Entry(key, stored, Entry.NO_EXPIRY);
+    } catch (RuntimeException e) {
+      throw readFailure("reading key " + Bytes.toDisplay(key), e);
     } finally {
       v.version().unref();
     }
+  }
+
+  /**
+   * What a failed read throws: a corruption as it is (reported, which stops writes), an I/O error as a
+   * {@link StoreException} naming {@code what} and the failure (counted), anything else unchanged.
+   */
+  private RuntimeException readFailure(String what, RuntimeException e) {
+    if (e instanceof CorruptionException c) {
+      mutex.lock();
+      try {
+        reportError(StoreError.Operation.READ, c);
+      } finally {
+        mutex.unlock();
+      }
+      return c;
+    }
+    if (e instanceof UncheckedIOException io) {
+      errors.readErrors.increment();
+      return new StoreException(what + " from store " + dir + " failed: " + io.getMessage() + " ("
+          + io.getCause().getMessage() + ")", io.getCause());
+    }
+    return e;
   }
 
   private ReadView pin() {
@@ -659,11 +1100,15 @@ public final class Store implements AutoCloseable {
   }
 
   private TableReader table(FileMeta f) {
-    TableReader r = tables.get(f.fileNumber());
+    return table(f.fileNumber());
+  }
+
+  private TableReader table(long fileNumber) {
+    TableReader r = tables.get(fileNumber);
     if (r != null) {
       return r;
     }
-    return tables.computeIfAbsent(f.fileNumber(), n -> {
+    return tables.computeIfAbsent(fileNumber, n -> {
       try {
         return TableReader.open(fs, FileNames.table(dir, n), n, blockCache, readCounters, dropListener != null);
       } catch (IOException e) {
@@ -744,9 +1189,10 @@ public final class Store implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       v.version().unref();
-      throw e;
+      throw readFailure("opening a scan", e);
     }
-    return new Cursor(new MergingIterator(sources), snapshot, from, to, options.clock(), v.version()::unref);
+    return new Cursor(new MergingIterator(sources), snapshot, from, to, options.clock(), v.version()::unref,
+        e -> readFailure("scanning", e));
   }
 
   /** The tables of {@code run} in {@code [from, to)} whose filter may hold the prefix, as a run; null if none. */
@@ -776,84 +1222,130 @@ public final class Store implements AutoCloseable {
     mutex.lock();
     try {
       checkOpen();
-      barrier(() -> {
-        checkBackgroundError();
-        if (!mem.isEmpty()) {
-          rotateMemtable();
-        }
-      });
+      errors.checkWritable();
+      try {
+        barrier(() -> {
+          if (!mem.isEmpty()) {
+            rotateMemtable();
+          }
+        });
+      } catch (IOException e) {
+        StoreError se = reportError(StoreError.Operation.WAL_WRITE, e);
+        throw new StoreException("cannot start a new log in " + dir + " (" + e.getMessage() + "); "
+            + errors.consequence(se), e);
+      }
       awaitFlushes();
     } finally {
       mutex.unlock();
     }
   }
 
+  /** With the mutex held: waits until no memtable waits for flush; throws if writes stop meanwhile. */
   private void awaitFlushes() {
+    assert mutex.isHeldByCurrentThread();
     while (!imms.isEmpty()) {
-      checkBackgroundError();
+      errors.checkWritable();
       maybeScheduleFlush();
       backgroundDone.awaitUninterruptibly();
     }
   }
 
+  /** With the mutex held: schedules a flush unless one is scheduled or writes are stopped (a retry flushes then). */
   private void maybeScheduleFlush() {
-    if (!flushScheduled && !imms.isEmpty() && backgroundError == null) {
+    assert mutex.isHeldByCurrentThread();
+    if (!flushScheduled && !imms.isEmpty() && !errors.writesStopped()) {
       flushScheduled = true;
-      flushThread.execute(this::flushOldest);
+      submit(flushThread, this::backgroundFlush);
     }
   }
 
-  private void flushOldest() {
+  private void backgroundFlush() {
+    flushRun.lock();
+    try {
+      mutex.lock();
+      try {
+        flushScheduled = false;
+        if (errors.writesStopped()) {
+          return;
+        }
+      } finally {
+        mutex.unlock();
+      }
+      if (flushOldestImmutable()) {
+        mutex.lock();
+        try {
+          maybeScheduleCompaction();
+          maybeScheduleFlush();
+        } finally {
+          mutex.unlock();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      mutex.lock();
+      try {
+        reportError(e instanceof ManifestFailure ? StoreError.Operation.MANIFEST_WRITE : StoreError.Operation.FLUSH,
+            e);
+      } finally {
+        mutex.unlock();
+      }
+    } finally {
+      mutex.lock();
+      try {
+        backgroundDone.signalAll();
+      } finally {
+        mutex.unlock();
+      }
+      flushRun.unlock();
+    }
+  }
+
+  /**
+   * With {@code flushRun} held and the mutex not: writes the oldest immutable memtable to a level-0 table and installs
+   * it; false if no memtable waits. On failure the memtable stays, to be flushed by a retry, and the table is gone
+   * (or, if only the manifest write failed, in doubt until the manifest is rewritten).
+   */
+  private boolean flushOldestImmutable() throws IOException {
+    assert flushRun.isHeldByCurrentThread() && !mutex.isHeldByCurrentThread();
+    MemTable imm;
     mutex.lock();
     try {
-      flushScheduled = false;
-      MemTable imm = imms.peekLast();
-      if (imm == null) {
-        return;
-      }
-      VersionEdit edit = new VersionEdit();
+      imm = imms.peekLast();
+    } finally {
       mutex.unlock();
-      try {
-        writeLevel0Table(imm, edit);
-      } finally {
-        mutex.lock();
-      }
+    }
+    if (imm == null) {
+      return false;
+    }
+    TableWriter.Output out = writeLevel0Table(imm);
+    mutex.lock();
+    try {
+      VersionEdit edit = new VersionEdit();
+      addLevel0Table(edit, out);
       // imms is newest first: the memtable just after the oldest holds the log that stays live.
       java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
       olderFirst.next();
       MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
       edit.setLogNumber(newerOrCurrent.logNumber());
-      versions.logAndApply(edit);
-      for (VersionEdit.Added a : edit.added()) {
-        pendingOutputs.remove(a.file().fileNumber());
-      }
+      install(edit);
       imms.pollLast();
       flushes.incrementAndGet();
       publishView();
       deleteObsoleteFiles();
-      maybeScheduleCompaction();
-      maybeScheduleFlush();
-    } catch (IOException | RuntimeException e) {
-      backgroundError = e;
     } finally {
-      backgroundDone.signalAll();
       mutex.unlock();
     }
+    return true;
   }
 
   /**
-   * Writes a memtable to a new level-0 table (a run of its own) and records it in {@code edit}. Keeps only the newest
+   * Writes a memtable to a new level-0 table (a run of its own); null if it holds nothing. Keeps only the newest
    * version of each key: a reader that still needs an older one holds the memtable itself. The flush thread calls it
-   * without the mutex; recovery calls it with the mutex held (file numbers are allocated either way).
+   * without the mutex; recovery calls it with the mutex held (file numbers are allocated either way). On failure the
+   * table is deleted.
    */
-  private void writeLevel0Table(MemTable m, VersionEdit edit) throws IOException {
-    long number = allocateOutput();
-    Path path = FileNames.table(dir, number);
-    TableProperties props;
-    long size;
-    try (FileSystem.WritableFile file = fs.create(path)) {
-      TableBuilder b = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout(),
-          options.prefixExtractor());
+  private TableWriter.Output writeLevel0Table(MemTable m) throws IOException {
+    TableWriter w = new TableWriter(fs, dir, options, Long.MAX_VALUE, outputNumbers, out -> { });
+    try {
       byte[] prev = null;
       try (InternalIterator it = m.iterator()) {
         for (it.seekToFirst(); it.valid(); it.next()) {
@@ -862,15 +1354,16 @@ public final class Store implements AutoCloseable {
             continue;
           }
           prev = k;
-          b.add(k, it.value());
+          w.add(k, it.value());
         }
       }
-      props = b.finish();
-      file.sync();
-      size = b.fileSize();
+      List<TableWriter.Output> outs = w.finish();
+      flushBytes.addAndGet(w.bytesWritten());
+      return outs.isEmpty() ? null : outs.get(0);
+    } catch (IOException | RuntimeException e) {
+      w.abandon();
+      throw e;
     }
-    flushBytes.addAndGet(size);
-    edit.addFile(0, meta(number, size, number, props));
   }
 
   private long allocateOutput() {
@@ -889,55 +1382,76 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private static FileMeta meta(long number, long size, long runId, TableProperties p) {
-    return new FileMeta(number, size, runId, p.entries(), p.tombstones(), p.expiringEntries(), p.maxExpireAtMillis(),
-        p.smallest(), p.largest());
+  private void releaseOutput(long number) {
+    boolean locked = mutex.isHeldByCurrentThread();
+    if (!locked) {
+      mutex.lock();
+    }
+    try {
+      pendingOutputs.remove(number);
+    } finally {
+      if (!locked) {
+        mutex.unlock();
+      }
+    }
+  }
+
+  /**
+   * With the mutex held: records {@code edit} in the manifest (rewriting a broken one first) and makes it current;
+   * its outputs stop being pending. If the manifest write fails the edit may be on disk after all, so its outputs
+   * stay pending, in doubt, until a new manifest is written.
+   */
+  private void install(VersionEdit edit) throws ManifestFailure {
+    assert mutex.isHeldByCurrentThread();
+    try {
+      repairManifest();
+      versions.logAndApply(edit);
+    } catch (IOException e) {
+      for (VersionEdit.Added a : edit.added()) {
+        inDoubtOutputs.add(a.file().fileNumber());
+      }
+      throw new ManifestFailure(e);
+    }
+    for (VersionEdit.Added a : edit.added()) {
+      pendingOutputs.remove(a.file().fileNumber());
+    }
+  }
+
+  /** With the mutex held: writes a new manifest if the last write to it failed; the in-doubt outputs may then go. */
+  private void repairManifest() throws IOException {
+    assert mutex.isHeldByCurrentThread();
+    if (versions.broken()) {
+      versions.writeSnapshotManifest();
+      pendingOutputs.removeAll(inDoubtOutputs);
+      inDoubtOutputs.clear();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Compaction
 
+  /** With the mutex held: schedules background compaction unless it is scheduled, the store closing or in error. */
   private void maybeScheduleCompaction() {
-    if (!compactionScheduled && !closing && backgroundError == null) {
+    assert mutex.isHeldByCurrentThread();
+    if (!compactionScheduled && !closing && errors.current() == null) {
       compactionScheduled = true;
-      compactionThread.execute(this::backgroundCompaction);
+      submit(compactionThread, this::backgroundCompaction);
     }
   }
 
   private void backgroundCompaction() {
     compactionRun.lock();
     try {
-      while (true) {
-        Compaction c;
-        Version base;
-        mutex.lock();
-        try {
-          if (closing || backgroundError != null) {
-            compactionScheduled = false;
-            return;
-          }
-          base = versions.current();
-          c = policy.pick(base, options.clock().getAsLong());
-          if (c == null) {
-            compactionScheduled = false;
-            return;
-          }
-          base.tryRef();
-        } finally {
-          mutex.unlock();
-        }
-        try {
-          runCompaction(c, base);
-        } finally {
-          base.unref();
-        }
+      while (compactOnce(true) == Outcome.DONE) {
+        // Until the tree is in shape, or the next piece must wait for disk space.
       }
     } catch (IOException | RuntimeException e) {
       mutex.lock();
       try {
         compactionScheduled = false;
         if (!(e instanceof ClosingException)) {
-          backgroundError = e;
+          reportError(e instanceof ManifestFailure ? StoreError.Operation.MANIFEST_WRITE
+              : StoreError.Operation.COMPACTION, e);
         }
         backgroundDone.signalAll();
       } finally {
@@ -946,6 +1460,96 @@ public final class Store implements AutoCloseable {
     } finally {
       compactionRun.unlock();
     }
+  }
+
+  /**
+   * With {@code compactionRun} held: picks one piece of work, reserves the disk space it needs and runs it.
+   * {@link Outcome#DEFERRED} when the disk cannot spare that space (checked again later); a drop needs none. Called
+   * by the background job ({@code background}, which then clears {@code compactionScheduled} in the same critical
+   * section that finds nothing to do) and by a retry.
+   */
+  private Outcome compactOnce(boolean background) throws IOException {
+    assert compactionRun.isHeldByCurrentThread();
+    Compaction c;
+    Version base;
+    SpaceReservations.Reservation reservation;
+    mutex.lock();
+    try {
+      if (closing || (background && errors.current() != null)) {
+        if (background) {
+          compactionScheduled = false;
+        }
+        if (closing) {
+          throw new ClosingException();
+        }
+        return Outcome.NOTHING;
+      }
+      base = versions.current();
+      long usable = fs.usableSpace(dir);
+      c = policy.pick(base, options.clock().getAsLong(), tableBytesLimit(base, usable));
+      // A drop needs no room (it frees some); a merge reserves about its input's size.
+      reservation = c == null || c.dropOnly() ? null
+          : space.tryReserve(usable, c.inputBytes(), options.writeHeadroomBytes());
+      if (c == null || (reservation == null && !c.dropOnly())) {
+        if (background) {
+          compactionScheduled = false;
+        }
+        if (c == null) {
+          compactionDeferrals = 0;
+          return Outcome.NOTHING;
+        }
+        compactionsDeferred.incrementAndGet();
+        scheduleCompactionRecheck();
+        return Outcome.DEFERRED;
+      }
+      compactionDeferrals = 0;
+      base.tryRef();
+    } finally {
+      mutex.unlock();
+    }
+    try {
+      runCompaction(c, base, reservation);
+    } finally {
+      if (reservation != null) {
+        reservation.close();
+      }
+      base.unref();
+    }
+    return Outcome.DONE;
+  }
+
+  /**
+   * With the mutex held: how many bytes of tables the disk can hold without eating the room kept for writes; a FIFO
+   * store keeps its tables within it. {@link Long#MAX_VALUE} when the file system cannot tell.
+   */
+  private long tableBytesLimit(Version v, long usable) {
+    if (usable == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    long tables = 0;
+    for (int level = 0; level < v.levelCount(); level++) {
+      tables += v.levelBytes(level);
+    }
+    return tables + usable - space.reservedBytes() - options.writeHeadroomBytes();
+  }
+
+  /** With the mutex held: after a compaction was put off for space, looks again later (backing off). */
+  private void scheduleCompactionRecheck() {
+    if (compactionRecheckScheduled || closing) {
+      return;
+    }
+    compactionRecheckScheduled = true;
+    int shift = Math.min(compactionDeferrals++, 30);
+    long delay = Math.min(options.errorRetryMaxMillis(), options.errorRetryInitialMillis() << shift);
+    after(delay, () -> {
+      mutex.lock();
+      try {
+        compactionRecheckScheduled = false;
+        maybeScheduleCompaction();
+      } finally {
+        mutex.unlock();
+      }
+    });
   }
 
   /** Thrown inside a merge when the store is closing, to abandon it. */
@@ -958,6 +1562,9 @@ public final class Store implements AutoCloseable {
   /**
    * Flushes, then merges every table into one sorted run on the bottom level (for FIFO: drops expired tables and
    * enforces the budget), dropping shadowed versions, expired entries and tombstones. Waits until done.
+   *
+   * @throws StoreException if the disk cannot spare the space the compaction needs ({@link Options#writeHeadroomBytes}
+   *     stays free for writes), or if the compaction fails
    */
   public void compact() {
     if (compactionRun.isHeldByCurrentThread()) {
@@ -969,25 +1576,53 @@ public final class Store implements AutoCloseable {
     try {
       Compaction c;
       Version base;
+      SpaceReservations.Reservation reservation;
       mutex.lock();
       try {
         checkOpen();
-        checkBackgroundError();
+        errors.checkWritable();
         base = versions.current();
         c = policy.full(base, options.clock().getAsLong());
+        if (c == null) {
+          return;
+        }
+        long usable = fs.usableSpace(dir);
+        long need = c.inputBytes();
+        reservation = c.dropOnly() ? null : space.tryReserve(usable, need, options.writeHeadroomBytes());
+        if (reservation == null && !c.dropOnly()) {
+          compactionsDeferred.incrementAndGet();
+          throw new StoreException("not enough disk space to compact " + dir + ": the compaction needs about " + need
+              + " bytes and " + options.writeHeadroomBytes() + " stay free for writes, but " + usable
+              + " bytes are usable (" + space.reservedBytes() + " reserved by running compactions)");
+        }
         base.tryRef();
       } finally {
         mutex.unlock();
       }
       try {
-        if (c != null) {
-          runCompaction(c, base);
+        runCompaction(c, base, reservation);
+      } catch (ClosingException e) {
+        throw new StoreException("store " + dir + " closed during a manual compaction");
+      } catch (IOException | RuntimeException e) {
+        StoreError se;
+        mutex.lock();
+        try {
+          se = reportError(e instanceof ManifestFailure ? StoreError.Operation.MANIFEST_WRITE
+              : StoreError.Operation.COMPACTION, e);
+        } finally {
+          mutex.unlock();
         }
+        if (e instanceof StoreException x) {
+          throw x;
+        }
+        throw new StoreException("manual compaction of " + dir + " failed (" + e.getMessage() + "); "
+            + errors.consequence(se), e);
       } finally {
+        if (reservation != null) {
+          reservation.close();
+        }
         base.unref();
       }
-    } catch (IOException e) {
-      throw new StoreException("manual compaction of " + dir + " failed", e);
     } finally {
       compactionRun.unlock();
     }
@@ -999,23 +1634,26 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private void runCompaction(Compaction c, Version base) throws IOException {
+  /**
+   * Carries out {@code c} over {@code base}: merges (writing new tables) or drops (offering live entries to the drop
+   * listener first when it drops by budget), then installs the edit. {@code reservation} is the disk space held for
+   * the merge's output, or null.
+   */
+  private void runCompaction(Compaction c, Version base, SpaceReservations.Reservation reservation)
+      throws IOException {
     VersionEdit edit = new VersionEdit();
     for (Compaction.Input in : c.inputs()) {
       edit.deleteFile(in.level(), in.file().fileNumber());
     }
     long written = 0;
     if (!c.dropOnly()) {
-      written = merge(c, base, edit);
+      written = merge(c, base, edit, reservation);
     } else if (c.byBudget() && dropListener != null) {
       offerDropped(c);
     }
     mutex.lock();
     try {
-      versions.logAndApply(edit);
-      for (VersionEdit.Added a : edit.added()) {
-        pendingOutputs.remove(a.file().fileNumber());
-      }
+      install(edit);
       compactions.incrementAndGet();
       if (c.dropOnly()) {
         for (Compaction.Input in : c.inputs()) {
@@ -1193,33 +1831,48 @@ public final class Store implements AutoCloseable {
     return false;
   }
 
-  /** Forces the log once if a FIFO drop's kept writes wait in it unforced (SYNC), before the drop deletes tables. */
+  /**
+   * Forces the log once if a FIFO drop's kept writes wait in it unforced (SYNC), before the drop deletes tables; as a
+   * barrier in the writer queue, so no commit is in flight.
+   */
   private void forceKeptWrites() {
     mutex.lock();
     try {
-      barrier(() -> {
-        if (!logUnforced) {
-          return;
+      Writer w = new Writer(null, 0, mutex.newCondition(), false);
+      awaitTurn(w);
+      try {
+        if (logUnforced && !logBroken) {
+          LogWriter l = log;
+          IOException failure = null;
+          mutex.unlock();
+          try {
+            syncLog(l);
+          } catch (IOException e) {
+            failure = e;
+          } finally {
+            mutex.lock();
+          }
+          if (failure != null) {
+            logBroken = true;
+            StoreError se = reportError(StoreError.Operation.WAL_SYNC, failure);
+            throw new StoreException("forcing the log of " + dir + " failed (" + failure.getMessage() + "); "
+                + errors.consequence(se), failure);
+          }
         }
-        LogWriter l = log;
-        mutex.unlock();
-        try {
-          syncLog(l);
-        } catch (IOException e) {
-          backgroundError = e;
-          throw new StoreException("forcing the log of " + dir + " failed (" + e.getMessage()
-              + "); the store accepts no more writes", e);
-        } finally {
-          mutex.lock();
-        }
-      });
+      } finally {
+        leaveHead(w);
+      }
     } finally {
       mutex.unlock();
     }
   }
 
-  /** Merges the inputs into new tables recorded in {@code edit}; returns the bytes written. */
-  private long merge(Compaction c, Version base, VersionEdit edit) throws IOException {
+  /**
+   * Merges the inputs into new tables recorded in {@code edit}; returns the bytes written. On failure (or when the
+   * store closes meanwhile) every table it wrote is deleted before the failure propagates.
+   */
+  private long merge(Compaction c, Version base, VersionEdit edit, SpaceReservations.Reservation reservation)
+      throws IOException {
     Set<Long> inputNumbers = new HashSet<>();
     List<InternalIterator> sources = new ArrayList<>();
     List<AccessBits> inputReads = new ArrayList<>();
@@ -1235,12 +1888,15 @@ public final class Store implements AutoCloseable {
     int minLevel = c.minInputLevel();
     long now = options.clock().getAsLong();
     CompactionFilter filter = options.compactionFilter();
-    List<FileMeta> outputs = new ArrayList<>();
-    long written = 0;
-    long runId = c.outputRunId();
-    FileSystem.WritableFile file = null;
-    TableBuilder builder = null;
-    long number = 0;
+    TableWriter out = new TableWriter(fs, dir, options, options.targetFileBytes(), outputNumbers, o -> {
+      if (reservation != null) {
+        reservation.written(o.fileBytes());
+      }
+      if (carried.any()) {
+        carried.moveTo(table(o.number()).accessBits());
+      }
+    });
+    List<TableWriter.Output> outputs;
     try (MergingIterator it = new MergingIterator(sources)) {
       byte[] prevUser = null;
       int sinceCheck = 0;
@@ -1270,52 +1926,30 @@ public final class Store implements AutoCloseable {
             value = new byte[0];
           }
         }
-        if (builder == null) {
-          number = allocateOutput();
-          if (runId == Compaction.NEW_RUN) {
-            runId = number;
-          }
-          file = fs.create(FileNames.table(dir, number));
-          builder = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout(),
-              options.prefixExtractor());
-        }
-        builder.add(k, value);
+        out.add(k, value);
         if (!gone) {
           carried.note(prevUser);
         }
-        if (builder.fileSizeEstimate() >= options.targetFileBytes()) {
-          written += finishOutput(builder, file, number, runId, outputs, carried);
-          builder = null;
-          file = null;
+      }
+      outputs = out.finish();
+    } catch (IOException | RuntimeException e) {
+      for (long n : out.abandon()) {
+        TableReader opened = tables.remove(n);
+        if (opened != null) {
+          opened.close();
+          blockCache.evictFile(n);
         }
       }
-      if (builder != null) {
-        written += finishOutput(builder, file, number, runId, outputs, carried);
-        builder = null;
-        file = null;
-      }
-    } finally {
-      if (file != null) {
-        file.close();
-      }
+      throw e;
     }
-    for (FileMeta f : outputs) {
-      edit.addFile(c.outputLevel(), f);
+    long runId = c.outputRunId();
+    if (runId == Compaction.NEW_RUN && !outputs.isEmpty()) {
+      runId = outputs.get(0).number();
     }
-    return written;
-  }
-
-  private long finishOutput(TableBuilder b, FileSystem.WritableFile file, long number, long runId,
-      List<FileMeta> outputs, CarriedReads carried) throws IOException {
-    TableProperties props = b.finish();
-    file.sync();
-    file.close();
-    FileMeta meta = meta(number, b.fileSize(), runId, props);
-    outputs.add(meta);
-    if (carried.any()) {
-      carried.moveTo(table(meta).accessBits());
+    for (TableWriter.Output o : outputs) {
+      edit.addFile(c.outputLevel(), o.meta(runId));
     }
-    return b.fileSize();
+    return out.bytesWritten();
   }
 
   /** Counts an entry the compaction filter dropped; always true. */
@@ -1356,16 +1990,18 @@ public final class Store implements AutoCloseable {
           mutex.unlock();
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       obsoleteSweepQueued.set(false);
     }
   }
 
-  /** With the mutex held: deletes tables no live version holds, flushed logs, old manifests and temp files. */
+  /**
+   * With the mutex held: deletes tables no live version holds and no job is writing (pending outputs, including those
+   * of an edit in doubt), flushed logs, old manifests (none while the manifest is broken: CURRENT may durably name any
+   * of them) and temp files. Safe in every error state.
+   */
   private void deleteObsoleteFiles() {
-    if (backgroundError != null) {
-      return;
-    }
+    assert mutex.isHeldByCurrentThread();
     Set<Long> live = versions.liveFileNumbers();
     live.addAll(pendingOutputs);
     List<String> names;
@@ -1379,7 +2015,7 @@ public final class Store implements AutoCloseable {
       boolean delete = switch (p.kind()) {
         case TABLE -> !live.contains(p.number());
         case LOG -> p.number() < versions.logNumber() && p.number() != mem.logNumber();
-        case MANIFEST -> p.number() != versions.manifestNumber();
+        case MANIFEST -> !versions.broken() && p.number() != versions.manifestNumber();
         case TEMP -> true;
         default -> false;
       };
@@ -1428,6 +2064,11 @@ public final class Store implements AutoCloseable {
       long hits = blockCache.hits();
       long misses = blockCache.misses();
       MemTable m = view.mem();
+      StoreStatistics.Errors errorFigures = new StoreStatistics.Errors(errors.current(), errors.backgroundErrors.sum(),
+          errors.retries.sum(), errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
+          errors.corruptions.sum());
+      StoreStatistics.Space spaceFigures = new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(),
+          options.writeHeadroomBytes(), compactionsDeferred.get(), droppedForSpaceBytes.get());
       return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
           compactionWritten.get(), user == 0 ? 0 : (double) written / user,
           largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
@@ -1435,7 +2076,8 @@ public final class Store implements AutoCloseable {
           readCounters.prefixUseful.sum(), hits, misses,
           hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
           stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
-          m.approximateBytes(), tableBytes, pinnedFilterBytes(), walSyncs.get(), fifoKeptEntries.get());
+          m.approximateBytes(), tableBytes, pinnedFilterBytes(), walSyncs.get(), fifoKeptEntries.get(), errorFigures,
+          spaceFigures);
     } finally {
       v.unref();
     }
@@ -1457,27 +2099,45 @@ public final class Store implements AutoCloseable {
     return options;
   }
 
+  /** The error that stops or slows the store now, if any (see {@link StoreError}). */
+  public java.util.Optional<StoreError> backgroundError() {
+    return java.util.Optional.ofNullable(errors.current());
+  }
+
   /**
    * Closes the store. Without a log ({@link Durability#NONE}) the memtable is flushed first so a clean close keeps
-   * every write; with a log the memtable is recovered from it on the next open. A compaction under way is abandoned
-   * (its partial output is deleted on the next open). Idempotent.
+   * every write (unless writes are stopped by an error: then the memtables are lost); with a log the memtable is
+   * recovered from it on the next open. A compaction under way is abandoned and its outputs deleted, background work
+   * is waited for, and every table no version holds is deleted, so a clean close leaves only the store's own files.
+   * Idempotent.
    */
   @Override
   public void close() {
+    StoreException flushFailure = null;
     mutex.lock();
     try {
       if (closed || closing) {
         return;
       }
-      barrier(() -> {
-        closing = true;
-        if (options.durability() == Durability.NONE && backgroundError == null && !mem.isEmpty()) {
-          rotateMemtable();
+      boolean flushFirst = options.durability() == Durability.NONE && !errors.writesStopped();
+      try {
+        barrier(() -> {
+          closing = true;
+          if (flushFirst && !mem.isEmpty()) {
+            rotateMemtable();
+          }
+        });
+        if (flushFirst) {
+          awaitFlushes();
         }
-      });
-      if (options.durability() == Durability.NONE && backgroundError == null) {
-        awaitFlushes();
+      } catch (IOException e) {
+        flushFailure = new StoreException("closing store " + dir + ": cannot flush the memtable (" + e.getMessage()
+            + "); its writes are lost", e);
+      } catch (StoreException e) {
+        flushFailure = new StoreException("closing store " + dir + ": the memtables could not be flushed ("
+            + e.getMessage() + "); their writes are lost", e);
       }
+      closing = true;
     } finally {
       mutex.unlock();
     }
@@ -1491,10 +2151,15 @@ public final class Store implements AutoCloseable {
     }
     mutex.lock();
     try {
+      deleteObsoleteFiles();
       closed = true;
       try {
         if (log != null) {
-          log.close();
+          if (logBroken) {
+            closeLogQuietly(log);
+          } else {
+            log.close();
+          }
         }
         versions.close();
       } catch (IOException e) {
@@ -1509,6 +2174,9 @@ public final class Store implements AutoCloseable {
       }
     } finally {
       mutex.unlock();
+    }
+    if (flushFailure != null) {
+      throw flushFailure;
     }
   }
 

@@ -19,6 +19,8 @@ import java.util.List;
  *     group commit, once per FIFO drop that kept entries, and once per log rotated with kept writes unforced in it)
  * @param fifoKeptEntries records the {@link FifoDropListener} kept that were rewritten before their table was dropped
  *     (its related records included; ops on keys written since the drop began are skipped and not counted)
+ * @param errors the error that stands, and counts of failures, retries and refused writes
+ * @param space disk space: what the file system has left, what compactions hold, what was put off or dropped for it
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
@@ -26,7 +28,34 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
     long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes, long pinnedFilterBytes,
-    long walSyncs, long fifoKeptEntries) {
+    long walSyncs, long fifoKeptEntries, Errors errors, Space space) {
+
+  /**
+   * Failures and what came of them.
+   *
+   * @param current the error that stops or slows the store now, or null when it is healthy
+   * @param backgroundErrors failures reported (of writes, flushes, compactions, manifest writes, reads finding
+   *     corruption), each retry that failed again included
+   * @param retries retries of failed work (automatic and through {@link Store#resume()})
+   * @param recoveries retries that succeeded and cleared an error
+   * @param rejectedWrites writes refused at once while writes were stopped ({@link WritesStoppedException})
+   * @param readErrors reads that failed with an I/O error (not counted as background errors; writes go on)
+   * @param corruptions failures that found damaged data
+   */
+  public record Errors(StoreError current, long backgroundErrors, long retries, long recoveries, long rejectedWrites,
+      long readErrors, long corruptions) {}
+
+  /**
+   * Disk space as the store sees it.
+   *
+   * @param usableBytes what the file system says may still be written ({@link Long#MAX_VALUE}: it cannot tell)
+   * @param reservedBytes what running compactions hold of it for their outputs
+   * @param headroomBytes what compactions leave free for writes ({@link Options#writeHeadroomBytes})
+   * @param compactionsDeferred compactions put off because the disk could not spare their space
+   * @param droppedForSpaceBytes bytes of tables a FIFO store dropped to make room after a write found the disk full
+   */
+  public record Space(long usableBytes, long reservedBytes, long headroomBytes, long compactionsDeferred,
+      long droppedForSpaceBytes) {}
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
@@ -46,7 +75,13 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
         prefixUseful, blockCacheHits, blockCacheMisses, blockCacheHitRatio));
     sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d, pinned filters %d bytes%n",
         stallMicros, flushes, compactions, filteredEntries, pinnedFilterBytes));
-    sb.append(String.format("wal syncs %d, fifo dropped %d kept %d", walSyncs, droppedEntries, fifoKeptEntries));
+    sb.append(String.format("wal syncs %d, fifo dropped %d kept %d%n", walSyncs, droppedEntries, fifoKeptEntries));
+    sb.append(String.format("errors %d, retries %d, recoveries %d, rejected writes %d, read errors %d, corruptions %d%s%n",
+        errors.backgroundErrors(), errors.retries(), errors.recoveries(), errors.rejectedWrites(), errors.readErrors(),
+        errors.corruptions(), errors.current() == null ? "" : "; now: " + errors.current().describe()));
+    sb.append(String.format("space: usable %d, reserved %d, headroom %d, compactions deferred %d, dropped for space %d",
+        space.usableBytes(), space.reservedBytes(), space.headroomBytes(), space.compactionsDeferred(),
+        space.droppedForSpaceBytes()));
     return sb.toString();
   }
 }

@@ -11,6 +11,23 @@ public interface CompactionPolicy {
   /** The next piece of work, or null when the tree is in shape. */
   Compaction pick(Version v, long nowMillis);
 
+  /**
+   * The next piece of work when the disk holds at most {@code tableBytesLimit} bytes of tables (what the tables take
+   * now plus what the file system has left, less the room the store keeps for its writes). A policy that drops data
+   * to stay within a budget (FIFO) takes the smaller of the two; the others ignore the limit.
+   */
+  default Compaction pick(Version v, long nowMillis, long tableBytesLimit) {
+    return pick(v, nowMillis);
+  }
+
+  /**
+   * After a write found the disk full: tables to drop, oldest first, that free at least {@code bytes}, or null if this
+   * policy never drops data to make room (all but FIFO).
+   */
+  default Compaction dropForSpace(Version v, long bytes) {
+    return null;
+  }
+
   /** Merges every table into one run on the bottom level (a manual full compaction), or null if nothing to do. */
   Compaction full(Version v, long nowMillis);
 

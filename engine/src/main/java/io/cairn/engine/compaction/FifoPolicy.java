@@ -49,7 +49,13 @@ public final class FifoPolicy implements CompactionPolicy {
 
   @Override
   public Compaction pick(Version v, long nowMillis) {
-    Compaction drop = pickDrop(v, nowMillis);
+    return pick(v, nowMillis, Long.MAX_VALUE);
+  }
+
+  /** As {@link #pick(Version, long)}, with the budget lowered to {@code tableBytesLimit} when the disk is smaller. */
+  @Override
+  public Compaction pick(Version v, long nowMillis, long tableBytesLimit) {
+    Compaction drop = pickDrop(v, nowMillis, Math.min(maxBytes, tableBytesLimit));
     if (drop != null || mergeWidth == 0) {
       return drop;
     }
@@ -57,11 +63,33 @@ public final class FifoPolicy implements CompactionPolicy {
   }
 
   /**
-   * The oldest runs while the tables exceed the budget (a drop by budget, oldest first), else the oldest run whose
+   * The oldest runs that together hold at least {@code bytes} (all of them if they hold less), to make room after a
+   * write found the disk full. Not offered to a drop listener: keeping entries would need the room there is not.
+   */
+  @Override
+  public Compaction dropForSpace(Version v, long bytes) {
+    List<Run> runs = v.runs(0);
+    List<Compaction.Input> drop = new ArrayList<>();
+    long freed = 0;
+    for (int i = runs.size() - 1; i >= 0 && freed < bytes; i--) {
+      for (FileMeta f : runs.get(i).files()) {
+        drop.add(new Compaction.Input(0, f));
+        freed += f.fileBytes();
+      }
+    }
+    if (drop.isEmpty()) {
+      return null;
+    }
+    return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: out of disk space, dropping " + freed
+        + " bytes of the oldest tables", false);
+  }
+
+  /**
+   * The oldest runs while the tables exceed {@code budget} (a drop by budget, oldest first), else the oldest run whose
    * tables have all expired and shadow nothing older. The two never mix, so that a drop by budget is one the store
    * offers to its drop listener; an expired run found past the budgeted ones waits for the next pick.
    */
-  private Compaction pickDrop(Version v, long nowMillis) {
+  private Compaction pickDrop(Version v, long nowMillis, long budget) {
     List<Run> runs = v.runs(0);
     List<Compaction.Input> drop = new ArrayList<>();
     long total = 0;
@@ -71,7 +99,7 @@ public final class FifoPolicy implements CompactionPolicy {
     // Oldest first: runs are ordered newest first.
     for (int i = runs.size() - 1; i >= 0; i--) {
       Run r = runs.get(i);
-      boolean overBudget = total > maxBytes;
+      boolean overBudget = total > budget;
       if (!overBudget && !drop.isEmpty()) {
         break;
       }
@@ -93,7 +121,9 @@ public final class FifoPolicy implements CompactionPolicy {
     if (drop.isEmpty()) {
       return null;
     }
-    return new Compaction(drop, 0, Compaction.NEW_RUN, true, "fifo: budget " + maxBytes + " bytes", true);
+    String why = budget == maxBytes ? "fifo: budget " + maxBytes + " bytes"
+        : "fifo: the disk holds " + budget + " bytes of tables (budget " + maxBytes + ")";
+    return new Compaction(drop, 0, Compaction.NEW_RUN, true, why, true);
   }
 
   /**
@@ -158,7 +188,7 @@ public final class FifoPolicy implements CompactionPolicy {
    */
   @Override
   public Compaction full(Version v, long nowMillis) {
-    Compaction drop = pickDrop(v, nowMillis);
+    Compaction drop = pickDrop(v, nowMillis, maxBytes);
     if (drop != null || mergeWidth == 0) {
       return drop;
     }

@@ -36,6 +36,15 @@ public interface FileSystem {
   /** Takes an exclusive, process-wide lock on {@code lockFile}; fails if another process (or open store) holds it. */
   Closeable lock(Path lockFile) throws IOException;
 
+  /**
+   * Bytes that may still be written to the file system holding {@code dir}, or {@link Long#MAX_VALUE} when this file
+   * system cannot tell (the default). The store reserves space for compactions against it and, under FIFO
+   * compaction, drops its oldest tables before the disk fills.
+   */
+  default long usableSpace(Path dir) {
+    return Long.MAX_VALUE;
+  }
+
   /** A file being appended to. */
   interface WritableFile extends Closeable {
     void append(byte[] data, int off, int len) throws IOException;

@@ -112,6 +112,15 @@ public final class LocalFileSystem implements FileSystem {
     };
   }
 
+  @Override
+  public long usableSpace(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
   private static final class BufferedWritable implements WritableFile {
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);

@@ -6,11 +6,13 @@ import java.nio.file.Path;
 public final class FileNames {
   public static final String CURRENT = "CURRENT";
   public static final String LOCK = "LOCK";
+  /** A FIFO store's reserve: zeros it deletes to make room after a write found the disk full. */
+  public static final String RESERVE = "RESERVE";
   private static final String MANIFEST_PREFIX = "MANIFEST-";
 
   private FileNames() {}
 
-  public enum Kind { LOG, TABLE, MANIFEST, TEMP, CURRENT, LOCK, OTHER }
+  public enum Kind { LOG, TABLE, MANIFEST, TEMP, CURRENT, LOCK, RESERVE, OTHER }
 
   public record Parsed(Kind kind, long number) {}
 
@@ -36,6 +38,9 @@ public final class FileNames {
     }
     if (name.equals(LOCK)) {
       return new Parsed(Kind.LOCK, 0);
+    }
+    if (name.equals(RESERVE)) {
+      return new Parsed(Kind.RESERVE, 0);
     }
     if (name.startsWith(MANIFEST_PREFIX)) {
       long n = number(name.substring(MANIFEST_PREFIX.length()));

@@ -24,6 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * manifest (an edit whose write was cut by a crash) is dropped: its tables were never installed. Any other damage,
  * including a checksum failure in the last record, is a {@link CorruptionException}.
  *
+ * <p>After a failed write or force of the manifest, the edit may or may not be on disk, and the file's tail cannot be
+ * trusted (a force that failed may have dropped bytes that a later force will not bring back). The manifest is then
+ * <em>broken</em>: {@link #logAndApply} refuses until {@link #writeSnapshotManifest} has written a new manifest of the
+ * current version and made CURRENT name it durably. While broken, every manifest file is kept: CURRENT may durably
+ * name any of the last ones. A failed rotation (a snapshot written because the manifest grew) leaves the old
+ * manifest in use, unless CURRENT was already renamed to the new one, which breaks the manifest as above.
+ *
  * <p>Thread-safety: every method but {@link #liveFileNumbers()} and the version release callback is called with the
  * store's mutex held; the set of live versions is concurrent because versions are released from reader threads.
  */
@@ -43,6 +50,7 @@ public final class VersionSet {
   private long logNumber;
   private long manifestNumber;
   private LogWriter manifest;
+  private boolean broken;
 
   public VersionSet(FileSystem fs, Path dir, int levelCount, String policy, Runnable onVersionReleased) {
     this.fs = fs;
@@ -155,14 +163,19 @@ public final class VersionSet {
   }
 
   /**
-   * Starts a new manifest holding a snapshot of the current state, then points CURRENT at it. Used at open and when
-   * the manifest has grown past its rotation size.
+   * Starts a new manifest holding a snapshot of the current state, then points CURRENT at it. Used at open, when the
+   * manifest has grown past its rotation size, and to repair a broken manifest. If it fails before CURRENT is
+   * renamed, its files are deleted and the manifest in use stays as it was; if it fails after (forcing the directory),
+   * the manifest is broken.
    */
   public void writeSnapshotManifest() throws IOException {
     long number = nextFileNumber++;
     Path path = FileNames.manifest(dir, number);
-    LogWriter w = new LogWriter(fs.create(path));
+    Path tmp = FileNames.temp(dir, number);
+    LogWriter w = null;
+    boolean renamed = false;
     try {
+      w = new LogWriter(fs.create(path));
       VersionEdit snap = new VersionEdit();
       snap.formatVersion = VersionEdit.FORMAT_VERSION;
       snap.policy = policy;
@@ -176,36 +189,75 @@ public final class VersionSet {
       }
       w.addRecord(snap.encode());
       w.sync();
-      setCurrent(number);
+      try (FileSystem.WritableFile f = fs.create(tmp)) {
+        byte[] body = (path.getFileName() + "\n").getBytes(StandardCharsets.UTF_8);
+        f.append(body, 0, body.length);
+        f.sync();
+      }
+      fs.rename(tmp, dir.resolve(FileNames.CURRENT));
+      renamed = true;
+      fs.syncDirectory(dir);
     } catch (IOException | RuntimeException e) {
-      w.close();
+      closeQuietly(w);
+      if (renamed) {
+        // CURRENT names the new manifest, perhaps not durably; the old one holds the same state. Keep both and write
+        // another before the next edit.
+        closeQuietly(manifest);
+        manifest = null;
+        manifestNumber = number;
+        broken = true;
+      } else {
+        deleteQuietly(path);
+        deleteQuietly(tmp);
+      }
       throw e;
     }
     LogWriter old = manifest;
     long oldNumber = manifestNumber;
+    boolean wasBroken = broken;
     manifest = w;
     manifestNumber = number;
-    if (old != null) {
-      old.close();
-    }
-    if (oldNumber > 0) {
-      fs.delete(FileNames.manifest(dir, oldNumber));
+    broken = false;
+    closeQuietly(old);
+    if (oldNumber > 0 && !wasBroken) {
+      deleteQuietly(FileNames.manifest(dir, oldNumber));
     }
   }
 
-  private void setCurrent(long manifest) throws IOException {
-    Path tmp = FileNames.temp(dir, manifest);
-    try (FileSystem.WritableFile f = fs.create(tmp)) {
-      byte[] body = (FileNames.manifest(dir, manifest).getFileName() + "\n").getBytes(StandardCharsets.UTF_8);
-      f.append(body, 0, body.length);
-      f.sync();
+  private static void closeQuietly(LogWriter w) {
+    if (w != null) {
+      try {
+        w.close();
+      } catch (IOException ignored) {
+        // Everything that matters in it was forced, or it is being given up.
+      }
     }
-    fs.rename(tmp, dir.resolve(FileNames.CURRENT));
-    fs.syncDirectory(dir);
   }
 
-  /** Writes {@code e} to the manifest (forced to disk) and makes the resulting version current. */
+  private void deleteQuietly(Path p) {
+    try {
+      fs.delete(p);
+    } catch (IOException ignored) {
+      // The store's obsolete-file sweep deletes it later.
+    }
+  }
+
+  /** Whether a failed manifest write left the manifest unusable until {@link #writeSnapshotManifest} succeeds. */
+  public boolean broken() {
+    return broken;
+  }
+
+  /**
+   * Writes {@code e} to the manifest (forced to disk) and makes the resulting version current. If the write or the
+   * force fails, the version stays as it was and the manifest is broken ({@link #broken}).
+   *
+   * @throws IllegalStateException if the manifest is broken
+   */
   public void logAndApply(VersionEdit e) throws IOException {
+    if (broken) {
+      throw new IllegalStateException("the manifest of " + dir + " must be rewritten after a failed write before"
+          + " it takes another edit");
+    }
     List<List<FileMeta>> files = emptyLevels();
     for (int level = 0; level < levelCount; level++) {
       files.get(level).addAll(current.files(level));
@@ -216,13 +268,24 @@ public final class VersionSet {
     }
     e.nextFileNumber = nextFileNumber;
     e.lastSequence = Math.max(e.lastSequence, lastSequence);
-    manifest.addRecord(e.encode());
-    manifest.sync();
+    try {
+      manifest.addRecord(e.encode());
+      manifest.sync();
+    } catch (IOException | RuntimeException x) {
+      closeQuietly(manifest);
+      manifest = null;
+      broken = true;
+      throw x;
+    }
     logNumber = e.logNumber;
     lastSequence = e.lastSequence;
     install(newVersion(files));
     if (manifest.size() > MANIFEST_ROTATE_BYTES) {
-      writeSnapshotManifest();
+      try {
+        writeSnapshotManifest();
+      } catch (IOException x) {
+        // The edit is durable in the manifest in use; rotation is tried again after the next edit.
+      }
     }
   }
 
@@ -273,8 +336,9 @@ public final class VersionSet {
 
   public void close() throws IOException {
     if (manifest != null) {
-      manifest.close();
+      LogWriter m = manifest;
       manifest = null;
+      m.close();
     }
   }
 }

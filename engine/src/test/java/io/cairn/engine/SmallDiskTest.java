@@ -1,0 +1,130 @@
+package io.cairn.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store on a real, small file system: an 8 MiB tmpfs, mounted for the test (so it needs root; elsewhere the test
+ * is skipped and says why). The disk is filled, writes stop with a clear error and reads go on; a file outside the
+ * store is deleted, and writes come back by themselves, with every acknowledged write there, then and after a
+ * reopen.
+ */
+class SmallDiskTest {
+
+  @Test
+  void fillingARealDiskStopsWritesAndFreeingItBringsThemBack() throws Exception {
+    Path mount = Files.createTempDirectory("cairn-tmpfs-");
+    String why = mountTmpfs(mount);
+    if (why != null) {
+      Files.deleteIfExists(mount);
+    }
+    assumeTrue(why == null, () -> "skipped: no 8 MiB tmpfs to fill (" + why + ")");
+    try {
+      Path filler = mount.resolve("filler");
+      Files.write(filler, new byte[3 << 20]);
+      Path dir = mount.resolve("store");
+      Options o = Options.defaults().durability(Durability.SYNC).memtableBytes(64 * 1024)
+          .targetFileBytes(256 * 1024).errorRetryMillis(10, 200);
+      Map<Integer, byte[]> acked = new LinkedHashMap<>();
+      try (Store s = Store.open(dir, o)) {
+        StoreException full = null;
+        int i = 0;
+        for (; full == null; i++) {
+          byte[] v = value(i);
+          try {
+            s.put(key(i), v);
+            acked.put(i, v);
+          } catch (StoreException e) {
+            full = e;
+          }
+          assertTrue(i < 1_000_000, "8 MiB never filled");
+        }
+        assertTrue(full.toString().contains("No space left") || causes(full).contains("No space left"), causes(full));
+        assertEquals(StoreError.Kind.NO_SPACE, s.backgroundError().orElseThrow().kind());
+        checkAcked(s, acked);
+
+        Files.delete(filler);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+          try {
+            s.put(key(i), value(i));
+            acked.put(i, value(i));
+            break;
+          } catch (StoreException e) {
+            assertTrue(System.nanoTime() < deadline, "writes did not come back within a minute: " + e);
+            Thread.sleep(20);
+          }
+        }
+        for (int j = i + 1; j < i + 2000; j++) {
+          s.put(key(j), value(j));
+          acked.put(j, value(j));
+        }
+        assertTrue(s.backgroundError().isEmpty());
+        checkAcked(s, acked);
+      }
+      try (Store s = Store.open(dir, o)) {
+        checkAcked(s, acked);
+      }
+    } finally {
+      umount(mount);
+    }
+  }
+
+  private static byte[] key(int i) {
+    return String.format("k%07d", i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] value(int i) {
+    return ("value " + i + " " + "v".repeat(200)).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void checkAcked(Store s, Map<Integer, byte[]> acked) {
+    for (Map.Entry<Integer, byte[]> e : acked.entrySet()) {
+      assertArrayEquals(e.getValue(), s.get(key(e.getKey())), "acknowledged write of key " + e.getKey());
+    }
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c).append(" <- ");
+    }
+    return sb.toString();
+  }
+
+  /** Mounts an 8 MiB tmpfs on {@code dir}; null on success, else why not. */
+  private static String mountTmpfs(Path dir) throws InterruptedException {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return "mounting needs root; running as " + System.getProperty("user.name");
+    }
+    try {
+      Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return p.waitFor() == 0 ? null : "mount failed: " + out;
+    } catch (IOException e) {
+      return "cannot run mount: " + e.getMessage();
+    }
+  }
+
+  private static void umount(Path dir) throws IOException, InterruptedException {
+    new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
