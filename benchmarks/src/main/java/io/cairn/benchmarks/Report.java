@@ -47,6 +47,12 @@ final class Report {
         r.getPrimaryResult().getScore(), null, null, null, null, null, null));
   }
 
+  /** The ConcurrentHashMap ceiling of the heap-tier workloads, as system {@code chm}, store-by-reference. */
+  void ceiling(RunResult r, int threads) {
+    rows.add(new Row("jcache", r.getParams().getParam("workload"), "heap", Boolean.FALSE, threads, null, "chm",
+        r.getPrimaryResult().getScore(), null, null, null, null, null, null));
+  }
+
   void latency(RunResult r) {
     var p = r.getParams();
     String method = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.') + 1);
@@ -167,7 +173,9 @@ final class Report {
     StringBuilder sb = new StringBuilder();
     sb.append("Cairn's ratio to each peer (mode ").append(mode).append(", ").append(Runtime.getRuntime()
         .availableProcessors()).append(" cores, ").append(System.getProperty("java.version"))
-        .append("). Above 1.0: Cairn is better (more ops/s; lower latency at p99; fewer bytes per entry).\n\n");
+        .append("). Above 1.0: Cairn is better (more ops/s; lower latency at p99; fewer bytes per entry). ")
+        .append("The chm column is the ceiling: a plain ConcurrentHashMap on the same keys and threads, so Cairn's ")
+        .append("ratio to it is the fraction of that limit Cairn reaches.\n\n");
     sb.append("| suite | workload | tier | store-by | threads | value bytes | Cairn |");
     for (String p : peers) {
       sb.append(" vs ").append(p).append(" |");
@@ -258,17 +266,26 @@ final class Report {
 
   private void charts(Path dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    chart(dir.resolve("chart-jcache-heap.png"), "JCache, heap tier, 1 thread (ops/s)",
-        r -> r.suite().equals("jcache") && "heap".equals(r.tier()) && r.threads() == 1,
-        r -> r.workload() + (Boolean.TRUE.equals(r.storeByValue()) ? " by value" : " by ref"), Row::opsPerSec);
+    for (int threads : new int[] {1, 2}) {
+      int t = threads;
+      chart(dir.resolve("chart-jcache-heap-reference-t" + t + ".png"),
+          "JCache heap tier, store-by-reference, " + t + " thread(s) (ops/s; chm = ConcurrentHashMap ceiling)",
+          r -> r.suite().equals("jcache") && "heap".equals(r.tier()) && r.threads() == t
+              && Boolean.FALSE.equals(r.storeByValue()), Row::workload, Row::opsPerSec);
+      chart(dir.resolve("chart-jcache-heap-value-t" + t + ".png"),
+          "JCache heap tier, store-by-value, " + t + " thread(s) (ops/s)",
+          r -> r.suite().equals("jcache") && "heap".equals(r.tier()) && r.threads() == t
+              && Boolean.TRUE.equals(r.storeByValue()), Row::workload, Row::opsPerSec);
+    }
     chart(dir.resolve("chart-jcache-disk.png"), "JCache, data 10x the heap tier (ops/s)",
         r -> r.suite().equals("jcache") && "disk".equals(r.tier()), Row::workload, Row::opsPerSec);
     chart(dir.resolve("chart-engine.png"), "Engine vs RocksDB, 100-byte values (ops/s)",
         r -> r.suite().equals("engine") && Integer.valueOf(100).equals(r.valueBytes()), Row::workload,
         Row::opsPerSec);
-    chart(dir.resolve("chart-latency-p99.png"), "JCache p99 latency (us, lower is better)",
-        r -> r.suite().equals("latency"),
-        r -> r.workload() + (Boolean.TRUE.equals(r.storeByValue()) ? " by value" : " by ref"), Row::p99Micros);
+    chart(dir.resolve("chart-latency-p99-reference.png"), "JCache p99 latency, store-by-reference (us, lower is better)",
+        r -> r.suite().equals("latency") && Boolean.FALSE.equals(r.storeByValue()), Row::workload, Row::p99Micros);
+    chart(dir.resolve("chart-latency-p99-value.png"), "JCache p99 latency, store-by-value (us, lower is better)",
+        r -> r.suite().equals("latency") && Boolean.TRUE.equals(r.storeByValue()), Row::workload, Row::p99Micros);
   }
 
   private void chart(Path file, String title, java.util.function.Predicate<Row> which,

@@ -46,6 +46,9 @@ public final class RunAll {
         for (RunResult r : run(base(quick).include("HeapTierBenchmark.operation").threads(threads))) {
           report.jcache(r, "heap", threads);
         }
+        for (RunResult r : run(base(quick).include("MapCeilingBenchmark.operation").threads(threads))) {
+          report.ceiling(r, threads);
+        }
       }
     }
     if (only.contains("latency")) {

@@ -93,10 +93,60 @@ final class Codecs {
   }
 
   static ObjectInputFilter filter(String pattern) {
+    String p = pattern == null ? DEFAULT_SERIAL_FILTER : pattern;
     try {
-      return ObjectInputFilter.Config.createFilter(pattern == null ? DEFAULT_SERIAL_FILTER : pattern);
+      ObjectInputFilter.Config.createFilter(p);
+      return new ClassCachingFilter(p);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad serial-filter \"" + pattern + "\": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A serial filter that decides each class once: the pattern's limits (maxdepth, maxrefs, maxbytes, maxarray) are
+   * checked at every call, as the JDK's filter does, while the verdict of its class patterns, which depends on the
+   * class alone, is remembered per class. Deserializing a value otherwise matches every class of its graph against
+   * every pattern each time.
+   */
+  static final class ClassCachingFilter implements ObjectInputFilter {
+    private final ObjectInputFilter limits;
+    private final ObjectInputFilter classes;
+    private final java.util.concurrent.ConcurrentHashMap<Class<?>, Status> verdicts =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    ClassCachingFilter(String pattern) {
+      StringBuilder lim = new StringBuilder();
+      StringBuilder cls = new StringBuilder();
+      for (String part : pattern.split(";")) {
+        String t = part.trim();
+        if (t.isEmpty()) {
+          continue;
+        }
+        StringBuilder to = t.startsWith("max") && t.contains("=") ? lim : cls;
+        to.append(to.length() == 0 ? "" : ";").append(t);
+      }
+      this.limits = ObjectInputFilter.Config.createFilter(lim.toString());
+      this.classes = ObjectInputFilter.Config.createFilter(cls.toString());
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      Status limit = limits == null ? Status.UNDECIDED : limits.checkInput(info);
+      if (limit == Status.REJECTED) {
+        return limit;
+      }
+      Class<?> c = info.serialClass();
+      if (c == null || classes == null) {
+        return limit;
+      }
+      Status v = verdicts.get(c);
+      if (v == null) {
+        v = classes.checkInput(info);
+        if (verdicts.size() < 4096) {
+          verdicts.put(c, v);
+        }
+      }
+      return v;
     }
   }
 
@@ -302,6 +352,9 @@ final class Codecs {
     private final Class<T> type;
     private final ClassLoader loader;
     private final ObjectInputFilter filter;
+    /** Classes resolved by name through {@link #loader}, so a decode does not ask the loader each time. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Class<?>> classes =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Serialized(Class<T> type, ClassLoader loader, ObjectInputFilter filter) {
       this.type = type;
@@ -326,7 +379,7 @@ final class Codecs {
 
     @Override
     public T decode(byte[] b) {
-      try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(b), loader)) {
+      try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(b), loader, classes)) {
         in.setObjectInputFilter(filter);
         return type.cast(in.readObject());
       } catch (InvalidClassException e) {
@@ -345,19 +398,31 @@ final class Codecs {
 
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    private final java.util.Map<String, Class<?>> resolved;
 
-    LoaderObjectInputStream(ByteArrayInputStream in, ClassLoader loader) throws IOException {
+    LoaderObjectInputStream(ByteArrayInputStream in, ClassLoader loader, java.util.Map<String, Class<?>> resolved)
+        throws IOException {
       super(in);
       this.loader = loader;
+      this.resolved = resolved;
     }
 
     @Override
     protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, loader);
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
+      String name = desc.getName();
+      Class<?> c = resolved.get(name);
+      if (c != null) {
+        return c;
       }
+      try {
+        c = Class.forName(name, false, loader);
+      } catch (ClassNotFoundException e) {
+        c = super.resolveClass(desc);
+      }
+      if (resolved.size() < 4096) {
+        resolved.put(name, c);
+      }
+      return c;
     }
   }
 
