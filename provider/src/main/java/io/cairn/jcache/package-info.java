@@ -1,7 +1,9 @@
 /**
  * Cairn's JCache (JSR-107) provider. Public: {@link io.cairn.jcache.CairnCachingProvider},
- * {@link io.cairn.jcache.CairnConfiguration}, {@link io.cairn.jcache.Codec} and the {@code unwrap} views
- * {@link io.cairn.jcache.CairnCache}. Everything else is package-private: each cache is a bounded heap tier over its
- * own engine store, with expiry, listeners, loaders, writers, entry processors and statistics as the spec says.
+ * {@link io.cairn.jcache.CairnCacheManager}, {@link io.cairn.jcache.CairnConfiguration} and its settings table
+ * {@link io.cairn.jcache.CairnSetting}, {@link io.cairn.jcache.Codec}, and the views reached with {@code unwrap}:
+ * {@link io.cairn.jcache.CairnCache} (per-entry expiry, range scans, maintenance), {@link io.cairn.jcache.BidiCache}
+ * and, for entry processors, {@link io.cairn.jcache.CairnMutableEntry}. Everything else is package-private: the
+ * facade ({@code TieredCache}) over one tier store per cache, which owns the heap tier and the tier below it.
  */
 package io.cairn.jcache;
