@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same random command sequence against Cairn server and a real redis-server, comparing every reply byte for byte
- * (types, values, error strings), over two connections each (one RESP2, one RESP3) so WATCH sees writes by another
+ * (types, values, error strings; against Redis 6.2, whose wording differs, errors by their code), over two connections each (one RESP2, one RESP3) so WATCH sees writes by another
  * client. The seed is printed; {@code -Dcairn.seed=N} replays it and {@code -Dcairn.differential.ops=N} runs longer.
  * Expiry times are either long (so they cannot pass during the run) or already past (so both expire at once); TTLs
  * are compared with a tolerance for the time between the two calls.
@@ -36,6 +36,8 @@ class DifferentialTest {
         c3.call("HELLO", "3");
         r3.call("HELLO", "3");
         Generator g = new Generator(new Random(seed), redis.atLeast(7));
+        // Redis 6.2 words several errors differently (`backticks`, "in set"): against it, errors match by code.
+        boolean sixTwo = !redis.atLeast(7);
         List<String> log = new ArrayList<>();
         for (int i = 0; i < ops; i++) {
           boolean resp3 = g.rnd.nextInt(3) == 0;
@@ -47,11 +49,11 @@ class DifferentialTest {
             RespClient rc = (resp3 ^ other) ? r3 : r2;
             String want = rc.call(real);
             String got = cc.call(real);
-            log.add(String.join(" ", real) + " -> " + want);
+            log.add(((resp3 ^ other) ? "[3] " : "[2] ") + String.join(" ", real) + " -> " + want);
             if (log.size() > 30) {
               log.remove(0);
             }
-            if (!same(real, want, got)) {
+            if (!same(real, want, got) && !(sixTwo && errorCodes(want).equals(errorCodes(got)))) {
               assertEquals(want, got, "seed " + seed + ", op " + i + " (" + ((resp3 ^ other) ? "RESP3" : "RESP2")
                   + "): " + String.join(" ", real) + "\nrecent:\n" + String.join("\n", log));
             }
@@ -65,6 +67,14 @@ class DifferentialTest {
         }
       }
     }
+  }
+
+  /** A reply with each error (also inside arrays) cut to its code: {@code *[-ERR,:1]}. */
+  private static String errorCodes(String reply) {
+    if (reply.startsWith("-")) {
+      return reply.split(" ")[0];
+    }
+    return reply.replaceAll("(^|[\\[,=])-([A-Z]+)[^,\\]]*", "$1-$2");
   }
 
   private static List<String> scanAll(RespClient c) throws Exception {
@@ -160,9 +170,14 @@ class DifferentialTest {
       };
     }
 
+    /**
+     * An absolute time: already past, or far ahead. Not past against Redis 6.2, whose EXEC fails for a watched key
+     * that was already expired when watched (7.0 tells those apart), which a key SET with a past time is there.
+     */
     private String pastOrFarAt(boolean millis) {
       long now = System.currentTimeMillis();
-      long at = rnd.nextBoolean() ? (rnd.nextBoolean() ? 1 : now / 2) : now + 1_000_000 + rnd.nextInt(1_000_000);
+      long at = redis7 && rnd.nextBoolean() ? (rnd.nextBoolean() ? 1 : now / 2)
+          : now + 1_000_000 + rnd.nextInt(1_000_000);
       return String.valueOf(millis ? at : at / 1000);
     }
 
@@ -171,7 +186,7 @@ class DifferentialTest {
       if (rnd.nextInt(3) == 0) {
         a.add(rnd.nextBoolean() ? "NX" : "XX");
       }
-      if (rnd.nextInt(4) == 0) {
+      if (rnd.nextInt(4) == 0 && (redis7 || !a.contains("NX"))) {
         a.add("GET");
       }
       switch (rnd.nextInt(8)) {
@@ -183,7 +198,7 @@ class DifferentialTest {
         case 5 -> a.add(rnd.nextBoolean() ? "EX" : "BOGUS");
         default -> { }
       }
-      if (rnd.nextInt(20) == 0) {
+      if (rnd.nextInt(20) == 0 && (redis7 || !a.contains("GET"))) {
         a.add(rnd.nextBoolean() ? "NX" : "KEEPTTL");
       }
       return a.toArray(new String[0]);
@@ -226,7 +241,12 @@ class DifferentialTest {
             : rnd.nextBoolean() ? one("GETEX", key(), "EX", seconds()) : one("GETEX", key(), "PXAT",
                 pastOrFarAt(true));
         case 16 -> one(new String[] {"INCR", "DECR"}[rnd.nextInt(2)], key());
-        case 17 -> one(new String[] {"INCRBY", "DECRBY"}[rnd.nextInt(2)], key(), number());
+        case 17 -> {
+          String n = number();
+          // Redis 6.2 negates DECRBY's argument unchecked (7.0 refuses LLONG_MIN): only 7 is compared there.
+          yield one(new String[] {"INCRBY", redis7 || !n.startsWith("-9") ? "DECRBY" : "INCRBY"}[rnd.nextInt(2)],
+              key(), n);
+        }
         case 18 -> one("INCRBYFLOAT", rnd.nextBoolean() ? "f" : key(), floatArg());
         case 19 -> one("APPEND", key(), value());
         case 20 -> one("STRLEN", key());

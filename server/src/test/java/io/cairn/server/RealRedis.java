@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server child process on a free loopback port, for differential tests: the one on the PATH (Debian's
- * 7.0), else the 6.2.6 binary shipped inside embedded-redis. {@link #start} returns null, with the reason in
- * {@link #whyNot}, when neither runs here.
+ * 7.0), else (or with {@code -Dcairn.redis.embedded=true}) the 6.2.6 binary shipped inside embedded-redis.
+ * {@link #start} returns null, with the reason in {@link #whyNot}, when neither runs here.
  */
 final class RealRedis implements AutoCloseable {
   static String whyNot = "";
@@ -30,7 +30,7 @@ final class RealRedis implements AutoCloseable {
 
   static RealRedis start() throws Exception {
     Path dir = Files.createTempDirectory("cairn-real-redis-");
-    String binary = onPath();
+    String binary = Boolean.getBoolean("cairn.redis.embedded") ? null : onPath();
     if (binary == null) {
       binary = embedded(dir);
     }
