@@ -14,7 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * failure again (a retry that failed) is only counted. The standing error is cleared by a retry that succeeded, and
  * only if no other error came while it ran ({@link #generation}).
  *
- * <p>Thread-safety: {@code current}, {@code generation} and {@code failedRetries} change with the store's mutex
+ * <p>Every change of state is also an event for the store's {@link EventListener} (queued, delivered later on the
+ * event lane), as is every failure that found damaged data.
+ *
+ * <p>Thread-safety: {@code current}, {@code sinceNanos}, {@code generation} and {@code failedRetries} change with the store's mutex
  * held ({@link #report}, {@link #clear}, {@link #retryFailed}); {@code current} is volatile so reads and statistics
  * see it without the lock. The counters are atomic.
  */
@@ -25,7 +28,10 @@ final class ErrorHandler {
   private final ReentrantLock mutex;
   private final long initialRetryMillis;
   private final long maxRetryMillis;
+  private final StoreEvents events;
   private volatile StoreError current;
+  /** When the standing error began ({@link System#nanoTime}). */
+  private long sinceNanos;
   private int generation;
   private int failedRetries;
 
@@ -36,11 +42,12 @@ final class ErrorHandler {
   final LongAdder readErrors = new LongAdder();
   final LongAdder corruptions = new LongAdder();
 
-  ErrorHandler(Path dir, ReentrantLock mutex, long initialRetryMillis, long maxRetryMillis) {
+  ErrorHandler(Path dir, ReentrantLock mutex, long initialRetryMillis, long maxRetryMillis, StoreEvents events) {
     this.dir = dir;
     this.mutex = mutex;
     this.initialRetryMillis = initialRetryMillis;
     this.maxRetryMillis = maxRetryMillis;
+    this.events = events;
   }
 
   /** The error that stands, or null when the store is healthy. */
@@ -67,11 +74,20 @@ final class ErrorHandler {
     backgroundErrors.increment();
     if (e.kind() == StoreError.Kind.CORRUPTION) {
       corruptions.increment();
+      for (Throwable t = cause; t != null; t = t.getCause()) {
+        if (t instanceof CorruptionException c) {
+          events.corruption(operation, c);
+          break;
+        }
+      }
     }
     StoreError old = current;
     boolean replaces = old == null || e.severity().compareTo(old.severity()) > 0
         || (e.severity() == old.severity() && (e.kind() != old.kind() || e.operation() != old.operation()));
     if (replaces) {
+      if (old == null) {
+        sinceNanos = System.nanoTime();
+      }
       current = e;
       generation++;
       System.Logger.Level level = e.severity() == StoreError.Severity.FATAL ? System.Logger.Level.ERROR
@@ -82,6 +98,7 @@ final class ErrorHandler {
       } else {
         LOG.log(level, message);
       }
+      events.backgroundError(e);
     }
     return current;
   }
@@ -100,6 +117,7 @@ final class ErrorHandler {
     recoveries.increment();
     LOG.log(System.Logger.Level.INFO, "store " + dir + " recovered from " + e.describe() + " after " + (retried + 1)
         + (retried == 0 ? " retry" : " retries") + "; writes and background work go on");
+    events.errorCleared(e, retried + 1, sinceNanos);
     return true;
   }
 

@@ -32,6 +32,7 @@ public final class Options {
   private PrefixExtractor prefixExtractor;
   private CompactionFilter compactionFilter;
   private FifoDropListener fifoDropListener;
+  private EventListener eventListener = EventListener.NONE;
   private long errorRetryInitialMillis = 100;
   private long errorRetryMaxMillis = 10_000;
 
@@ -210,11 +211,22 @@ public final class Options {
    *   quarter, 15% at half). Marks live only in memory: a reopened store starts with none.</li>
    *   <li>The listener may read and write the store; it must not close or compact it ({@link Store#compact} from it
    *   throws {@link IllegalStateException}). If it throws, the drop is abandoned (its tables stay) and the store
-   *   stops accepting writes with that error, as after any background failure.</li>
+   *   stops accepting writes with that error, as after any background failure; the retry, with backoff, offers the
+   *   entries again.</li>
    * </ul>
    */
   public Options fifoDropListener(FifoDropListener l) {
     this.fifoDropListener = Objects.requireNonNull(l, "fifoDropListener");
+    return this;
+  }
+
+  /**
+   * Tells {@code l} what the store does in the background: flushes, compactions, write stalls, errors and their
+   * recovery, corruption found, tables a FIFO store drops. Called on a background thread, never with the store's
+   * mutex held; see {@link EventListener} for the rules. None by default.
+   */
+  public Options eventListener(EventListener l) {
+    this.eventListener = Objects.requireNonNull(l, "eventListener");
     return this;
   }
 
@@ -311,6 +323,11 @@ public final class Options {
   /** The FIFO drop listener, or null if none is set. */
   public FifoDropListener fifoDropListener() {
     return fifoDropListener;
+  }
+
+  /** The event listener; {@link EventListener#NONE} if none is set. */
+  public EventListener eventListener() {
+    return eventListener;
   }
 
   public long errorRetryInitialMillis() {

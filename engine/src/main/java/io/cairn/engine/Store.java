@@ -88,6 +88,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   {@code flushRun}, then {@code mutex}; a retry never holds one run lock while taking the other.</li>
  *   <li>Point reads mark the {@link AccessBits} of the table that answered them (lock-free) when the store has a drop
  *   listener.</li>
+ *   <li>Events ({@link EventListener}) are queued where they happen, with or without the mutex, and delivered one at a
+ *   time on the event thread ({@link StoreEvents}), which holds no store lock.</li>
  * </ul>
  */
 public final class Store implements AutoCloseable {
@@ -115,7 +117,9 @@ public final class Store implements AutoCloseable {
   private final ReadCounters readCounters = new ReadCounters();
   private final Map<Long, TableReader> tables = new ConcurrentHashMap<>();
   private final ErrorHandler errors;
+  private final StoreEvents events;
   private final SpaceReservations space = new SpaceReservations();
+  private final java.util.concurrent.atomic.AtomicInteger jobIds = new java.util.concurrent.atomic.AtomicInteger();
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition backgroundDone = mutex.newCondition();
@@ -138,6 +142,8 @@ public final class Store implements AutoCloseable {
   };
   private final ExecutorService flushThread;
   private final ExecutorService compactionThread;
+  /** Delivers events to the listener; its one thread stops when idle, so a store without events has none. */
+  private final java.util.concurrent.ThreadPoolExecutor eventThread;
   private final AtomicBoolean obsoleteSweepQueued = new AtomicBoolean();
 
   private MemTable mem;
@@ -217,9 +223,14 @@ public final class Store implements AutoCloseable {
         this::queueObsoleteSweep);
     this.blockCache = new BlockCache<>(options.blockCacheBytes(), 16,
         o -> o instanceof Block b ? b.charge() : ((byte[]) o).length + 16);
-    this.errors = new ErrorHandler(dir, mutex, options.errorRetryInitialMillis(), options.errorRetryMaxMillis());
     this.flushThread = Executors.newSingleThreadExecutor(daemon("cairn-flush " + dir.getFileName()));
     this.compactionThread = Executors.newSingleThreadExecutor(daemon("cairn-compaction " + dir.getFileName()));
+    this.eventThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), daemon("cairn-events " + dir.getFileName()));
+    this.eventThread.allowCoreThreadTimeOut(true);
+    this.events = new StoreEvents(dir, options.eventListener(), eventThread);
+    this.errors = new ErrorHandler(dir, mutex, options.errorRetryInitialMillis(), options.errorRetryMaxMillis(),
+        events);
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -392,6 +403,7 @@ public final class Store implements AutoCloseable {
     closed = true;
     flushThread.shutdownNow();
     compactionThread.shutdownNow();
+    eventThread.shutdownNow();
     closeLogQuietly(log);
     try {
       versions.close();
@@ -596,9 +608,28 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** With the mutex held: waits or slows the writer until the memtable has room, rotating it when full. */
+  /**
+   * With the mutex held: waits or slows the writer until the memtable has room, rotating it when full. A wait is a
+   * write stall, with begin and end events.
+   */
   private void makeRoomForWrite() {
     assert mutex.isHeldByCurrentThread();
+    try {
+      awaitRoomForWrite();
+    } finally {
+      if (stallReason != null) {
+        events.stallEnd(stallReason, stallStartNanos);
+        stallReason = null;
+      }
+    }
+  }
+
+  /** Why the writer at the head waits, while it does (for the end event); null when it does not. Head-guarded. */
+  private String stallReason;
+  private long stallStartNanos;
+
+  /** {@link #makeRoomForWrite}'s loop; a wait sets {@link #stallReason} and sends the begin event. */
+  private void awaitRoomForWrite() {
     boolean slowed = false;
     while (true) {
       checkOpen();
@@ -623,6 +654,15 @@ public final class Store implements AutoCloseable {
           failIfCompactionCannotRun(l0Runs);
         }
         long t0 = System.nanoTime();
+        if (stallReason == null && events.enabled()) {
+          stallStartNanos = t0;
+          stallReason = imms.size() >= options.maxImmutableMemtables()
+              ? imms.size() + " memtables wait for flush (maxImmutableMemtables "
+                  + options.maxImmutableMemtables() + ")"
+              : "level 0 holds " + l0Runs + " runs, waiting for compaction (writes stop at " + policy.stopRuns()
+                  + ")";
+          events.stallBegin(stallReason);
+        }
         maybeScheduleCompaction();
         try {
           backgroundDone.await(100, TimeUnit.MILLISECONDS);
@@ -970,7 +1010,7 @@ public final class Store implements AutoCloseable {
         mutex.unlock();
       }
       try {
-        runCompaction(c, base, null);
+        runCompaction(c, base, null, EventListener.DropReason.NO_SPACE);
       } finally {
         base.unref();
       }
@@ -1316,24 +1356,36 @@ public final class Store implements AutoCloseable {
     if (imm == null) {
       return false;
     }
-    TableWriter.Output out = writeLevel0Table(imm);
-    mutex.lock();
+    int job = jobIds.incrementAndGet();
+    long start = System.nanoTime();
+    events.flushBegin(job, imm.approximateBytes());
+    TableWriter.Output out = null;
     try {
-      VersionEdit edit = new VersionEdit();
-      addLevel0Table(edit, out);
-      // imms is newest first: the memtable just after the oldest holds the log that stays live.
-      java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
-      olderFirst.next();
-      MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
-      edit.setLogNumber(newerOrCurrent.logNumber());
-      install(edit);
-      imms.pollLast();
-      flushes.incrementAndGet();
-      publishView();
-      deleteObsoleteFiles();
-    } finally {
-      mutex.unlock();
+      out = writeLevel0Table(imm);
+      mutex.lock();
+      try {
+        VersionEdit edit = new VersionEdit();
+        addLevel0Table(edit, out);
+        // imms is newest first: the memtable just after the oldest holds the log that stays live.
+        java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
+        olderFirst.next();
+        MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
+        edit.setLogNumber(newerOrCurrent.logNumber());
+        install(edit);
+        imms.pollLast();
+        flushes.incrementAndGet();
+        publishView();
+        deleteObsoleteFiles();
+      } finally {
+        mutex.unlock();
+      }
+    } catch (IOException | RuntimeException e) {
+      events.flushEnd(job, imm.approximateBytes(), List.of(), start, e);
+      throw e;
     }
+    events.flushEnd(job, imm.approximateBytes(), out == null ? List.of()
+        : List.of(new EventListener.TableInfo(out.number(), 0, out.fileBytes(), out.properties().entries())), start,
+        null);
     return true;
   }
 
@@ -1508,7 +1560,7 @@ public final class Store implements AutoCloseable {
       mutex.unlock();
     }
     try {
-      runCompaction(c, base, reservation);
+      runCompaction(c, base, reservation, c.dropOnly() ? dropReasonOf(c) : null);
     } finally {
       if (reservation != null) {
         reservation.close();
@@ -1600,7 +1652,7 @@ public final class Store implements AutoCloseable {
         mutex.unlock();
       }
       try {
-        runCompaction(c, base, reservation);
+        runCompaction(c, base, reservation, c.dropOnly() ? dropReasonOf(c) : null);
       } catch (ClosingException e) {
         throw new StoreException("store " + dir + " closed during a manual compaction");
       } catch (IOException | RuntimeException e) {
@@ -1636,12 +1688,55 @@ public final class Store implements AutoCloseable {
 
   /**
    * Carries out {@code c} over {@code base}: merges (writing new tables) or drops (offering live entries to the drop
-   * listener first when it drops by budget), then installs the edit. {@code reservation} is the disk space held for
-   * the merge's output, or null.
+   * listener first when it drops by budget), then installs the edit; with begin and end events. {@code reservation}
+   * is the disk space held for the merge's output, or null. {@code dropReason} says why a drop drops (for the
+   * tables' events); null for a merge.
    */
-  private void runCompaction(Compaction c, Version base, SpaceReservations.Reservation reservation)
-      throws IOException {
+  private void runCompaction(Compaction c, Version base, SpaceReservations.Reservation reservation,
+      EventListener.DropReason dropReason) throws IOException {
+    int job = jobIds.incrementAndGet();
+    long start = System.nanoTime();
+    List<EventListener.TableInfo> input = events.enabled() ? tableInfos(c) : List.of();
+    events.compactionBegin(job, c.reason(), c.dropOnly(), input, c.outputLevel());
     VersionEdit edit = new VersionEdit();
+    try {
+      carryOut(c, base, reservation, edit);
+    } catch (IOException | RuntimeException e) {
+      events.compactionEnd(job, c.reason(), c.dropOnly(), input, c.outputLevel(), List.of(), start, e);
+      throw e;
+    }
+    if (events.enabled()) {
+      List<EventListener.TableInfo> output = new ArrayList<>();
+      for (VersionEdit.Added a : edit.added()) {
+        output.add(new EventListener.TableInfo(a.file().fileNumber(), a.level(), a.file().fileBytes(),
+            a.file().entries()));
+      }
+      events.compactionEnd(job, c.reason(), c.dropOnly(), input, c.outputLevel(), output, start, null);
+      if (c.dropOnly()) {
+        for (EventListener.TableInfo t : input) {
+          events.tableDropped(t, dropReason);
+        }
+      }
+    }
+  }
+
+  private static List<EventListener.TableInfo> tableInfos(Compaction c) {
+    List<EventListener.TableInfo> out = new ArrayList<>(c.inputs().size());
+    for (Compaction.Input in : c.inputs()) {
+      FileMeta f = in.file();
+      out.add(new EventListener.TableInfo(f.fileNumber(), in.level(), f.fileBytes(), f.entries()));
+    }
+    return out;
+  }
+
+  /** Why a FIFO drop chosen by the policy drops its tables. */
+  private static EventListener.DropReason dropReasonOf(Compaction c) {
+    return c.byBudget() ? EventListener.DropReason.BUDGET : EventListener.DropReason.EXPIRED;
+  }
+
+  /** {@link #runCompaction}'s work, recording what it installs in {@code edit}. */
+  private void carryOut(Compaction c, Version base, SpaceReservations.Reservation reservation, VersionEdit edit)
+      throws IOException {
     for (Compaction.Input in : c.inputs()) {
       edit.deleteFile(in.level(), in.file().fileNumber());
     }
@@ -2066,7 +2161,7 @@ public final class Store implements AutoCloseable {
       MemTable m = view.mem();
       StoreStatistics.Errors errorFigures = new StoreStatistics.Errors(errors.current(), errors.backgroundErrors.sum(),
           errors.retries.sum(), errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
-          errors.corruptions.sum());
+          errors.corruptions.sum(), events.listenerFailures.sum());
       StoreStatistics.Space spaceFigures = new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(),
           options.writeHeadroomBytes(), compactionsDeferred.get(), droppedForSpaceBytes.get());
       return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
@@ -2146,9 +2241,11 @@ public final class Store implements AutoCloseable {
     try {
       flushThread.awaitTermination(1, TimeUnit.MINUTES);
       compactionThread.awaitTermination(1, TimeUnit.MINUTES);
+      events.awaitDelivered();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    eventThread.shutdown();
     mutex.lock();
     try {
       deleteObsoleteFiles();

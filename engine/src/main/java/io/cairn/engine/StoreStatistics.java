@@ -41,9 +41,10 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
    * @param rejectedWrites writes refused at once while writes were stopped ({@link WritesStoppedException})
    * @param readErrors reads that failed with an I/O error (not counted as background errors; writes go on)
    * @param corruptions failures that found damaged data
+   * @param listenerFailures calls of the {@link EventListener} that threw (the store went on)
    */
   public record Errors(StoreError current, long backgroundErrors, long retries, long recoveries, long rejectedWrites,
-      long readErrors, long corruptions) {}
+      long readErrors, long corruptions, long listenerFailures) {}
 
   /**
    * Disk space as the store sees it.
@@ -76,9 +77,10 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     sb.append(String.format("stall %d us, flushes %d, compactions %d, filtered %d, pinned filters %d bytes%n",
         stallMicros, flushes, compactions, filteredEntries, pinnedFilterBytes));
     sb.append(String.format("wal syncs %d, fifo dropped %d kept %d%n", walSyncs, droppedEntries, fifoKeptEntries));
-    sb.append(String.format("errors %d, retries %d, recoveries %d, rejected writes %d, read errors %d, corruptions %d%s%n",
-        errors.backgroundErrors(), errors.retries(), errors.recoveries(), errors.rejectedWrites(), errors.readErrors(),
-        errors.corruptions(), errors.current() == null ? "" : "; now: " + errors.current().describe()));
+    sb.append(String.format("errors %d, retries %d, recoveries %d, rejected writes %d, read errors %d, corruptions %d,"
+        + " listener failures %d%s%n", errors.backgroundErrors(), errors.retries(), errors.recoveries(),
+        errors.rejectedWrites(), errors.readErrors(), errors.corruptions(), errors.listenerFailures(),
+        errors.current() == null ? "" : "; now: " + errors.current().describe()));
     sb.append(String.format("space: usable %d, reserved %d, headroom %d, compactions deferred %d, dropped for space %d",
         space.usableBytes(), space.reservedBytes(), space.headroomBytes(), space.compactionsDeferred(),
         space.droppedForSpaceBytes()));

@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * A file system for tests that can fail like real disks do: writes that fail, a disk that fills up (after a number
  * of bytes, or when the files written through it reach a capacity, which deleting files frees again), appends to
- * chosen files that find no space, reads of one offset that fail with an I/O error, forces that fail, and a power
+ * chosen files that find no space or wait until released, reads of one offset that fail with an I/O error, forces that fail, and a power
  * loss that drops every byte not forced with {@code sync} ({@link #powerLoss()}). It delegates to the local file
  * system and remembers, for each file written through it, how many bytes were synced.
  *
@@ -39,6 +39,8 @@ public final class FaultInjectionFileSystem implements FileSystem {
   private volatile boolean failSyncs;
   private volatile Predicate<Path> noSpaceFor = p -> false;
   private volatile long capacityBytes = Long.MAX_VALUE;
+  private volatile Predicate<Path> pauseFor = p -> false;
+  private volatile java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(0);
   private final AtomicLong bytesUntilFull = new AtomicLong(Long.MAX_VALUE);
 
   /** After this call every write, flush and sync fails: the machine has stopped. */
@@ -80,6 +82,20 @@ public final class FaultInjectionFileSystem implements FileSystem {
    */
   public void capacity(long bytes) {
     capacityBytes = bytes;
+  }
+
+  /**
+   * Appends to the files {@code files} matches block until {@link #resumeAppends}: a disk that has stopped answering
+   * for those writes (a slow flush, for instance).
+   */
+  public void pauseAppends(Predicate<Path> files) {
+    paused = new java.util.concurrent.CountDownLatch(1);
+    pauseFor = files;
+  }
+
+  public void resumeAppends() {
+    pauseFor = p -> false;
+    paused.countDown();
   }
 
   /** Bytes held by the files written through this file system and not deleted. */
@@ -134,6 +150,14 @@ public final class FaultInjectionFileSystem implements FileSystem {
       @Override
       public void append(byte[] data, int off, int len) throws IOException {
         check(path);
+        if (pauseFor.test(path)) {
+          try {
+            paused.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while appends are paused");
+          }
+        }
         if (noSpaceFor.test(path)) {
           throw new IOException(NO_SPACE + " writing " + path);
         }
