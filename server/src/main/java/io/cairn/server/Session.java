@@ -194,9 +194,13 @@ final class Session {
     }
     lastInteractionMillis = System.currentTimeMillis();
     executing = true;
+    ByteBuf b = out();
+    int mark = b.writerIndex();
     try {
       dispatch(argv);
     } catch (RuntimeException e) {
+      // A command that failed half-way through its reply (a disk-tier error, say) leaves no partial reply behind.
+      b.writerIndex(mark);
       error(Errors.of(e));
     } finally {
       executing = false;
@@ -206,7 +210,6 @@ final class Session {
     List<byte[]> after = afterReply;
     if (after != null) {
       afterReply = null;
-      ByteBuf b = out();
       for (byte[] m : after) {
         b.writeBytes(m);
       }
