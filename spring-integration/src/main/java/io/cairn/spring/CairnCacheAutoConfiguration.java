@@ -1,11 +1,14 @@
 package io.cairn.spring;
 
 import io.cairn.jcache.CairnCachingProvider;
+import java.io.IOException;
 import java.net.URI;
 import java.util.Properties;
+import javax.cache.configuration.MutableConfiguration;
 import javax.cache.Caching;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,6 +16,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizer;
+import org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers;
+import org.springframework.boot.cache.autoconfigure.CacheProperties;
+import org.springframework.boot.cache.autoconfigure.JCacheManagerCustomizer;
+import org.springframework.boot.cache.autoconfigure.JCachePropertiesCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.cache.jcache.JCacheCacheManager;
@@ -20,25 +28,32 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.Resource;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Makes Cairn the application's cache when it is on the class path.
+ * Makes Cairn the application's cache when it is on the class path, honouring what Boot's own JCache support
+ * honours, so an application moving from another JCache provider keeps its configuration.
  *
  * <ul>
- *   <li>A Cairn {@link javax.cache.CacheManager} built from {@code cairn.*} (unless the application defines one),
- *   shared with other contexts of the JVM that use the same URI and class loader.</li>
- *   <li>With {@code @EnableCaching}: a Spring {@link org.springframework.cache.CacheManager} over it that creates
- *   caches on first use; Boot's own JCache configuration then backs off.</li>
+ *   <li>A Cairn {@link javax.cache.CacheManager} (unless the application defines one), shared with other contexts of
+ *   the JVM that use the same URI and class loader. As Boot builds a JCache manager: its URI is
+ *   {@code spring.cache.jcache.config} (a Cairn properties file) when set, else {@code cairn.uri}; its properties are
+ *   {@code cairn.*} with every {@link JCachePropertiesCustomizer} applied; the caches named by
+ *   {@code spring.cache.cache-names} are created with the application's {@link javax.cache.configuration.Configuration}
+ *   bean (else a {@link MutableConfiguration}); then every {@link JCacheManagerCustomizer} runs on it.</li>
+ *   <li>With {@code @EnableCaching}: a Spring {@link CairnSpringCacheManager} (a {@link JCacheCacheManager}) over it,
+ *   which creates caches on first use and is given every {@link CacheManagerCustomizer}, as Boot's would be. Like
+ *   Boot's, it backs off when the application defines a Spring cache manager or a {@code cacheResolver} bean.</li>
  *   <li>With Hibernate and {@code hibernate-jcache}: Hibernate's second-level cache uses the same manager.</li>
  * </ul>
  * Backs off when {@code spring.cache.jcache.provider} names another JCache provider, or {@code spring.cache.type}
- * is set to something other than {@code jcache}.
+ * is set to something other than {@code jcache}; Boot's own configuration then applies.
  */
 @AutoConfiguration(before = CacheAutoConfiguration.class)
 @ConditionalOnClass({Caching.class, JCacheCacheManager.class, CairnCachingProvider.class})
 @Conditional(CairnCacheAutoConfiguration.CairnSelected.class)
-@EnableConfigurationProperties(CairnProperties.class)
+@EnableConfigurationProperties({CairnProperties.class, CacheProperties.class})
 public class CairnCacheAutoConfiguration implements BeanClassLoaderAware {
   private ClassLoader beanClassLoader = CairnCacheAutoConfiguration.class.getClassLoader();
 
@@ -47,33 +62,54 @@ public class CairnCacheAutoConfiguration implements BeanClassLoaderAware {
     this.beanClassLoader = classLoader;
   }
 
-  /** The Cairn manager, released (closed when no other context uses it) when the context closes. */
+  /**
+   * The Cairn manager, released (closed when no other context uses it) when the context closes: its URI and
+   * properties as the class comment says.
+   */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean(javax.cache.CacheManager.class)
-  public CairnManagerHandle cairnCacheManagerHandle(CairnProperties properties) {
-    return new CairnManagerHandle(URI.create(properties.getUri()), beanClassLoader,
-        properties.toCairnProperties());
+  public CairnManagerHandle cairnCacheManagerHandle(CairnProperties properties, CacheProperties boot,
+      ObjectProvider<JCachePropertiesCustomizer> propertiesCustomizers) throws IOException {
+    Properties p = properties.toCairnProperties();
+    propertiesCustomizers.orderedStream().forEach(c -> c.customize(p));
+    Resource config = boot.resolveConfigLocation(boot.getJcache().getConfig());
+    URI uri = config != null ? config.getURI() : URI.create(properties.getUri());
+    return new CairnManagerHandle(uri, beanClassLoader, p);
   }
 
-  /** The manager itself; closing it is the handle's job (other contexts may share it). */
+  /**
+   * The manager itself, with {@code spring.cache.cache-names} created and the {@link JCacheManagerCustomizer}s run;
+   * closing it is the handle's job (other contexts may share it).
+   */
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean(javax.cache.CacheManager.class)
-  public javax.cache.CacheManager cairnCacheManager(CairnManagerHandle handle) {
-    return handle.manager();
+  public javax.cache.CacheManager cairnCacheManager(CairnManagerHandle handle, CacheProperties boot,
+      ObjectProvider<javax.cache.configuration.Configuration<?, ?>> defaultConfiguration,
+      ObjectProvider<JCacheManagerCustomizer> managerCustomizers) {
+    javax.cache.CacheManager m = handle.manager();
+    for (String name : boot.getCacheNames()) {
+      if (m.getCache(name) == null) {
+        m.createCache(name, defaultConfiguration.getIfAvailable(MutableConfiguration::new));
+      }
+    }
+    managerCustomizers.orderedStream().forEach(c -> c.customize(m));
+    return m;
   }
 
-  /** Spring's cache abstraction over Cairn, when caching is enabled. */
+  /** Spring's cache abstraction over Cairn, when caching is enabled (backing off as Boot's would). */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnBean(CacheAspectSupport.class)
+  @ConditionalOnMissingBean(value = org.springframework.cache.CacheManager.class, name = "cacheResolver")
   static class SpringCaching {
     @Bean
-    @ConditionalOnMissingBean(org.springframework.cache.CacheManager.class)
     public CairnSpringCacheManager cacheManager(javax.cache.CacheManager cairn,
-        org.springframework.beans.factory.ObjectProvider<CairnManagerHandle> handle, CairnProperties properties) {
+        ObjectProvider<CairnManagerHandle> handle, CairnProperties properties,
+        ObjectProvider<CacheManagerCustomizer<?>> customizers) {
       CairnManagerHandle h = handle.getIfAvailable();
       CairnSpringCacheManager m = new CairnSpringCacheManager(h != null ? h::manager : () -> cairn,
-          properties.isCreateOnFirstUse(), true);
-      m.createAll(properties.getCaches().keySet());
+          properties.isCreateOnFirstUse());
+      new CacheManagerCustomizers(customizers.orderedStream().toList()).customize(m);
+      m.declare(properties.getCaches().keySet());
       return m;
     }
   }
