@@ -6,6 +6,6 @@
 # Other arguments go to the runner, e.g. --only jcache,engine
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -pl benchmarks -am package -DskipTests
+mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
 java -Xmx4g -Djava.awt.headless=true -cp benchmarks/target/benchmarks.jar io.cairn.benchmarks.RunAll \
   --out benchmarks/target "$@"
