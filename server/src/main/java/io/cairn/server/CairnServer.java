@@ -134,6 +134,7 @@ public final class CairnServer implements AutoCloseable {
       }
     }
     timer.scheduleWithFixedDelay(limits::sweep, 1, 1, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(stats::sample, 1, 1, TimeUnit.SECONDS);
   }
 
   private Channel listen(String addr, int port, SslContext tls, boolean epoll) throws InterruptedException {

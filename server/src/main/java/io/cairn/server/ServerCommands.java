@@ -138,7 +138,7 @@ final class ServerCommands {
         b.append("# Stats\r\n");
         line(b, "total_connections_received", String.valueOf(st.connectionsReceived.sum()));
         line(b, "total_commands_processed", String.valueOf(st.commands.sum()));
-        line(b, "instantaneous_ops_per_sec", "0");
+        line(b, "instantaneous_ops_per_sec", String.valueOf(st.opsPerSecond));
         line(b, "total_net_input_bytes", String.valueOf(st.inputBytes.sum()));
         line(b, "total_net_output_bytes", String.valueOf(st.outputBytes.sum()));
         line(b, "rejected_connections", String.valueOf(st.rejectedConnections.sum()));

@@ -17,6 +17,16 @@ final class ServerStats {
   final LongAdder outputLimitDisconnections = new LongAdder();
   final LongAdder timedOut = new LongAdder();
   final LongAdder protocolErrors = new LongAdder();
+  /** Commands in the last whole second ({@link #sample}, once a second); read by INFO. */
+  volatile long opsPerSecond;
+  private long commandsAtLastSample;
+
+  /** Called once a second by the server's timer thread (the only writer of the sample fields). */
+  void sample() {
+    long now = commands.sum();
+    opsPerSecond = Math.max(0, now - commandsAtLastSample);
+    commandsAtLastSample = now;
+  }
 
   void reset() {
     for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, commands, errorReplies, failedAuths,

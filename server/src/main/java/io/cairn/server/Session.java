@@ -310,7 +310,8 @@ final class Session {
         server.locks.unlockAll(stripes, stamps);
       }
     }
-    tracking.commandDone(tx.active || cmd.handler == ClientCommand.CACHING);
+    // CLIENT CACHING covers the next command, or the whole transaction (queued, then run under EXEC's hold).
+    tracking.commandDone(tx.active || locked || cmd.handler == ClientCommand.CACHING);
   }
 
   /** A single-key read under an optimistic stamp; again under the shared mode if a multi-key command intervened. */

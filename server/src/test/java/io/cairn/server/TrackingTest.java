@@ -94,6 +94,23 @@ class TrackingTest {
   }
 
   @Test
+  void cachingYesCoversAWholeTransaction() throws Exception {
+    try (RespClient r = resp3(); RespClient w = server.client()) {
+      r.call("CLIENT", "TRACKING", "ON", "OPTIN");
+      r.call("CLIENT", "CACHING", "YES");
+      r.call("MULTI");
+      r.call("GET", "t1");
+      r.call("GET", "t2");
+      assertEquals("*[_,_]", r.call("EXEC"));
+      r.call("GET", "t3");
+      w.call("MSET", "t1", "x", "t2", "x", "t3", "x");
+      assertEquals(">[$invalidate,*[$t1]]", r.read());
+      assertEquals(">[$invalidate,*[$t2]]", r.read());
+      assertEquals("+PONG", r.call("PING"), "t3, read after the transaction without CACHING YES, is not tracked");
+    }
+  }
+
+  @Test
   void redirectToResp2SubscriberUsesTheInvalidateChannel() throws Exception {
     try (RespClient sink = server.client(); RespClient r = server.client(); RespClient w = server.client()) {
       String id = sink.call("CLIENT", "ID").substring(1);
