@@ -77,8 +77,8 @@ final class PubSub {
     Reply.integer(b, s.subscriptions.count());
   }
 
-  /** A closing or reset connection leaves every channel and pattern; {@code quiet}: without confirmations. */
-  void unsubscribeAll(Session s, boolean quiet) {
+  /** A closing or reset connection leaves every channel and pattern, without confirmations. */
+  void unsubscribeAll(Session s) {
     for (Key k : new ArrayList<>(s.subscriptions.channels)) {
       drop(s, k, false);
     }

@@ -52,8 +52,8 @@ final class Session {
   private byte[] lockedArg;
   private Key lockedKey;
   final ScanCursors scans = new ScanCursors();
-  /** When this session's pending output first passed its soft limit (0: it has not). */
-  long softLimitSinceMillis;
+  /** When this session's pending output first passed its soft limit (0: it has not); written on its event loop. */
+  volatile long softLimitSinceMillis;
 
   Session(CairnServer server, long id, Channel channel) {
     this.server = server;
@@ -349,7 +349,7 @@ final class Session {
     tx.discard(this);
     server.watches.unwatchAll(this);
     server.tracking.disable(this);
-    server.pubsub.unsubscribeAll(this, false);
+    server.pubsub.unsubscribeAll(this);
     dbIndex = 0;
     proto = 2;
     name = "";
@@ -367,7 +367,7 @@ final class Session {
     closed = true;
     server.watches.unwatchAll(this);
     server.tracking.disable(this);
-    server.pubsub.unsubscribeAll(this, true);
+    server.pubsub.unsubscribeAll(this);
     if (out != null) {
       out.release();
       out = null;
