@@ -64,8 +64,9 @@ final class Numbers {
   }
 
   /**
-   * A float as Redis's string2ld accepts it: no leading or trailing space, decimal or exponent form, or inf; never
-   * nan. Returns null for infinities (which Redis accepts but no increment can turn into a finite value).
+   * A float as Redis's string2ld accepts it: no leading or trailing space; decimal, exponent or hexadecimal form, or
+   * inf; never nan, nor a number past a long double's range. Returns null for the infinities (which Redis accepts,
+   * though no increment makes them finite).
    */
   static BigDecimal parseDecimal(byte[] b) {
     if (b.length == 0 || b.length > 5 * 1024) {
@@ -77,6 +78,14 @@ final class Numbers {
     if (unsigned.equals("inf") || unsigned.equals("infinity")) {
       return null;
     }
+    if (s.matches("[+-]?0[xX]([0-9a-fA-F]+\\.?[0-9a-fA-F]*|\\.[0-9a-fA-F]+)([pP][+-]?[0-9]+)?")) {
+      // A hexadecimal float, which strtold reads too (its binary exponent is optional there).
+      double h = Double.parseDouble(s.matches(".*[pP].*") ? s : s + "p0");
+      if (Double.isInfinite(h)) {
+        throw NotANumber.INSTANCE;
+      }
+      return new BigDecimal(h);
+    }
     if (!s.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?")) {
       throw NotANumber.INSTANCE;
     }
@@ -86,14 +95,16 @@ final class Numbers {
     } catch (NumberFormatException | ArithmeticException e) {
       throw NotANumber.INSTANCE;
     }
-    // Past a long double's range: infinite above (about 1.19e4932), zero below (underflow), as strtold gives.
-    long magnitude = (long) d.precision() - d.scale();
-    if (magnitude > 4933) {
-      return null;
+    // strtold overflows past a long double's largest value (about 1.19e4932) and underflows to zero below its
+    // smallest subnormal (about 3.6e-4951); Redis refuses both as not a valid float.
+    if (d.signum() != 0 && (d.abs().compareTo(LONG_DOUBLE_MAX) > 0 || d.abs().compareTo(LONG_DOUBLE_MIN) < 0)) {
+      throw NotANumber.INSTANCE;
     }
-    return magnitude < -4960 ? BigDecimal.ZERO : d;
+    return d;
   }
 
+  private static final BigDecimal LONG_DOUBLE_MAX = new BigDecimal("1.18973149535723176502e4932");
+  private static final BigDecimal LONG_DOUBLE_MIN = new BigDecimal("3.64519953188247460253e-4951");
   private static final java.math.BigInteger TWO_63 = java.math.BigInteger.ONE.shiftLeft(63);
   private static final java.math.BigInteger TWO_64 = java.math.BigInteger.ONE.shiftLeft(64);
 
