@@ -11,7 +11,8 @@ import java.util.List;
  * method has an empty default, so a listener overrides what it wants and new events break no listener.
  *
  * <h2>Threading</h2>
- * Events are delivered on a background thread of the store (its event thread), never on the thread of a user's call and never with the store's mutex held: the store
+ * Events are delivered on a background thread: the store's event thread, or in a shared
+ * {@link StoreEnvironment} its housekeeping thread, never on the thread of a user's call and never with the store's mutex held: the store
  * decides under its lock what happened, queues the event, and the background thread delivers it. Events of one store
  * arrive one at a time and in the order they happened; a flush or compaction has ended when its end event arrives,
  * though the store may have gone on meanwhile. {@link Store#close()} returns after every event it queued was

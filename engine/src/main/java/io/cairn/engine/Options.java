@@ -33,6 +33,7 @@ public final class Options {
   private CompactionFilter compactionFilter;
   private FifoDropListener fifoDropListener;
   private EventListener eventListener = EventListener.NONE;
+  private StoreEnvironment environment;
   private long errorRetryInitialMillis = 100;
   private long errorRetryMaxMillis = 10_000;
 
@@ -100,6 +101,7 @@ public final class Options {
     return this;
   }
 
+  /** The block cache's budget, for a store with a private environment (a shared one has its own budget). */
   public Options blockCacheBytes(long b) {
     this.blockCacheBytes = check("blockCacheBytes", b, 0, Long.MAX_VALUE / 2);
     return this;
@@ -221,6 +223,17 @@ public final class Options {
   }
 
   /**
+   * Runs the store in {@code env}, with the threads, block cache, open-file bound and disk-space account it shares with
+   * the other stores there (see {@link StoreEnvironment}); {@link #blockCacheBytes} is then ignored. Without one, a
+   * store gets a private environment: one flush and one compaction thread, its own block cache of
+   * {@link #blockCacheBytes}, and no bound on open table files.
+   */
+  public Options environment(StoreEnvironment env) {
+    this.environment = Objects.requireNonNull(env, "environment");
+    return this;
+  }
+
+  /**
    * Tells {@code l} what the store does in the background: flushes, compactions, write stalls, errors and their
    * recovery, corruption found, tables a FIFO store drops. Called on a background thread, never with the store's
    * mutex held; see {@link EventListener} for the rules. None by default.
@@ -323,6 +336,11 @@ public final class Options {
   /** The FIFO drop listener, or null if none is set. */
   public FifoDropListener fifoDropListener() {
     return fifoDropListener;
+  }
+
+  /** The shared environment, or null when the store gets a private one. */
+  public StoreEnvironment environment() {
+    return environment;
   }
 
   /** The event listener; {@link EventListener#NONE} if none is set. */

@@ -16,7 +16,6 @@ import io.cairn.engine.iterator.MergingIterator;
 import io.cairn.engine.iterator.RunIterator;
 import io.cairn.engine.memtable.MemTable;
 import io.cairn.engine.sstable.AccessBits;
-import io.cairn.engine.sstable.Block;
 import io.cairn.engine.sstable.Lookup;
 import io.cairn.engine.sstable.ReadCounters;
 import io.cairn.engine.sstable.TableReader;
@@ -42,9 +41,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,7 +77,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   log with one flush or force (group commit), inserts them into the concurrent memtable outside the mutex, then
  *   publishes the new sequence number. Only the head touches the log, the memtable's contents and
  *   {@code logUnforced}; it hands them to the next head through the mutex.</li>
- *   <li>One flush thread and one compaction thread. {@code flushRun} serializes flushes (background ones and a
+ *   <li>Background work runs on the threads of the store's {@link StoreEnvironment} (shared, or private to the
+ *   store), at most one flush task and one compaction task of this store at a time ({@code flushScheduled},
+ *   {@code compactionScheduled}); {@link BackgroundWork} counts them so close can wait for this store's tasks alone.
+ *   {@code flushRun} serializes flushes (background ones and a
  *   retry's); {@code compactionRun} serializes compactions (background and manual, and a retry's). A FIFO drop by
  *   budget with a {@link FifoDropListener} runs under {@code compactionRun} too, so while it offers entries and writes
  *   what is kept, the runs of level 0 change only by flushes adding new ones. Lock order: {@code compactionRun}, then
@@ -113,12 +112,15 @@ public final class Store implements AutoCloseable {
   private final FifoDropListener dropListener;
   private final Closeable dirLock;
   private final VersionSet versions;
+  private final StoreEnvironment env;
   private final BlockCache<Object> blockCache;
   private final ReadCounters readCounters = new ReadCounters();
   private final Map<Long, TableReader> tables = new ConcurrentHashMap<>();
   private final ErrorHandler errors;
   private final StoreEvents events;
-  private final SpaceReservations space = new SpaceReservations();
+  private final SpaceReservations space;
+  /** This store's tasks on the environment's threads, which close waits for. */
+  private final BackgroundWork work = new BackgroundWork();
   private final java.util.concurrent.atomic.AtomicInteger jobIds = new java.util.concurrent.atomic.AtomicInteger();
 
   private final ReentrantLock mutex = new ReentrantLock();
@@ -140,10 +142,6 @@ public final class Store implements AutoCloseable {
       releaseOutput(number);
     }
   };
-  private final ExecutorService flushThread;
-  private final ExecutorService compactionThread;
-  /** Delivers events to the listener; its one thread stops when idle, so a store without events has none. */
-  private final java.util.concurrent.ThreadPoolExecutor eventThread;
   private final AtomicBoolean obsoleteSweepQueued = new AtomicBoolean();
 
   private MemTable mem;
@@ -221,24 +219,13 @@ public final class Store implements AutoCloseable {
     this.dropListener = options.compactionStyle() == CompactionStyle.FIFO ? options.fifoDropListener() : null;
     this.versions = new VersionSet(fs, dir, options.maxLevels(), options.compactionStyle().name(),
         this::queueObsoleteSweep);
-    this.blockCache = new BlockCache<>(options.blockCacheBytes(), 16,
-        o -> o instanceof Block b ? b.charge() : ((byte[]) o).length + 16);
-    this.flushThread = Executors.newSingleThreadExecutor(daemon("cairn-flush " + dir.getFileName()));
-    this.compactionThread = Executors.newSingleThreadExecutor(daemon("cairn-compaction " + dir.getFileName()));
-    this.eventThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), daemon("cairn-events " + dir.getFileName()));
-    this.eventThread.allowCoreThreadTimeOut(true);
-    this.events = new StoreEvents(dir, options.eventListener(), eventThread);
+    this.env = options.environment() != null ? options.environment() : StoreEnvironment.privateFor(dir, options);
+    env.attach(dir);
+    this.blockCache = env.blockCache();
+    this.space = env.space();
+    this.events = new StoreEvents(dir, options.eventListener(), env.housekeepingLane());
     this.errors = new ErrorHandler(dir, mutex, options.errorRetryInitialMillis(), options.errorRetryMaxMillis(),
         events);
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private static CompactionPolicy policyFor(Options o) {
@@ -290,7 +277,17 @@ public final class Store implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException(e.getMessage(), e);
     }
-    Store s = new Store(dir, options, lock);
+    Store s;
+    try {
+      s = new Store(dir, options, lock);
+    } catch (RuntimeException e) {
+      try {
+        lock.close();
+      } catch (IOException ignored) {
+        // The open already failed with the error that matters.
+      }
+      throw e;
+    }
     try {
       s.recover();
       return s;
@@ -401,9 +398,11 @@ public final class Store implements AutoCloseable {
   /** Releases what a failed open took, leaving the directory as it was found. */
   private void abandon() {
     closed = true;
-    flushThread.shutdownNow();
-    compactionThread.shutdownNow();
-    eventThread.shutdownNow();
+    try {
+      work.stopAndAwait(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeLogQuietly(log);
     try {
       versions.close();
@@ -411,10 +410,19 @@ public final class Store implements AutoCloseable {
       // The open already failed with the error that matters.
     }
     closeTables();
+    leaveEnvironment();
     try {
       dirLock.close();
     } catch (IOException ignored) {
       // As above.
+    }
+  }
+
+  /** The store no longer uses its environment; a private one is closed with it. */
+  private void leaveEnvironment() {
+    env.detach();
+    if (!env.shared()) {
+      env.close();
     }
   }
 
@@ -785,18 +793,10 @@ public final class Store implements AutoCloseable {
     after(errors.retryDelayMillis(), this::automaticRetry);
   }
 
-  /** Runs {@code task} on the flush thread after {@code millis}; dropped if the store has closed by then. */
+  /** Runs {@code task} on a flush thread after {@code millis}; dropped if the store has closed by then. */
   private void after(long millis, Runnable task) {
-    Executor flushLane = r -> submit(flushThread, r);
+    Executor flushLane = r -> work.submit(env.flushLane(), r);
     CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, flushLane).execute(task);
-  }
-
-  private static void submit(ExecutorService lane, Runnable task) {
-    try {
-      lane.execute(task);
-    } catch (RejectedExecutionException closedMeanwhile) {
-      // The store closed: its background work is over.
-    }
   }
 
   private void automaticRetry() {
@@ -925,7 +925,7 @@ public final class Store implements AutoCloseable {
     if (standing.operation() != StoreError.Operation.COMPACTION) {
       finishRetry(generation);
     } else if (onFlushLane) {
-      submit(compactionThread, () -> {
+      work.submit(env.compactionLane(), () -> {
         try {
           retryCompaction(standing, generation);
         } catch (StoreException failedAgain) {
@@ -1150,7 +1150,8 @@ public final class Store implements AutoCloseable {
     }
     return tables.computeIfAbsent(fileNumber, n -> {
       try {
-        return TableReader.open(fs, FileNames.table(dir, n), n, blockCache, readCounters, dropListener != null);
+        return TableReader.open(fs, FileNames.table(dir, n), n, env.newTableCacheId(), blockCache, env.fileHandles(),
+            readCounters, dropListener != null);
       } catch (IOException e) {
         throw new UncheckedIOException("opening table " + FileNames.table(dir, n), e);
       }
@@ -1295,7 +1296,7 @@ public final class Store implements AutoCloseable {
     assert mutex.isHeldByCurrentThread();
     if (!flushScheduled && !imms.isEmpty() && !errors.writesStopped()) {
       flushScheduled = true;
-      submit(flushThread, this::backgroundFlush);
+      work.submit(env.flushLane(), this::backgroundFlush);
     }
   }
 
@@ -1487,7 +1488,7 @@ public final class Store implements AutoCloseable {
     assert mutex.isHeldByCurrentThread();
     if (!compactionScheduled && !closing && errors.current() == null) {
       compactionScheduled = true;
-      submit(compactionThread, this::backgroundCompaction);
+      work.submit(env.compactionLane(), this::backgroundCompaction);
     }
   }
 
@@ -2032,7 +2033,7 @@ public final class Store implements AutoCloseable {
         TableReader opened = tables.remove(n);
         if (opened != null) {
           opened.close();
-          blockCache.evictFile(n);
+          blockCache.evictTable(opened.cacheId());
         }
       }
       throw e;
@@ -2073,19 +2074,18 @@ public final class Store implements AutoCloseable {
     if (closed || !obsoleteSweepQueued.compareAndSet(false, true)) {
       return;
     }
-    try {
-      flushThread.execute(() -> {
-        obsoleteSweepQueued.set(false);
-        mutex.lock();
-        try {
-          if (!closed) {
-            deleteObsoleteFiles();
-          }
-        } finally {
-          mutex.unlock();
+    boolean queued = work.submit(env.flushLane(), () -> {
+      obsoleteSweepQueued.set(false);
+      mutex.lock();
+      try {
+        if (!closed) {
+          deleteObsoleteFiles();
         }
-      });
-    } catch (RejectedExecutionException e) {
+      } finally {
+        mutex.unlock();
+      }
+    });
+    if (!queued) {
       obsoleteSweepQueued.set(false);
     }
   }
@@ -2121,8 +2121,8 @@ public final class Store implements AutoCloseable {
         TableReader r = tables.remove(p.number());
         if (r != null) {
           r.close();
+          blockCache.evictTable(r.cacheId());
         }
-        blockCache.evictFile(p.number());
       }
       try {
         fs.delete(dir.resolve(name));
@@ -2156,12 +2156,16 @@ public final class Store implements AutoCloseable {
       }
       long user = userBytes.get();
       long written = flushBytes.get() + compactionWritten.get();
-      long hits = blockCache.hits();
-      long misses = blockCache.misses();
+      long hits = readCounters.blockCacheHits.sum();
+      long misses = readCounters.blockCacheMisses.sum();
       MemTable m = view.mem();
       StoreStatistics.Errors errorFigures = new StoreStatistics.Errors(errors.current(), errors.backgroundErrors.sum(),
           errors.retries.sum(), errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
           errors.corruptions.sum(), events.listenerFailures.sum());
+      StoreEnvironment.Statistics e = env.statistics();
+      StoreStatistics.Environment envFigures = new StoreStatistics.Environment(env.shared(), e.flushThreads(),
+          e.compactionThreads(), e.liveThreads(), e.blockCacheCapacityBytes(), e.blockCacheUsedBytes(),
+          e.openTableFiles(), e.maxOpenTableFiles(), e.stores());
       StoreStatistics.Space spaceFigures = new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(),
           options.writeHeadroomBytes(), compactionsDeferred.get(), droppedForSpaceBytes.get());
       return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
@@ -2169,10 +2173,10 @@ public final class Store implements AutoCloseable {
           largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
           readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), readCounters.prefixChecks.sum(),
           readCounters.prefixUseful.sum(), hits, misses,
-          hits + misses == 0 ? 0 : (double) hits / (hits + misses), blockCache.usedBytes(),
+          hits + misses == 0 ? 0 : (double) hits / (hits + misses), e.blockCacheUsedBytes(),
           stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
           m.approximateBytes(), tableBytes, pinnedFilterBytes(), walSyncs.get(), fifoKeptEntries.get(), errorFigures,
-          spaceFigures);
+          spaceFigures, envFigures);
     } finally {
       v.unref();
     }
@@ -2236,16 +2240,12 @@ public final class Store implements AutoCloseable {
     } finally {
       mutex.unlock();
     }
-    flushThread.shutdown();
-    compactionThread.shutdown();
     try {
-      flushThread.awaitTermination(1, TimeUnit.MINUTES);
-      compactionThread.awaitTermination(1, TimeUnit.MINUTES);
+      work.stopAndAwait(60_000);
       events.awaitDelivered();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    eventThread.shutdown();
     mutex.lock();
     try {
       deleteObsoleteFiles();
@@ -2263,6 +2263,7 @@ public final class Store implements AutoCloseable {
         throw new StoreException("closing store " + dir, e);
       } finally {
         closeTables();
+        leaveEnvironment();
         try {
           dirLock.close();
         } catch (IOException e) {
@@ -2277,10 +2278,14 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** Closes every open table and drops its blocks from the (perhaps shared) block cache. */
   private void closeTables() {
+    Set<Long> cached = new HashSet<>();
     for (TableReader r : tables.values()) {
       r.close();
+      cached.add(r.cacheId());
     }
     tables.clear();
+    blockCache.evictTables(cached);
   }
 }

@@ -21,6 +21,9 @@ import java.util.List;
  *     (its related records included; ops on keys written since the drop began are skipped and not counted)
  * @param errors the error that stands, and counts of failures, retries and refused writes
  * @param space disk space: what the file system has left, what compactions hold, what was put off or dropped for it
+ * @param environment the threads, block cache and open files of the store's environment (shared with other stores,
+ *     or private); {@code blockCacheUsedBytes} above is the environment's too, while the hits and misses are this
+ *     store's own
  */
 public record StoreStatistics(List<Level> levels, long userBytesWritten, long walBytesWritten, long flushBytesWritten,
     long compactionBytesRead, long compactionBytesWritten, double writeAmplification, double spaceAmplification,
@@ -28,7 +31,7 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
     long blockCacheHits, long blockCacheMisses,
     double blockCacheHitRatio, long blockCacheUsedBytes, long stallMicros, long flushes, long compactions,
     long droppedEntries, long filteredEntries, long memtableBytes, long tableBytes, long pinnedFilterBytes,
-    long walSyncs, long fifoKeptEntries, Errors errors, Space space) {
+    long walSyncs, long fifoKeptEntries, Errors errors, Space space, Environment environment) {
 
   /**
    * Failures and what came of them.
@@ -58,6 +61,22 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
   public record Space(long usableBytes, long reservedBytes, long headroomBytes, long compactionsDeferred,
       long droppedForSpaceBytes) {}
 
+  /**
+   * The store's environment (see {@link StoreEnvironment}).
+   *
+   * @param shared whether other stores may use it ({@link Options#environment}), or it is the store's own
+   * @param flushThreads the size of the flush pool
+   * @param compactionThreads the size of the compaction pool
+   * @param liveThreads threads alive in the environment now (idle ones stop after a few seconds)
+   * @param blockCacheCapacityBytes the block cache's budget
+   * @param blockCacheUsedBytes what the blocks of all its stores take in it
+   * @param openTableFiles table files open now, across its stores
+   * @param maxOpenTableFiles the bound on them ({@link Integer#MAX_VALUE}: none)
+   * @param stores the stores using it
+   */
+  public record Environment(boolean shared, int flushThreads, int compactionThreads, int liveThreads,
+      long blockCacheCapacityBytes, long blockCacheUsedBytes, int openTableFiles, int maxOpenTableFiles, int stores) {}
+
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
 
@@ -81,9 +100,14 @@ public record StoreStatistics(List<Level> levels, long userBytesWritten, long wa
         + " listener failures %d%s%n", errors.backgroundErrors(), errors.retries(), errors.recoveries(),
         errors.rejectedWrites(), errors.readErrors(), errors.corruptions(), errors.listenerFailures(),
         errors.current() == null ? "" : "; now: " + errors.current().describe()));
-    sb.append(String.format("space: usable %d, reserved %d, headroom %d, compactions deferred %d, dropped for space %d",
+    sb.append(String.format("space: usable %d, reserved %d, headroom %d, compactions deferred %d, dropped for space %d%n",
         space.usableBytes(), space.reservedBytes(), space.headroomBytes(), space.compactionsDeferred(),
         space.droppedForSpaceBytes()));
+    sb.append(String.format("environment (%s): threads %d live of %d flush + %d compaction, block cache %d of %d bytes,"
+        + " open tables %d of %d, stores %d", environment.shared() ? "shared" : "private", environment.liveThreads(),
+        environment.flushThreads(), environment.compactionThreads(), environment.blockCacheUsedBytes(),
+        environment.blockCacheCapacityBytes(), environment.openTableFiles(), environment.maxOpenTableFiles(),
+        environment.stores()));
     return sb.toString();
   }
 }

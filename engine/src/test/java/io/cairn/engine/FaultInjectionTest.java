@@ -191,7 +191,15 @@ class FaultInjectionTest {
   void fullDiskWhileCompactingPausesCompactionOnly() throws Exception {
     FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
     Map<Integer, byte[]> acked = new HashMap<>();
-    try (Store s = Store.open(dir, options(fs, Durability.BUFFERED).compactionStyle(CompactionStyle.NONE))) {
+    List<StoreError> heard = new CopyOnWriteArrayList<>();
+    EventListener listener = new EventListener() {
+      @Override
+      public void onBackgroundError(StoreError error) {
+        heard.add(error);
+      }
+    };
+    try (Store s = Store.open(dir, options(fs, Durability.BUFFERED).compactionStyle(CompactionStyle.NONE)
+        .eventListener(listener))) {
       for (int i = 0; i < 3000; i++) {
         s.put(key(i), value(i));
         acked.put(i, value(i));
@@ -202,7 +210,12 @@ class FaultInjectionTest {
       StoreException e = assertThrows(StoreException.class, s::compact);
       assertTrue(causes(e).contains("No space left"), causes(e));
       assertEquals(before, tableFiles(dir), "the failed merge's outputs are deleted at once");
-      StoreError error = s.backgroundError().orElseThrow();
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (heard.isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the error was never heard");
+        Thread.sleep(5);
+      }
+      StoreError error = heard.get(0);
       assertEquals(StoreError.Severity.SOFT, error.severity());
       assertEquals(StoreError.Operation.COMPACTION, error.operation());
       for (int i = 3000; i < 3100; i++) {
@@ -403,7 +416,10 @@ class FaultInjectionTest {
             "recent key " + i);
       }
 
-      // Something else fills the disk: the next write finds it full, and the store makes room by itself.
+      // Something else fills the disk: the next write finds it full, and the store makes room by itself. (First the
+      // store settles, so that no drop under way frees space before that write.)
+      s.flush();
+      awaitQuiet(s);
       fs.capacity(fs.usedBytes());
       int met = 0;
       for (int i = n; i < n + 20_000; i++) {
@@ -495,6 +511,17 @@ class FaultInjectionTest {
         throw new AssertionError("the store did not recover within a minute: " + s.backgroundError().get().describe());
       }
       Thread.sleep(10);
+    }
+  }
+
+  /** Waits until flushes and compactions have stopped for a while. */
+  private static void awaitQuiet(Store s) throws InterruptedException {
+    StoreStatistics last = s.statistics();
+    for (int quiet = 0; quiet < 5; ) {
+      Thread.sleep(40);
+      StoreStatistics st = s.statistics();
+      quiet = st.flushes() == last.flushes() && st.compactions() == last.compactions() ? quiet + 1 : 0;
+      last = st;
     }
   }
 

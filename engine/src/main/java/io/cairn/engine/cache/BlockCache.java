@@ -47,8 +47,8 @@ public final class BlockCache<V> {
     this.shardMask = shardCount - 1;
   }
 
-  /** The key of one block: the table's file number and the block's offset in it. */
-  public record Key(long fileNumber, long offset) {}
+  /** The key of one block: its table's id (unique among the tables sharing the cache) and the block's offset. */
+  public record Key(long tableId, long offset) {}
 
   /** Loads a block on a miss. */
   @FunctionalInterface
@@ -56,10 +56,9 @@ public final class BlockCache<V> {
     V load() throws java.io.IOException;
   }
 
-  public V get(long fileNumber, long offset, Loader<V> loader) throws java.io.IOException {
-    Key key = new Key(fileNumber, offset);
-    Shard<V> shard = shards[shardOf(fileNumber, offset)];
-    Entry<V> e = shard.map.get(key);
+  /** The cached block, or null (counting a hit or a miss). */
+  public V getIfPresent(long tableId, long offset) {
+    Entry<V> e = shards[shardOf(tableId, offset)].map.get(new Key(tableId, offset));
     if (e != null) {
       if (!e.referenced) {
         e.referenced = true;
@@ -68,20 +67,40 @@ public final class BlockCache<V> {
       return e.value;
     }
     misses.increment();
-    V value = loader.load();
-    shard.insert(key, value, weigher.applyAsInt(value));
-    return value;
+    return null;
+  }
+
+  /** Caches a block just loaded (a second insert of the same block is dropped). */
+  public void put(long tableId, long offset, V value) {
+    shards[shardOf(tableId, offset)].insert(new Key(tableId, offset), value, weigher.applyAsInt(value));
+  }
+
+  public V get(long tableId, long offset, Loader<V> loader) throws java.io.IOException {
+    V v = getIfPresent(tableId, offset);
+    if (v == null) {
+      v = loader.load();
+      put(tableId, offset, v);
+    }
+    return v;
   }
 
   /** Drops every block of a table (after the table is deleted). */
-  public void evictFile(long fileNumber) {
+  public void evictTable(long tableId) {
+    evictTables(java.util.Set.of(tableId));
+  }
+
+  /** Drops every block of the tables {@code tableIds} (a closing store's), in one pass over the cache. */
+  public void evictTables(java.util.Set<Long> tableIds) {
+    if (tableIds.isEmpty()) {
+      return;
+    }
     for (Shard<V> s : shards) {
-      s.evictFile(fileNumber);
+      s.evictTables(tableIds);
     }
   }
 
-  private int shardOf(long fileNumber, long offset) {
-    long h = HASH.hashLong(fileNumber * 0x9E3779B97F4A7C15L ^ offset);
+  private int shardOf(long tableId, long offset) {
+    long h = HASH.hashLong(tableId * 0x9E3779B97F4A7C15L ^ offset);
     return (int) h & shardMask;
   }
 
@@ -162,11 +181,11 @@ public final class BlockCache<V> {
       }
     }
 
-    void evictFile(long fileNumber) {
+    void evictTables(java.util.Set<Long> tableIds) {
       lock.lock();
       try {
         ring.removeIf(e -> {
-          if (e.key.fileNumber() == fileNumber) {
+          if (tableIds.contains(e.key.tableId())) {
             map.remove(e.key, e);
             usedBytes -= e.charge;
             return true;

@@ -10,6 +10,22 @@ public interface FileSystem {
   /** Creates (truncating) a file for appending. */
   WritableFile create(Path path) throws IOException;
 
+  /**
+   * Opens an existing file to append to its end; its {@link WritableFile#size()} starts at the file's length. Only
+   * called when {@link #supportsAppend()} says so: the store then keeps its manifest closed between edits, one file
+   * handle less per store.
+   *
+   * @throws UnsupportedOperationException by default
+   */
+  default WritableFile append(Path path) throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot reopen " + path + " to append to it");
+  }
+
+  /** Whether {@link #append} works; false by default. */
+  default boolean supportsAppend() {
+    return false;
+  }
+
   /** Opens an existing file for positional reads. */
   ReadableFile open(Path path) throws IOException;
 

@@ -29,7 +29,23 @@ public final class LocalFileSystem implements FileSystem {
   public WritableFile create(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
-    return new BufferedWritable(ch);
+    return new BufferedWritable(ch, 0);
+  }
+
+  @Override
+  public WritableFile append(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    try {
+      return new BufferedWritable(ch, ch.size());
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean supportsAppend() {
+    return true;
   }
 
   @Override
@@ -126,8 +142,9 @@ public final class LocalFileSystem implements FileSystem {
     private final ByteBuffer buffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
     private long size;
 
-    BufferedWritable(FileChannel channel) {
+    BufferedWritable(FileChannel channel, long size) {
       this.channel = channel;
+      this.size = size;
     }
 
     @Override

@@ -14,6 +14,8 @@ public final class ReadCounters {
   public final LongAdder prefixChecks = new LongAdder();
   /** Of those, tables whose filter answered "absent" (the scan did not open them). */
   public final LongAdder prefixUseful = new LongAdder();
-  /** Blocks read from files (cache misses). */
-  public final LongAdder blockReads = new LongAdder();
+  /** Block lookups of this store's tables the block cache answered. */
+  public final LongAdder blockCacheHits = new LongAdder();
+  /** Block lookups of this store's tables that read the file (the block cache may be shared with other stores). */
+  public final LongAdder blockCacheMisses = new LongAdder();
 }

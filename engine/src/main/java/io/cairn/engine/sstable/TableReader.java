@@ -25,6 +25,10 @@ import java.nio.file.Path;
  * <p>A table opened for a store that tracks reads also keeps its {@link AccessBits} (about two bits per entry) for
  * its life in memory.
  *
+ * <p>The file is read through a {@link FileHandles.Handle}, which the environment may close while the table is idle
+ * and reopens on the next read; the cache knows the table's blocks by its {@code cacheId}, unique among the stores
+ * sharing the cache.
+ *
  * <p>Thread-safe: the file is read with positional reads; the filter field is set at most a few times to equal
  * contents (two first readers may both load it), and is volatile so a reader sees a whole array; the access bits
  * guard themselves.
@@ -32,6 +36,7 @@ import java.nio.file.Path;
 public final class TableReader implements AutoCloseable {
   private final Path path;
   private final long fileNumber;
+  private final long cacheId;
   private final ReadableFile file;
   private final BlockCache<Object> cache;
   private final ReadCounters counters;
@@ -41,10 +46,11 @@ public final class TableReader implements AutoCloseable {
   private volatile byte[] filter;
   private final AccessBits accessBits;
 
-  private TableReader(Path path, long fileNumber, ReadableFile file, BlockCache<Object> cache, ReadCounters counters,
-      TableFormat.Footer footer, TableProperties properties, long fileSize, boolean trackReads) {
+  private TableReader(Path path, long fileNumber, long cacheId, ReadableFile file, BlockCache<Object> cache,
+      ReadCounters counters, TableFormat.Footer footer, TableProperties properties, long fileSize, boolean trackReads) {
     this.path = path;
     this.fileNumber = fileNumber;
+    this.cacheId = cacheId;
     this.file = file;
     this.cache = cache;
     this.counters = counters;
@@ -54,21 +60,17 @@ public final class TableReader implements AutoCloseable {
     this.accessBits = trackReads ? AccessBits.forEntries(properties.entries()) : AccessBits.UNTRACKED;
   }
 
-  /** Opens a table that tracks no reads (its {@link #accessBits()} are {@link AccessBits#UNTRACKED}). */
-  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache<Object> cache,
-      ReadCounters counters) throws IOException {
-    return open(fs, path, fileNumber, cache, counters, false);
-  }
-
   /**
    * Opens a table.
    *
+   * @param cacheId the key of the table's blocks in {@code cache}: unique among the tables of every store sharing it
+   * @param handles where the table's open file is kept (and closed while idle, if they are bounded)
    * @param trackReads give the table {@link AccessBits} of its own (a FIFO store with a drop listener), rather than
    *     {@link AccessBits#UNTRACKED}
    */
-  public static TableReader open(FileSystem fs, Path path, long fileNumber, BlockCache<Object> cache,
-      ReadCounters counters, boolean trackReads) throws IOException {
-    ReadableFile file = fs.open(path);
+  public static TableReader open(FileSystem fs, Path path, long fileNumber, long cacheId, BlockCache<Object> cache,
+      FileHandles handles, ReadCounters counters, boolean trackReads) throws IOException {
+    ReadableFile file = handles.handle(fs, path);
     try {
       long size = file.size();
       if (size < TableFormat.FOOTER_BYTES) {
@@ -92,22 +94,22 @@ public final class TableReader implements AutoCloseable {
       if (layout == null || levels < 1) {
         throw new CorruptionException(path, footerAt + 36, "bad index layout " + f[36] + " or levels " + levels);
       }
-      BlockHandle[] handles = new BlockHandle[3];
+      BlockHandle[] blocks = new BlockHandle[3];
       for (int i = 0; i < 3; i++) {
         long off = Bytes.getLong(f, i * 12);
         int len = Bytes.getInt(f, i * 12 + 8);
         if (off < 0 || len < 0 || off + len + TableFormat.TRAILER_BYTES > footerAt) {
           throw new CorruptionException(path, footerAt + i * 12, "block handle out of range");
         }
-        handles[i] = new BlockHandle(off, len);
+        blocks[i] = new BlockHandle(off, len);
       }
-      TableFormat.Footer footer = new TableFormat.Footer(handles[0], handles[1], handles[2], layout, levels, version);
-      byte[] props = java.util.Arrays.copyOf(readContents(file, path, handles[2]), handles[2].size());
+      TableFormat.Footer footer = new TableFormat.Footer(blocks[0], blocks[1], blocks[2], layout, levels, version);
+      byte[] props = java.util.Arrays.copyOf(readContents(file, path, blocks[2]), blocks[2].size());
       TableProperties properties = TableProperties.decode(props);
       if (properties == null) {
-        throw new CorruptionException(path, handles[2].offset(), "unreadable properties block");
+        throw new CorruptionException(path, blocks[2].offset(), "unreadable properties block");
       }
-      return new TableReader(path, fileNumber, file, cache, counters, footer, properties, size, trackReads);
+      return new TableReader(path, fileNumber, cacheId, file, cache, counters, footer, properties, size, trackReads);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -126,11 +128,16 @@ public final class TableReader implements AutoCloseable {
   }
 
   Block block(BlockHandle h) {
+    Block cached = (Block) cache.getIfPresent(cacheId, h.offset());
+    if (cached != null) {
+      counters.blockCacheHits.increment();
+      return cached;
+    }
+    counters.blockCacheMisses.increment();
     try {
-      return (Block) cache.get(fileNumber, h.offset(), () -> {
-        counters.blockReads.increment();
-        return new Block(readContents(file, path, h), h.size(), path, h.offset());
-      });
+      Block b = new Block(readContents(file, path, h), h.size(), path, h.offset());
+      cache.put(cacheId, h.offset(), b);
+      return b;
     } catch (IOException e) {
       throw new UncheckedIOException("reading block at offset " + h.offset() + " of " + path, e);
     }
@@ -144,7 +151,6 @@ public final class TableReader implements AutoCloseable {
   private byte[] loadFilter() {
     BlockHandle h = footer.filter();
     try {
-      counters.blockReads.increment();
       byte[] f = java.util.Arrays.copyOf(readContents(file, path, h), h.size());
       filter = f;
       return f;
@@ -257,7 +263,6 @@ public final class TableReader implements AutoCloseable {
         try {
           byte[] buf = new byte[(int) length];
           file.read(h.offset(), buf, 0, buf.length);
-          counters.blockReads.increment();
           chunk = buf;
           chunkStart = h.offset();
         } catch (IOException e) {
@@ -299,6 +304,11 @@ public final class TableReader implements AutoCloseable {
 
   public long fileNumber() {
     return fileNumber;
+  }
+
+  /** The key of this table's blocks in the block cache. */
+  public long cacheId() {
+    return cacheId;
   }
 
   public Path path() {

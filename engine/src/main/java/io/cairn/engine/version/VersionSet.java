@@ -31,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * name any of the last ones. A failed rotation (a snapshot written because the manifest grew) leaves the old
  * manifest in use, unless CURRENT was already renamed to the new one, which breaks the manifest as above.
  *
+ * <p>On a file system that can reopen a file to append ({@link FileSystem#supportsAppend}), the manifest is closed
+ * after each edit and reopened for the next, so an idle store holds no handle on it.
+ *
  * <p>Thread-safety: every method but {@link #liveFileNumbers()} and the version release callback is called with the
  * store's mutex held; the set of live versions is concurrent because versions are released from reader threads.
  */
@@ -49,7 +52,10 @@ public final class VersionSet {
   private long lastSequence;
   private long logNumber;
   private long manifestNumber;
+  /** The manifest's writer while it is open (between edits it is closed if the file system can reopen it). */
   private LogWriter manifest;
+  /** The manifest's length, kept while its writer is closed. */
+  private long manifestBytes;
   private boolean broken;
 
   public VersionSet(FileSystem fs, Path dir, int levelCount, String policy, Runnable onVersionReleased) {
@@ -217,10 +223,20 @@ public final class VersionSet {
     boolean wasBroken = broken;
     manifest = w;
     manifestNumber = number;
+    manifestBytes = w.size();
     broken = false;
     closeQuietly(old);
+    closeBetweenEdits();
     if (oldNumber > 0 && !wasBroken) {
       deleteQuietly(FileNames.manifest(dir, oldNumber));
+    }
+  }
+
+  /** Closes the manifest's writer after an edit if the file system can reopen it for the next one. */
+  private void closeBetweenEdits() {
+    if (fs.supportsAppend()) {
+      closeQuietly(manifest);
+      manifest = null;
     }
   }
 
@@ -262,13 +278,16 @@ public final class VersionSet {
     for (int level = 0; level < levelCount; level++) {
       files.get(level).addAll(current.files(level));
     }
-    apply(files, e, FileNames.manifest(dir, manifestNumber), manifest.size());
+    apply(files, e, FileNames.manifest(dir, manifestNumber), manifestBytes);
     if (e.logNumber < 0) {
       e.logNumber = logNumber;
     }
     e.nextFileNumber = nextFileNumber;
     e.lastSequence = Math.max(e.lastSequence, lastSequence);
     try {
+      if (manifest == null) {
+        manifest = new LogWriter(fs.append(FileNames.manifest(dir, manifestNumber)));
+      }
       manifest.addRecord(e.encode());
       manifest.sync();
     } catch (IOException | RuntimeException x) {
@@ -277,10 +296,12 @@ public final class VersionSet {
       broken = true;
       throw x;
     }
+    manifestBytes = manifest.size();
+    closeBetweenEdits();
     logNumber = e.logNumber;
     lastSequence = e.lastSequence;
     install(newVersion(files));
-    if (manifest.size() > MANIFEST_ROTATE_BYTES) {
+    if (manifestBytes > MANIFEST_ROTATE_BYTES) {
       try {
         writeSnapshotManifest();
       } catch (IOException x) {

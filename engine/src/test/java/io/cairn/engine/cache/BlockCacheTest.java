@@ -54,13 +54,13 @@ class BlockCacheTest {
   }
 
   @Test
-  void evictFileDropsItsBlocks() throws IOException {
+  void evictTableDropsItsBlocks() throws IOException {
     BlockCache<byte[]> c = new BlockCache<>(1 << 20, 4, b -> b.length);
     for (int i = 0; i < 10; i++) {
       c.get(5, i * 100, () -> new byte[10]);
       c.get(6, i * 100, () -> new byte[10]);
     }
-    c.evictFile(5);
+    c.evictTable(5);
     assertEquals(100, c.usedBytes());
     AtomicInteger loads = new AtomicInteger();
     c.get(5, 0, () -> {

@@ -146,6 +146,24 @@ public final class FaultInjectionFileSystem implements FileSystem {
     syncedBytes.put(path, 0L);
     poisoned.remove(path);
     fileBytes.put(path, 0L);
+    return faulty(path, w);
+  }
+
+  @Override
+  public WritableFile append(Path path) throws IOException {
+    check(path);
+    WritableFile w = real.append(path);
+    syncedBytes.putIfAbsent(path, w.size());
+    fileBytes.putIfAbsent(path, w.size());
+    return faulty(path, w);
+  }
+
+  @Override
+  public boolean supportsAppend() {
+    return true;
+  }
+
+  private WritableFile faulty(Path path, WritableFile w) {
     return new WritableFile() {
       @Override
       public void append(byte[] data, int off, int len) throws IOException {

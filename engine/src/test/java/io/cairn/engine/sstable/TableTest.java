@@ -50,7 +50,7 @@ class TableTest {
   static TableReader open(Path p) throws IOException {
     BlockCache<Object> cache = new BlockCache<>(1 << 20, 4,
         o -> o instanceof Block b ? b.charge() : ((byte[]) o).length);
-    return TableReader.open(LocalFileSystem.INSTANCE, p, 1, cache, new ReadCounters());
+    return TableReader.open(LocalFileSystem.INSTANCE, p, 1, 1, cache, new FileHandles(16), new ReadCounters(), false);
   }
 
   @ParameterizedTest
