@@ -10,8 +10,9 @@ import javax.cache.integration.CacheWriter;
 
 /**
  * Builds a cache from its configuration and resolved settings, in one place: codecs, the user's policy, loader and
- * writer, the tier below (which a persistent cache opens, taking its directory's lock), the listeners, the tier
- * store, the MXBeans and last the expiry timer. If a step throws, everything the earlier steps opened is closed
+ * writer, the tier below (which a persistent cache opens, taking its directory's lock; a remote cache's is its
+ * manager's shared tier, with its events published there), the listeners, the tier store, the MXBeans and last the
+ * expiry timer. If a step throws, everything the earlier steps opened is closed
  * again (the store, its lock, listener threads, MXBeans, the user's Closeable objects), so creating the cache again
  * works.
  */
@@ -44,7 +45,16 @@ final class CacheFactory {
           : config.getCacheWriterFactory().create();
       owned.add(writer);
 
-      lower = new DiskTier(name, settings, clock);
+      SharedEvents<K, V> sharedEvents = null;
+      if (settings.remote()) {
+        SharedLowerTier sharedTier = new SharedLowerTier(name, manager.sharedStore(), settings.oneSlot(),
+            settings.maxLocalAgeMillis(), clock);
+        lower = sharedTier;
+        sharedEvents = new SharedEvents<>(name, sharedTier.tier(), copier);
+        sharedTier.coherence().onEvent(sharedEvents::received);
+      } else {
+        lower = new DiskTier(name, settings, clock);
+      }
       listeners = new Listeners<>(name);
       for (CacheEntryListenerConfiguration<K, V> c : config.getCacheEntryListenerConfigurations()) {
         listeners.register(c);
@@ -54,7 +64,7 @@ final class CacheFactory {
           LoaderWriter.loader(name, loader, config.isReadThrough()),
           LoaderWriter.writer(name, writer, config.isWriteThrough()), check, stats, settings.bidirectional());
       cache = new TieredCache<>(name, manager, config, check, copier, store, listeners, stats,
-          LoaderWriter.bulkLoader(name, loader), owned);
+          LoaderWriter.bulkLoader(name, loader), owned, sharedEvents);
       if (config.isManagementEnabled()) {
         Management.register(cache, Management.Kind.CONFIGURATION, new Management.ConfigurationBean(config));
       }

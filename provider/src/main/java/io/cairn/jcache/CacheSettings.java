@@ -11,8 +11,11 @@ import static io.cairn.jcache.CairnSetting.EXPIRE_AFTER_ACCESS;
 import static io.cairn.jcache.CairnSetting.EXPIRE_AFTER_WRITE;
 import static io.cairn.jcache.CairnSetting.FIFO_MERGE_WIDTH;
 import static io.cairn.jcache.CairnSetting.HEAP_ENTRIES;
+import static io.cairn.jcache.CairnSetting.LOCAL_ONLY;
 import static io.cairn.jcache.CairnSetting.MANAGEMENT;
+import static io.cairn.jcache.CairnSetting.MAX_LOCAL_AGE_MILLIS;
 import static io.cairn.jcache.CairnSetting.MEMTABLE_BYTES;
+import static io.cairn.jcache.CairnSetting.ONE_SLOT;
 import static io.cairn.jcache.CairnSetting.PERSISTENT;
 import static io.cairn.jcache.CairnSetting.READ_THROUGH;
 import static io.cairn.jcache.CairnSetting.SERIAL_FILTER;
@@ -29,11 +32,13 @@ import javax.cache.expiry.EternalExpiryPolicy;
 
 /**
  * A cache's resolved settings: its configuration's Cairn fields, else the properties (its section, then the manager
- * defaults), else the defaults of {@link CairnSetting}.
+ * defaults), else the defaults of {@link CairnSetting}. {@code remote} says the cache lives over its manager's shared
+ * tier ({@code remote.uri} is set and the cache is not {@code local-only}).
  */
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
     CompactionStyle compactionStyle, int bloomBitsPerKey, long blockCacheBytes, long memtableBytes,
-    int fifoMergeWidth, String serialFilter, boolean bidirectional) {
+    int fifoMergeWidth, String serialFilter, boolean bidirectional, boolean localOnly, boolean oneSlot,
+    long maxLocalAgeMillis, boolean remote) {
 
   /**
    * Resolves the settings of cache {@code name} and applies the JCache-level ones (statistics, management,
@@ -75,8 +80,18 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
       }
     }
     boolean bidi = in.get(BIDI, config.getBidirectional());
+    boolean localOnly = in.get(LOCAL_ONLY, config.getLocalOnly());
+    boolean oneSlot = in.get(ONE_SLOT, config.getOneSlot());
+    long maxLocalAge = in.get(MAX_LOCAL_AGE_MILLIS, config.getMaxLocalAgeMillis());
+    boolean remote = props.remoteUri() != null && !localOnly;
+    if (remote && (bidi || persistent)) {
+      throw new javax.cache.CacheException("cache " + name + ": " + (bidi ? "bidi=true" : "persistent=true")
+          + " is not available on a remote cache (the manager's remote.uri=" + props.remoteUri() + " makes every"
+          + " cache remote): set local-only=true for this cache to keep it local, or leave "
+          + (bidi ? "bidi" : "persistent") + " unset");
+    }
     return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, mergeWidth,
-        filter, bidi);
+        filter, bidi, localOnly, oneSlot, maxLocalAge, remote);
   }
 
   /** One cache's properties (its section over the manager defaults), read through the settings table. */

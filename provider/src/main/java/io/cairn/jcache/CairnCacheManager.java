@@ -1,10 +1,13 @@
 package io.cairn.jcache;
 
+import io.cairn.jcache.spi.SharedStore;
+import io.cairn.jcache.spi.SharedTierProvider;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -14,7 +17,9 @@ import javax.cache.spi.CachingProvider;
 
 /**
  * A Cairn cache manager: the caches of one (URI, class loader) pair, and the settings its URI's properties file
- * gives them.
+ * gives them. With {@code remote.uri} set, the manager connects once to that shared tier (through the first
+ * {@link SharedTierProvider} on its class loader that accepts the URI) and every cache not {@code local-only} lives
+ * over it; the manager's URI names it there, so managers of the same URI in other processes share its caches.
  *
  * <p>Thread-safety: caches live in a concurrent map; creation and lifecycle changes synchronize on the manager.
  */
@@ -25,6 +30,8 @@ public final class CairnCacheManager implements CacheManager {
   private final Properties properties;
   private final ManagerProperties settings;
   private final ConcurrentHashMap<String, TieredCache<?, ?>> caches = new ConcurrentHashMap<>();
+  /** The connection to the shared tier ({@code remote.uri}), opened with the first remote cache; guarded by this. */
+  private SharedStore shared;
   private volatile boolean closed;
 
   CairnCacheManager(CairnCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -77,6 +84,31 @@ public final class CairnCacheManager implements CacheManager {
     TieredCache<K, V> cache = CacheFactory.build(cacheName, this, config, resolved);
     caches.put(cacheName, cache);
     return cache;
+  }
+
+  /** The manager's connection to its shared tier, opened on first use (a remote cache is being built). */
+  synchronized SharedStore sharedStore() {
+    ensureOpen();
+    if (shared == null) {
+      String endpoint = settings.remoteUri();
+      SharedTierProvider chosen = null;
+      for (SharedTierProvider p : ServiceLoader.load(SharedTierProvider.class, classLoader)) {
+        if (p.accepts(endpoint)) {
+          chosen = p;
+          break;
+        }
+      }
+      if (chosen == null) {
+        throw new CacheException("cache manager " + uri + ": remote.uri=" + endpoint + " names no shared tier this"
+            + " class path can reach: add io.cairn:cairn-redis for redis://, rediss:// and Cluster seed lists");
+      }
+      try {
+        shared = chosen.connect(endpoint, settings.remoteOptions(), uri.toString());
+      } catch (IllegalArgumentException e) {
+        throw new CacheException("cache manager " + uri + ": " + e.getMessage(), e);
+      }
+    }
+    return shared;
   }
 
   @Override
@@ -169,6 +201,16 @@ public final class CairnCacheManager implements CacheManager {
       }
     }
     caches.clear();
+    synchronized (this) {
+      if (shared != null) {
+        try {
+          shared.close();
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        }
+        shared = null;
+      }
+    }
     if (first != null) {
       throw first;
     }

@@ -31,6 +31,9 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Integer fifoMergeWidth;
   private String serialFilter;
   private Boolean bidirectional;
+  private Boolean localOnly;
+  private Boolean oneSlot;
+  private Long maxLocalAgeMillis;
   private transient Codec<K> keyCodec;
   private transient Codec<V> valueCodec;
   private transient java.util.function.LongSupplier clock;
@@ -68,6 +71,9 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       fifoMergeWidth = c.fifoMergeWidth;
       serialFilter = c.serialFilter;
       bidirectional = c.bidirectional;
+      localOnly = c.localOnly;
+      oneSlot = c.oneSlot;
+      maxLocalAgeMillis = c.maxLocalAgeMillis;
       keyCodec = c.keyCodec;
       valueCodec = c.valueCodec;
       clock = c.clock;
@@ -151,6 +157,45 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public Boolean getBidirectional() {
     return bidirectional;
+  }
+
+  /**
+   * Under a cache manager with a remote tier ({@code remote.uri}): keep this cache local, on the heap and disk tiers
+   * of this process only, instead of over the shared tier.
+   */
+  public CairnConfiguration<K, V> setLocalOnly(boolean on) {
+    localOnly = on;
+    return this;
+  }
+
+  public Boolean getLocalOnly() {
+    return localOnly;
+  }
+
+  /**
+   * A remote cache's keys all in one Redis Cluster hash slot (its names carry a {@code {...}} hash tag), for users who
+   * run multi-key transactions or scripts over one cache's keys; the cache then lives on one shard.
+   */
+  public CairnConfiguration<K, V> setOneSlot(boolean on) {
+    oneSlot = on;
+    return this;
+  }
+
+  public Boolean getOneSlot() {
+    return oneSlot;
+  }
+
+  /**
+   * The longest a remote cache serves a near copy without reading the shared tier again, even if no invalidation
+   * arrived (the last line of defence against a lost one); default ten minutes.
+   */
+  public CairnConfiguration<K, V> setMaxLocalAgeMillis(long millis) {
+    maxLocalAgeMillis = CairnSetting.MAX_LOCAL_AGE_MILLIS.check(millis);
+    return this;
+  }
+
+  public Long getMaxLocalAgeMillis() {
+    return maxLocalAgeMillis;
   }
 
   public CairnConfiguration<K, V> setKeyCodec(Codec<K> codec) {

@@ -73,7 +73,13 @@ public enum CairnSetting {
   EXPIRE_AFTER_ACCESS("expire-after-access", TouchedExpiryPolicy::factoryOf,
       "e.g. `30s`: a `TouchedExpiryPolicy`, unless `expire-after-write` is given"),
   BIDI("bidi", Kind.BOOLEAN, Boolean.class, Default.of("false"), "setBidirectional",
-      "keep an inverse (value to key) index for `BidiCache`; values must then be unique within the cache");
+      "keep an inverse (value to key) index for `BidiCache`; values must then be unique within the cache"),
+  LOCAL_ONLY("local-only", Kind.BOOLEAN, Boolean.class, Default.of("false"), "setLocalOnly",
+      "with a `remote.uri` manager: keep this cache local (heap and disk tiers) instead of remote"),
+  ONE_SLOT("one-slot", Kind.BOOLEAN, Boolean.class, Default.of("false"), "setOneSlot",
+      "a remote cache's keys all in one Redis Cluster hash slot (a `{...}` hash tag), for multi-key atomicity"),
+  MAX_LOCAL_AGE_MILLIS("max-local-age-millis", Kind.COUNT, Long.class, Default.of("600000"), Range.atLeast(1),
+      "setMaxLocalAgeMillis", "a remote cache's near copies are dropped after this long even if no invalidation came");
 
   /** The kind of value a setting takes, which decides how its text is read. */
   public enum Kind {

@@ -21,23 +21,30 @@ import javax.cache.CacheException;
  * default.heap-entries=10000             defaults for every cache, including ones created with a bare
  * default.expire-after-write=10m         MutableConfiguration (as Spring and Hibernate create them)
  * cache.orders.persistent=true           one cache's settings (cache names may contain dots)
+ * remote.uri=redis://host:6379           a shared tier below every cache (see io.cairn.jcache.spi); the other
+ * remote.timeout=2s                      remote.* keys are its options, checked by the shared tier's provider
  * </pre>
- * Keys may carry a leading {@code cairn.}. System properties {@code cairn.default.*}, {@code cairn.cache.*} and
- * {@code cairn.directory} apply to every manager, over its file; properties given to {@code getCacheManager} apply
- * over both. An unknown key or a bad value fails with a {@link CacheException} naming it.
+ * Keys may carry a leading {@code cairn.}. System properties {@code cairn.default.*}, {@code cairn.cache.*},
+ * {@code cairn.remote.*} and {@code cairn.directory} apply to every manager, over its file; properties given to
+ * {@code getCacheManager} apply over both. An unknown key or a bad value fails with a {@link CacheException} naming
+ * it.
  */
 final class ManagerProperties {
   private final String source;
   private final Path root;
   private final Map<String, String> defaults;
   private final Map<String, Map<String, String>> caches;
+  private final String remoteUri;
+  private final Map<String, String> remoteOptions;
 
   private ManagerProperties(String source, Path root, Map<String, String> defaults,
-      Map<String, Map<String, String>> caches) {
+      Map<String, Map<String, String>> caches, String remoteUri, Map<String, String> remoteOptions) {
     this.source = source;
     this.root = root;
     this.defaults = defaults;
     this.caches = caches;
+    this.remoteUri = remoteUri;
+    this.remoteOptions = remoteOptions;
   }
 
   /** Reads the file {@code uri} names, if it names one, and the given properties on top. */
@@ -72,13 +79,15 @@ final class ManagerProperties {
       }
     }
     for (String k : System.getProperties().stringPropertyNames()) {
-      if (k.startsWith("cairn.default.") || k.startsWith("cairn.cache.") || k.equals("cairn.directory")) {
+      if (k.startsWith("cairn.default.") || k.startsWith("cairn.cache.") || k.startsWith("cairn.remote.")
+          || k.equals("cairn.directory")) {
         all.setProperty(k, System.getProperty(k));
       }
     }
     if (given != null) {
       for (String k : given.stringPropertyNames()) {
-        if (k.startsWith("cairn.") || k.startsWith("default.") || k.startsWith("cache.") || k.equals("directory")) {
+        if (k.startsWith("cairn.") || k.startsWith("default.") || k.startsWith("cache.") || k.startsWith("remote.")
+            || k.equals("directory")) {
           all.setProperty(k, given.getProperty(k));
         }
       }
@@ -90,11 +99,17 @@ final class ManagerProperties {
     Map<String, String> defaults = new HashMap<>();
     Map<String, Map<String, String>> caches = new HashMap<>();
     Path root = Path.of("cairn-data");
+    String remoteUri = null;
+    Map<String, String> remoteOptions = new HashMap<>();
     for (String raw : all.stringPropertyNames()) {
       String value = all.getProperty(raw).trim();
       String key = raw.startsWith("cairn.") ? raw.substring(6) : raw;
       if (key.equals("directory")) {
         root = Path.of(value);
+      } else if (key.equals("remote.uri")) {
+        remoteUri = value.isEmpty() ? null : value;
+      } else if (key.startsWith("remote.") && key.length() > 7) {
+        remoteOptions.put(key.substring(7), value);
       } else if (key.startsWith("default.")) {
         String setting = key.substring(8);
         check(setting, raw, value, source, null);
@@ -107,10 +122,17 @@ final class ManagerProperties {
         caches.computeIfAbsent(name, n -> new HashMap<>()).put(setting, value);
       } else {
         throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown key "
-            + raw + "=" + value + "; expected directory, default.<setting> or cache.<name>.<setting>");
+            + raw + "=" + value + "; expected directory, default.<setting>, cache.<name>.<setting> or"
+            + " remote.<option>");
       }
     }
-    return new ManagerProperties(source, root, defaults, caches);
+    if (remoteUri == null && !remoteOptions.isEmpty()) {
+      String first = remoteOptions.keySet().stream().sorted().findFirst().orElseThrow();
+      throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": remote." + first + "="
+          + remoteOptions.get(first) + " is given but remote.uri is not: name the shared tier's endpoint with"
+          + " remote.uri (redis://host:port, rediss://..., or a Cluster seed list)");
+    }
+    return new ManagerProperties(source, root, defaults, caches, remoteUri, Map.copyOf(remoteOptions));
   }
 
   /** Fails unless {@code setting} is one of {@link CairnSetting} and {@code value} a valid value of it. */
@@ -137,5 +159,15 @@ final class ManagerProperties {
 
   String source() {
     return source;
+  }
+
+  /** The shared tier's endpoint ({@code remote.uri}), or null: the manager's caches are local. */
+  String remoteUri() {
+    return remoteUri;
+  }
+
+  /** The other {@code remote.*} settings, keyed without the prefix. */
+  Map<String, String> remoteOptions() {
+    return remoteOptions;
   }
 }

@@ -8,7 +8,9 @@ import javax.cache.event.EventType;
 /**
  * The events of one operation: collected under the entries' locks, delivered by {@link #dispatch} after they are
  * released. Values arrive in the cache's kept form and are copied out as each event is made. An operation on a cache
- * with no listeners uses {@link #none}, which keeps nothing and allocates nothing.
+ * with no listeners uses {@link #none}, which keeps nothing and allocates nothing. A remote cache also publishes them
+ * to other processes ({@link SharedEvents}) while any listens. A step that runs again after losing a race to another
+ * process first takes back what it recorded ({@link #mark}, {@link #rewind}).
  *
  * <p>Not thread-safe: one operation's thread owns it.
  *
@@ -16,7 +18,7 @@ import javax.cache.event.EventType;
  * @param <V> value type
  */
 class PendingEvents<K, V> {
-  private static final PendingEvents<?, ?> NONE = new PendingEvents<>(null, null, null) {
+  private static final PendingEvents<?, ?> NONE = new PendingEvents<>(null, null, null, null) {
     @Override
     void add(EventType type, Object key, Object form, Object oldForm, boolean oldAvailable) {}
 
@@ -27,12 +29,15 @@ class PendingEvents<K, V> {
   private final Cache<K, V> source;
   private final Copier<K, V> copier;
   private final Listeners<K, V> listeners;
+  /** Where a remote cache publishes its events for other processes; null for a local cache. */
+  private final SharedEvents<K, V> shared;
   private List<CairnEntryEvent<K, V>> list;
 
-  PendingEvents(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners) {
+  PendingEvents(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners, SharedEvents<K, V> shared) {
     this.source = source;
     this.copier = copier;
     this.listeners = listeners;
+    this.shared = shared;
   }
 
   @SuppressWarnings("unchecked")
@@ -41,8 +46,22 @@ class PendingEvents<K, V> {
   }
 
   /** Events for an operation on {@code source}: a collector when listeners are registered, else {@link #none}. */
-  static <K, V> PendingEvents<K, V> of(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners) {
-    return listeners.isEmpty() ? none() : new PendingEvents<>(source, copier, listeners);
+  static <K, V> PendingEvents<K, V> of(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners,
+      SharedEvents<K, V> shared) {
+    return listeners.isEmpty() && (shared == null || !shared.wanted()) ? none()
+        : new PendingEvents<>(source, copier, listeners, shared);
+  }
+
+  /** How many events are recorded now, for {@link #rewind}. */
+  final int mark() {
+    return list == null ? 0 : list.size();
+  }
+
+  /** Forgets the events recorded since {@code mark}. */
+  final void rewind(int mark) {
+    if (list != null) {
+      list.subList(mark, list.size()).clear();
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -74,6 +93,9 @@ class PendingEvents<K, V> {
     if (list != null) {
       List<CairnEntryEvent<K, V>> l = list;
       list = null;
+      if (shared != null) {
+        shared.publish(l);
+      }
       listeners.dispatch(l);
     }
   }

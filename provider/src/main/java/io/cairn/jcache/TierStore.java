@@ -1,6 +1,8 @@
 package io.cairn.jcache;
 
 import io.cairn.engine.Entry;
+import io.cairn.jcache.spi.ConflictException;
+import io.cairn.jcache.spi.SharedTier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -35,6 +37,16 @@ import javax.cache.processor.EntryProcessor;
  * is handed to the heap tier after the compute, which then evicts what its capacity asks (an eviction is a step on the
  * victim's key, so no two key locks are ever held at once). A hit ({@link #hit}) takes no lock.
  *
+ * <h2>Remote caches</h2>
+ * Over a shared tier ({@link SharedLowerTier}: Redis, which other processes write too) the heap tier is a near cache:
+ * its holders are {@link NearHolder}s, served by a hit only while {@link NearCoherence} says no invalidation came since
+ * they were read and they are younger than the maximum local age; a stale one is read again. Every write goes to the
+ * shared tier conditional on the stamp of the version the step read. A step that lost a race to another process gets
+ * a {@link ConflictException} thrown out of the heap map's compute, before the holder changed: {@link #compute} then
+ * forgets the near copy, takes back the step's events and runs the step again from a fresh read, so a loader, writer
+ * or entry processor may be called more than once for one operation. Heap evictions just forget near copies. Local
+ * caches have no near holders, and their only cost is one null check of {@link #near} on the hit path.
+ *
  * @param <K> key type
  * @param <V> value type
  */
@@ -61,6 +73,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   private volatile boolean anyExpiry;
   /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
   private volatile boolean evictionFailureLogged;
+  /** The shared tier of a remote cache (the same object as {@link #lower}), or null for a local cache. */
+  private final SharedLowerTier shared;
+  /** The near cache's coherence of a remote cache, or null for a local cache. */
+  private final NearCoherence near;
+  /** Runs of a step a remote cache allows before a conflicting operation fails. */
+  static final int MAX_RUNS = 100;
 
   TierStore(String name, long heapEntries, LowerTier lower, Copier<K, V> copier, ExpiryRules expiry,
       LoaderWriter.Loader<K, V> loader, LoaderWriter.Writer<K, V> writer, TypeCheck<K, V> check, Statistics stats,
@@ -78,7 +96,14 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.stats = stats;
     this.bidi = bidirectional ? new BidiClaims<>(name, copier, heap, lower, expiry, heapEntries) : null;
     this.claims = bidirectional ? bidi : ValueClaims.none();
+    this.shared = lower instanceof SharedLowerTier s ? s : null;
+    this.near = shared == null ? null : shared.coherence();
     lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
+  }
+
+  /** Whether the cache is remote (its tier below is shared with other processes). */
+  boolean remote() {
+    return shared != null;
   }
 
   BidiClaims<K, V> bidi() {
@@ -122,9 +147,19 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       this.events = events;
     }
 
+    /** The events recorded when the step first ran, for a run again. */
+    private int eventsMark = -1;
+
     @Override
     public final Holder<V> apply(K k, Holder<V> h) {
+      if (eventsMark < 0) {
+        eventsMark = events.mark();
+      }
       Holder<V> r = run(k, h);
+      if (near != null && r != null && !near.servable((NearHolder<V>) r)) {
+        // A near copy that an invalidation voided while the step ran, or that was read while notifications were off.
+        r = null;
+      }
       if (r != h) {
         if (h != null) {
           heap.unmapped(h);
@@ -137,6 +172,16 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
 
     abstract Holder<V> run(K k, Holder<V> h);
+
+    /** Before a run again: forgets what the last run found and recorded. */
+    void reset() {
+      now = UNREAD;
+      hit = false;
+      done = false;
+      form = null;
+      result = null;
+      events.rewind(eventsMark);
+    }
 
     /** The step's one reading of the clock. */
     final long now() {
@@ -164,22 +209,51 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
   }
 
-  /** Runs {@code step} under {@code key}'s lock, then admits a holder it put in the map. */
+  /**
+   * Runs {@code step} under {@code key}'s lock, then admits a holder it put in the map. A remote cache's step that
+   * lost a race runs again, from a fresh read, with the near copy forgotten.
+   */
   <S extends Step> S compute(K key, S step) {
-    try {
-      map.compute(copier.heapKey(key), step);
-    } finally {
-      if (step.admitted != null) {
-        heap.admitted(step.admitted, step.events);
+    K heapKey = copier.heapKey(key);
+    for (int run = 1; ; run++) {
+      try {
+        map.compute(heapKey, step);
+        return step;
+      } catch (ConflictException lost) {
+        retry(heapKey, step, run, lost);
+      } finally {
+        if (step.admitted != null) {
+          heap.admitted(step.admitted, step.events);
+          step.admitted = null;
+        }
       }
     }
-    return step;
   }
 
   /** Runs {@code step} under {@code key}'s lock if the key is on the heap. */
   private <S extends Step> S computeIfPresent(K key, S step) {
-    map.computeIfPresent(key, step);
-    return step;
+    for (int run = 1; ; run++) {
+      try {
+        map.computeIfPresent(key, step);
+        return step;
+      } catch (ConflictException lost) {
+        retry(key, step, run, lost);
+      }
+    }
+  }
+
+  /** After a step's run {@code run} lost a race: forgets the key's near copy and rewinds the step, or gives up. */
+  private void retry(K heapKey, Step step, int run, ConflictException lost) {
+    map.computeIfPresent(heapKey, (k, h) -> {
+      heap.unmapped(h);
+      return null;
+    });
+    step.reset();
+    if (run >= MAX_RUNS) {
+      throw new CacheException("cache " + name + ": key " + heapKey + " was changed by other processes during each of "
+          + run + " tries of this operation: " + lost.getMessage(), lost);
+    }
+    Thread.onSpinWait();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -187,6 +261,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /** The entry as it stands, from the heap or else read from below (not yet in the map). */
   Holder<V> resolve(K key, Holder<V> h) {
+    if (shared != null) {
+      return h != null && near.servable((NearHolder<V>) h) ? h : readShared(key);
+    }
     if (h != null || !lower.isOpen()) {
       return h;
     }
@@ -198,6 +275,29 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
     d.writtenBelow();
     claims.wroteBelow(d, e.value());
+    if (d.expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    return d;
+  }
+
+  /**
+   * A remote cache: the key's version in the shared tier as a new near holder (not yet in the map), or null. The
+   * stripe's epoch is reserved before the read, so an invalidation that arrives meanwhile voids the copy.
+   */
+  private Holder<V> readShared(K key) {
+    byte[] kb = keyCodec.encode(key);
+    int stripe = NearCoherence.stripe(kb);
+    int epoch = near.reserve(stripe);
+    int tick = near.tick();
+    SharedTier.Version v = shared.readVersion(kb);
+    if (v == null) {
+      return null;
+    }
+    NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(v.value()), v.expireAtMillis(), stripe);
+    d.stamp = v.stamp();
+    d.writtenBelow();
+    d.current(epoch, tick);
     if (d.expireAt != ETERNAL) {
       anyExpiry = true;
     }
@@ -219,6 +319,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     if (before == null) {
       return null;
     }
+    if (shared != null) {
+      shared.deleteVersion(keyCodec.encode(key), ((NearHolder<V>) before).stamp);
+      before.goneBelow();
+      return null;
+    }
     if (before.below()) {
       lower.delete(keyCodec.encode(key), before.lowerExpireAt, claims.lowerValue(before));
       before.goneBelow();
@@ -228,12 +333,37 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /**
+   * A remote cache: writes {@code form} expiring at {@code expireAt} to the shared tier over the version {@code cur}
+   * copies (null: none), then makes the near copy hold it, current as of a reservation taken before the write.
+   */
+  private Holder<V> commitShared(K key, Holder<V> cur, Object form, long expireAt) {
+    byte[] kb = keyCodec.encode(key);
+    NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
+        NearCoherence.stripe(kb));
+    int epoch = near.reserve(n.stripe);
+    int tick = near.tick();
+    long stamp = shared.writeVersion(kb, copier.bytes(form), expireAt, cur != null ? n.stamp : SharedTier.ABSENT);
+    n.setForm(form);
+    n.setExpireAt(expireAt);
+    n.stamp = stamp;
+    n.writtenBelow();
+    n.current(epoch, tick);
+    if (expireAt != ETERNAL) {
+      anyExpiry = true;
+    }
+    return n;
+  }
+
+  /**
    * The key's entry now holds {@code form} (the kept form of {@code value}), expiring at {@code expireAt}: a new holder
    * when {@code cur} is null, else {@code cur} changed in place. Written below when the tier below is write-through;
    * a bidirectional cache claims the value first and gives the claim back if that write fails. The holder is changed
    * only once nothing can fail any more.
    */
   Holder<V> commit(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
+    if (shared != null) {
+      return commitShared(key, cur, form, expireAt);
+    }
     Holder<V> n = cur != null ? cur : claims.newHolder(key, form, value, expireAt);
     claims.claim(key, n, cur == null, value, s);
     if (lower.writeThrough()) {
@@ -264,6 +394,10 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** Gives an entry whose value stays a new expiry. */
   void reexpire(K key, Holder<V> h, long expireAt) {
     if (expireAt == h.expireAt) {
+      return;
+    }
+    if (shared != null) {
+      commitShared(key, h, h.form, expireAt);
       return;
     }
     if (lower.writeThrough()) {
@@ -351,6 +485,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   private Holder<V> evicted(K key, Holder<V> h, PendingEvents<K, V> events) {
+    if (shared != null) {
+      return null;
+    }
     if (!lower.enabled()) {
       stats.recordEviction();
       return drop(key, h);
@@ -390,6 +527,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   Holder<V> hit(K key) {
     Holder<V> h = heap.get(key);
     if (h == null) {
+      return null;
+    }
+    if (near != null && !near.servable((NearHolder<V>) h)) {
       return null;
     }
     long at = h.expireAt;
@@ -441,7 +581,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   boolean containsKey(K key) {
     Holder<V> h = heap.peek(key);
-    if (h != null) {
+    if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
       return h.expireAt == ETERNAL || !h.isExpired(now());
     }
     if (!lower.isOpen()) {
@@ -460,7 +600,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** When the live entry of {@code key} expires; {@link CairnCache#NO_ENTRY} if none. Not an access. */
   long expiryOf(K key) {
     Holder<V> h = heap.peek(key);
-    if (h != null) {
+    if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
       long at = h.expireAt;
       return at == ETERNAL || at > now() ? at : CairnCache.NO_ENTRY;
     }
@@ -712,8 +852,13 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return count;
   }
 
-  /** Every key in the cache, heap first, then keys only below. */
+  /** Every key in the cache, heap first, then keys only below (a remote cache: the shared tier's keys). */
   List<K> allKeys() {
+    if (shared != null) {
+      List<K> keys = new ArrayList<>();
+      shared.keys().forEachRemaining(kb -> keys.add(keyCodec.decode(kb)));
+      return keys;
+    }
     Set<K> seen = new HashSet<>(map.keys());
     List<K> keys = new ArrayList<>(seen);
     Iterator<Entry> it = lower.scan(null, null);
@@ -776,6 +921,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   long size() {
     long now = now();
     long n = 0;
+    if (shared != null) {
+      for (Iterator<byte[]> it = shared.keys(); it.hasNext(); ) {
+        n += lower.read(it.next()) != null ? 1 : 0;
+      }
+      return n;
+    }
     Set<K> heapKeys = new HashSet<>(map.keys());
     for (K k : heapKeys) {
       Holder<V> h = map.get(k);
@@ -814,11 +965,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           computeIfPresent(key, new Step(events) {
             @Override
             Holder<V> run(K k, Holder<V> h) {
-              if (!h.isExpired(now)) {
-                return h;
+              Holder<V> cur = shared == null ? h : resolve(k, h);
+              if (cur == null || !cur.isExpired(now)) {
+                return cur;
               }
-              events.expired(k, h.form);
-              return drop(k, h);
+              events.expired(k, cur.form);
+              return drop(k, cur);
             }
           });
           events.dispatch();
@@ -859,13 +1011,27 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
   }
 
-  /** The keys on the heap now. */
+  /** The keys on the heap now (a remote cache: none, its keys are all below). */
   List<K> heapKeys() {
-    return map.keys();
+    return shared != null ? List.of() : map.keys();
   }
 
-  /** The keys below, in key order. */
+  /** The keys below, in key order (a remote cache: in the shared tier's order). */
   Iterator<K> lowerKeys() {
+    if (shared != null) {
+      Iterator<byte[]> keys = shared.keys();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return keys.hasNext();
+        }
+
+        @Override
+        public K next() {
+          return keyCodec.decode(keys.next());
+        }
+      };
+    }
     Iterator<Entry> it = lower.scan(null, null);
     return new Iterator<>() {
       @Override

@@ -45,13 +45,15 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   /** Whatever the cache must close with it: the user's loader, writer and expiry policy if they are Closeable. */
   private final List<Object> owned;
   private final BidiView<K, V> bidiView;
+  /** A remote cache's events to and from other processes; null for a local cache. */
+  private final SharedEvents<K, V> sharedEvents;
   private ExpiryTimer timer;
   private volatile ExecutorService loads;
   private volatile boolean closed;
 
   TieredCache(String name, CairnCacheManager manager, CairnConfiguration<K, V> config, TypeCheck<K, V> check,
       Copier<K, V> copier, TierStore<K, V> store, Listeners<K, V> listeners, Statistics stats,
-      LoaderWriter.Loader<K, V> bulkLoader, List<Object> owned) {
+      LoaderWriter.Loader<K, V> bulkLoader, List<Object> owned, SharedEvents<K, V> sharedEvents) {
     this.name = name;
     this.manager = manager;
     this.config = config;
@@ -63,6 +65,13 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     this.bulkLoader = bulkLoader;
     this.owned = owned;
     this.bidiView = store.bidi() == null ? null : new BidiView<>(this, store, store.bidi(), check, copier, stats);
+    this.sharedEvents = sharedEvents;
+    if (sharedEvents != null) {
+      sharedEvents.deliverTo(this, listeners);
+      if (!listeners.isEmpty()) {
+        sharedEvents.listen();
+      }
+    }
   }
 
   /** Starts the expiry timer: the last step of building a cache. */
@@ -78,7 +87,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   /** The events of one operation. */
   PendingEvents<K, V> events() {
-    return PendingEvents.of(this, copier, listeners);
+    return PendingEvents.of(this, copier, listeners, sharedEvents);
   }
 
   static void checkExpiry(long expireAtMillis) {
@@ -567,6 +576,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     if (!listeners.register(c)) {
       throw new IllegalArgumentException("listener configuration already registered on cache " + name);
     }
+    if (sharedEvents != null) {
+      sharedEvents.listen();
+    }
     config.addCacheEntryListenerConfiguration(c);
   }
 
@@ -652,6 +664,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       }
     }
     listeners.close();
+    if (sharedEvents != null) {
+      sharedEvents.close();
+    }
     closeAll(owned);
     store.dropHeap();
     if (destroy) {

@@ -1,0 +1,133 @@
+package io.cairn.jcache;
+
+import io.cairn.jcache.spi.Coherence;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
+
+/**
+ * Decides, without locks, whether a remote cache's near copy ({@link NearHolder}) may still be served, from what the
+ * shared tier reports ({@link Coherence}).
+ *
+ * <h2>Epochs</h2>
+ * Keys are spread over {@link #STRIPES} stripes by a hash of their encoding, each with an invalidation epoch. An
+ * invalidation of a key bumps its stripe; a null invalidation (a flush of the store), a disconnect, a reconnect, a
+ * topology change or a failed health check bumps every stripe. A copy records its stripe's epoch as read <em>before</em>
+ * the shared tier was asked (the reservation) and is served only while the epoch is unchanged, so an invalidation
+ * that arrives while a read is on its way, or at any time after, voids the copy: a stale reply is never served, the
+ * race that Lettuce's own client-side cache loses (its issue #3481). A read is not installed at all if its stripe
+ * moved before the reply was handled ({@link #stillCurrent}).
+ *
+ * <h2>Readiness and age</h2>
+ * While the tier is not {@linkplain Coherence#ready ready} (notifications are not flowing, for example between a
+ * reconnect and re-enabling them) no reservation is granted ({@link #VOID}), so nothing read then is installed. Every
+ * copy also has a maximum age: a ticker advances {@link #tick} every eighth of it, and a copy older than eight ticks is
+ * a miss, the last line of defence if a notification is lost unseen.
+ *
+ * <p>Thread-safety: the epochs are an atomic array, {@link #ready} and {@link #tick} are volatile; the shared tier's
+ * I/O threads call the {@link Coherence} methods, which only bump counters and hand event messages to an executor.
+ */
+final class NearCoherence implements Coherence {
+  static final int STRIPES = 4096;
+  /** An epoch no stripe ever has (stripes count up from 0 and stay non-negative). */
+  static final int VOID = -1;
+  static final int MAX_AGE_TICKS = 8;
+
+  /** One daemon thread advances the age ticks of every remote cache. */
+  private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "cairn-near-age");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final AtomicIntegerArray epochs = new AtomicIntegerArray(STRIPES);
+  private volatile boolean ready;
+  private volatile int tick;
+  private volatile Consumer<byte[]> events = m -> {};
+
+  /** The stripe of an encoded key. */
+  static int stripe(byte[] key) {
+    int h = 1;
+    for (byte b : key) {
+      h = 31 * h + b;
+    }
+    h ^= h >>> 16;
+    h *= 0x45d9f3b;
+    h ^= h >>> 16;
+    return h & (STRIPES - 1);
+  }
+
+  /** The reservation for a read or write of a key in {@code stripe}: its epoch now, or {@link #VOID} if not ready. */
+  int reserve(int stripe) {
+    // The epoch first, readiness after: going unready clears the flag before it bumps, so a reservation that read an
+    // epoch from after the bump sees the flag cleared.
+    int e = epochs.get(stripe);
+    return ready ? e : VOID;
+  }
+
+  /** The age tick now. */
+  int tick() {
+    return tick;
+  }
+
+  /** Whether a reservation taken before a shared-tier call still holds after it. */
+  boolean stillCurrent(int stripe, int reservation) {
+    return reservation != VOID && epochs.get(stripe) == reservation;
+  }
+
+  /** Whether a hit may serve {@code h}: no invalidation since it was current, and not too old. */
+  boolean servable(NearHolder<?> h) {
+    int e = h.epoch();
+    return e != VOID && epochs.get(h.stripe) == e && tick - h.tick() < MAX_AGE_TICKS;
+  }
+
+  /** Advances {@code c}'s age tick every eighth of {@code maxAgeMillis} until cancelled. */
+  static ScheduledFuture<?> tickEvery(NearCoherence c, long maxAgeMillis) {
+    long period = Math.max(1, maxAgeMillis / MAX_AGE_TICKS);
+    return TICKER.scheduleAtFixedRate(() -> c.tick++, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Where event messages from other processes go (run on the shared tier's I/O thread: must hand them off). */
+  void onEvent(Consumer<byte[]> sink) {
+    events = sink;
+  }
+
+  @Override
+  public void invalidated(byte[] key) {
+    bump(stripe(key));
+  }
+
+  private void bump(int stripe) {
+    epochs.getAndUpdate(stripe, e -> (e + 1) & Integer.MAX_VALUE);
+  }
+
+  @Override
+  public void invalidatedAll() {
+    for (int i = 0; i < STRIPES; i++) {
+      bump(i);
+    }
+  }
+
+  @Override
+  public void ready(boolean r) {
+    if (!r) {
+      ready = false;
+      invalidatedAll();
+    } else {
+      invalidatedAll();
+      ready = true;
+    }
+  }
+
+  boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public void event(byte[] message) {
+    events.accept(message);
+  }
+}

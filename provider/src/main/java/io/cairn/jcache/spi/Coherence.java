@@ -1,0 +1,26 @@
+package io.cairn.jcache.spi;
+
+/**
+ * What a shared tier tells a cache about changes it did not make, so that the cache's near copies never outlive the
+ * entries they copy. The tier calls these methods from its I/O threads: implementations must not block, take key
+ * locks or call the tier.
+ */
+public interface Coherence {
+  /** Another process changed or deleted the entry of {@code key} (or it expired in the shared tier). */
+  void invalidated(byte[] key);
+
+  /**
+   * The tier can no longer tell which keys changed (a flush of the whole store, a disconnect, a reconnect, a topology
+   * change, a failed health check): every near copy is suspect.
+   */
+  void invalidatedAll();
+
+  /**
+   * Whether change notifications are flowing now. While not ready, a read the cache makes must not be kept as a near
+   * copy (it may change unseen); the tier becomes ready again only after notifications are re-enabled.
+   */
+  void ready(boolean ready);
+
+  /** An event message another process {@linkplain SharedTier#publish published} for this cache. */
+  void event(byte[] message);
+}

@@ -1,0 +1,280 @@
+package io.cairn.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.jcache.CairnCachingProvider;
+import io.cairn.jcache.CairnConfiguration;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.processor.EntryProcessor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Remote caches over one real redis-server, as two processes see them: two providers (each with its own managers and
+ * connections) stand for two JVMs. Every known hole of a near cache is forced deterministically: a FLUSHALL from
+ * another client, Cairn's connection killed followed by another client's write, and a read racing an invalidation
+ * (the reply held with a test hook until the write and its invalidation have happened).
+ */
+class RemoteCacheTest {
+  private static final URI MANAGER = URI.create("urn:cairn:remote-test");
+  private static RedisProcess redis;
+  private static RedisClient other;
+  private static StatefulRedisConnection<byte[], byte[]> otherConn;
+  private CairnCachingProvider providerA;
+  private CairnCachingProvider providerB;
+  private CacheManager a;
+  private CacheManager b;
+
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = RedisProcess.start();
+    other = RedisClient.create();
+    otherConn = redis.connect(other);
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    otherConn.close();
+    other.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    redis.close();
+  }
+
+  static Properties remote(String uri) {
+    Properties p = new Properties();
+    p.setProperty("remote.uri", uri);
+    p.setProperty("remote.ping-interval", "200ms");
+    return p;
+  }
+
+  @BeforeEach
+  void managers() {
+    otherConn.sync().flushall();
+    providerA = new CairnCachingProvider();
+    providerB = new CairnCachingProvider();
+    a = providerA.getCacheManager(MANAGER, getClass().getClassLoader(), remote(redis.uri()));
+    b = providerB.getCacheManager(MANAGER, getClass().getClassLoader(), remote(redis.uri()));
+  }
+
+  @AfterEach
+  void close() {
+    providerA.close();
+    providerB.close();
+  }
+
+  private static CairnConfiguration<String, String> strings() {
+    return new CairnConfiguration<String, String>().setTypes(String.class, String.class);
+  }
+
+  /** The Redis key of cache {@code cache}'s key {@code k}, as another client names it. */
+  private static byte[] redisKey(String cache, String k) {
+    return ("cairn:" + MANAGER + ":" + cache + ":" + k).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A Cairn-format value written by another client, as a process that is not this test's would. */
+  private static void otherWrites(String cache, String k, String v) {
+    otherConn.sync().set(redisKey(cache, k),
+        ValueHeader.wrap(0x5eed, Long.MAX_VALUE, v.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Polls {@code read} until it returns {@code want} (near copies are dropped asynchronously); the last value. */
+  private static String eventually(java.util.function.Supplier<String> read, String want) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String got = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        got = read.get();
+        if (java.util.Objects.equals(got, want)) {
+          return got;
+        }
+      } catch (CacheException reconnecting) {
+        got = "failed: " + reconnecting.getMessage();
+      }
+      Thread.sleep(20);
+    }
+    return got;
+  }
+
+  @Test
+  void aWriteInOneProcessIsReadInTheOtherAndItsNearCopyFollows() throws Exception {
+    Cache<String, String> ca = a.createCache("c", strings());
+    Cache<String, String> cb = b.createCache("c", strings());
+    ca.put("k", "v1");
+    assertEquals("v1", cb.get("k"), "read-through to Redis in B");
+    assertEquals("v1", cb.get("k"), "then a near-cache hit in B");
+    ca.put("k", "v2");
+    assertEquals("v2", ca.get("k"), "read-your-writes in A");
+    assertEquals("v2", eventually(() -> cb.get("k"), "v2"), "B's near copy dropped by the invalidation");
+    ca.remove("k");
+    assertNull(eventually(() -> cb.get("k"), null));
+    assertTrue(cb.putIfAbsent("k", "b"));
+    assertEquals("b", ca.get("k"));
+  }
+
+  @Test
+  void conditionalOperationsAreAtomicAcrossProcesses() throws Exception {
+    Cache<String, Integer> ca = a.createCache("n", new CairnConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    Cache<String, Integer> cb = b.createCache("n", new CairnConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    EntryProcessor<String, Integer, Void> increment = (e, args) -> {
+      e.setValue(e.exists() ? e.getValue() + 1 : 1);
+      return null;
+    };
+    AtomicInteger firsts = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    int perThread = 200;
+    for (Cache<String, Integer> c : List.of(ca, cb, ca, cb)) {
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          c.invoke("counter", increment);
+          if (c.putIfAbsent("once-" + (i % 20), 1)) {
+            firsts.incrementAndGet();
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(4 * perThread, ca.get("counter"), "no increment lost between processes");
+    assertEquals(4 * perThread, eventually(() -> String.valueOf(cb.get("counter")), "" + 4 * perThread) == null
+        ? null : Integer.valueOf(String.valueOf(cb.get("counter"))));
+    assertEquals(20, firsts.get(), "each putIfAbsent key won by exactly one caller");
+    assertTrue(ca.replace("counter", 4 * perThread, -1));
+    assertTrue(!cb.replace("counter", 4 * perThread, -2), "B's replace sees A's, not its near copy");
+    assertEquals(-1, cb.get("counter"));
+  }
+
+  @Test
+  void aFlushAllFromAnotherClientLeavesNoNearCopy() throws Exception {
+    Cache<String, String> cb = b.createCache("f", strings());
+    cb.put("k", "v");
+    assertEquals("v", cb.get("k"));
+    otherConn.sync().flushall();
+    assertNull(eventually(() -> cb.get("k"), null), "the null invalidation drops every near copy");
+  }
+
+  @Test
+  void aKilledConnectionThenAnotherClientsWriteLeavesNoStaleCopy() throws Exception {
+    Cache<String, String> cb = b.createCache("kill", strings());
+    cb.put("k", "old");
+    assertEquals("old", cb.get("k"));
+    otherConn.sync().clientKill(KillArgs.Builder.typeNormal().skipme(true));
+    otherWrites("kill", "k", "new");
+    assertEquals("new", eventually(() -> cb.get("k"), "new"), "the disconnect dropped the copy");
+    otherWrites("kill", "k", "newer");
+    assertEquals("newer", eventually(() -> cb.get("k"), "newer"), "tracking is on again after the reconnect");
+  }
+
+  @Test
+  void aReplyRacingItsInvalidationIsNotKept() throws Exception {
+    Cache<String, String> cb = b.createCache("race", strings());
+    otherWrites("race", "k", "old");
+    CountDownLatch once = new CountDownLatch(1);
+    RedisTier.afterRead = (tier, key) -> {
+      if (once.getCount() > 0 && new String(key, StandardCharsets.UTF_8).equals("k")) {
+        once.countDown();
+        otherWrites("race", "k", "new");
+        // Replies and pushes of a connection arrive in order: once this PING is answered the invalidation is in.
+        tier.ping();
+      }
+    };
+    try {
+      assertEquals("old", cb.get("k"), "the read began before the write, so the old value is a fair answer");
+    } finally {
+      RedisTier.afterRead = null;
+    }
+    assertEquals("new", cb.get("k"), "the held reply was not kept as a near copy");
+  }
+
+  @Test
+  void listenersInOneProcessHearChangesMadeInTheOther() throws Exception {
+    Cache<String, String> ca = a.createCache("ev", strings());
+    Cache<String, String> cb = b.createCache("ev", strings());
+    List<String> heard = new CopyOnWriteArrayList<>();
+    cb.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(new Heard(heard)), null, true, true));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int i = 0; heard.isEmpty() && System.nanoTime() < deadline; i++) {
+      ca.put("k" + i, "v" + i);
+      Thread.sleep(50);
+    }
+    assertTrue(!heard.isEmpty(), "B heard none of A's writes");
+    assertTrue(heard.get(0).matches("CREATED k\\d+=v\\d+"), heard.toString());
+  }
+
+  /** Records CREATED events as text. */
+  static final class Heard implements CacheEntryCreatedListener<String, String>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final transient List<String> into;
+
+    Heard(List<String> into) {
+      this.into = into;
+    }
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+      for (CacheEntryEvent<? extends String, ? extends String> e : events) {
+        into.add(e.getEventType() + " " + e.getKey() + "=" + e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void expiryIsAbsoluteAndSharedByBothProcesses() throws Exception {
+    CairnConfiguration<String, String> c = strings();
+    c.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS,
+        300)));
+    Cache<String, String> ca = a.createCache("ttl", c);
+    Cache<String, String> cb = b.createCache("ttl", c);
+    ca.put("k", "v");
+    assertEquals("v", cb.get("k"));
+    Thread.sleep(400);
+    assertNull(cb.get("k"));
+    assertNull(ca.get("k"));
+  }
+
+  @Test
+  void badSettingsFailNamingKeyAndValue() {
+    Properties p = remote(redis.uri());
+    p.setProperty("remote.tracking", "sometimes");
+    CacheManager m = new CairnCachingProvider().getCacheManager(URI.create("urn:cairn:bad"),
+        getClass().getClassLoader(), p);
+    CacheException e = assertThrows(CacheException.class, () -> m.createCache("x", strings()));
+    assertTrue(e.getMessage().contains("remote.tracking=sometimes"), e.getMessage());
+    CacheException bidi = assertThrows(CacheException.class,
+        () -> a.createCache("bidi", strings().setBidirectional(true)));
+    assertTrue(bidi.getMessage().contains("bidi=true") && bidi.getMessage().contains("local-only"),
+        bidi.getMessage());
+    Cache<String, String> local = a.createCache("local", strings().setBidirectional(true).setLocalOnly(true));
+    local.put("k", "v");
+    assertEquals(0, otherConn.sync().exists(redisKey("local", "k")), "a local-only cache writes nothing to Redis");
+  }
+}
