@@ -39,6 +39,9 @@ public class CairnProperties {
   /** Named caches, created at startup, each with its own settings over the defaults. */
   private Map<String, Cache> caches = new LinkedHashMap<>();
 
+  /** Redis (or Redis Cluster) as the shared tier below every cache: cairn.remote.uri makes every cache remote. */
+  private Remote remote = new Remote();
+
   /**
    * One cache's settings, one property per {@link CairnSetting} (bound from its key, so {@code heap-entries} is
    * {@link #getHeapEntries}); any left unset come from {@code cairn.defaults}, then Cairn's defaults.
@@ -100,6 +103,15 @@ public class CairnProperties {
 
     /** Keep an inverse (value to key) index; values must then be unique within the cache. */
     private Boolean bidi;
+
+    /** With cairn.remote.uri set: keep this cache local (heap and disk tiers of this process) instead of remote. */
+    private Boolean localOnly;
+
+    /** A remote cache's keys all in one Redis Cluster hash slot (a {...} hash tag), for multi-key atomicity. */
+    private Boolean oneSlot;
+
+    /** A remote cache's near copies are read again after this many milliseconds even if no invalidation came. */
+    private Long maxLocalAgeMillis;
 
     /** Writes each setting given here as {@code prefix + key}, formatted as its kind is read. */
     void writeTo(Properties p, String prefix) {
@@ -272,6 +284,59 @@ public class CairnProperties {
     public void setBidi(Boolean bidi) {
       this.bidi = bidi;
     }
+
+    public Boolean getLocalOnly() {
+      return localOnly;
+    }
+
+    public void setLocalOnly(Boolean localOnly) {
+      this.localOnly = localOnly;
+    }
+
+    public Boolean getOneSlot() {
+      return oneSlot;
+    }
+
+    public void setOneSlot(Boolean oneSlot) {
+      this.oneSlot = oneSlot;
+    }
+
+    public Long getMaxLocalAgeMillis() {
+      return maxLocalAgeMillis;
+    }
+
+    public void setMaxLocalAgeMillis(Long maxLocalAgeMillis) {
+      this.maxLocalAgeMillis = maxLocalAgeMillis;
+    }
+  }
+
+  /**
+   * A shared tier below every cache (io.cairn:cairn-redis on the class path): {@code cairn.remote.uri} names it, the
+   * other keys are its options (remote.prefix, remote.tracking, remote.timeout, remote.ping-interval,
+   * remote.wait-replicas, remote.wait-timeout, remote.expiry-grace, remote.cluster).
+   */
+  public static class Remote {
+    /** redis://[user:password@]host:port[/db], rediss://..., or a comma-separated Redis Cluster seed list. */
+    private String uri;
+
+    /** The shared tier's other settings, by key without the remote. prefix (for example tracking=bcast). */
+    private Map<String, String> options = new LinkedHashMap<>();
+
+    public String getUri() {
+      return uri;
+    }
+
+    public void setUri(String uri) {
+      this.uri = uri;
+    }
+
+    public Map<String, String> getOptions() {
+      return options;
+    }
+
+    public void setOptions(Map<String, String> options) {
+      this.options = options;
+    }
   }
 
   /** These settings as the Cairn manager properties ({@code directory}, {@code default.*}, {@code cache.<name>.*}). */
@@ -281,7 +346,19 @@ public class CairnProperties {
     p.setProperty("default.statistics", "true");
     defaults.writeTo(p, "default.");
     caches.forEach((name, spec) -> spec.writeTo(p, "cache." + name + "."));
+    if (remote.getUri() != null && !remote.getUri().isBlank()) {
+      p.setProperty("remote.uri", remote.getUri());
+      remote.getOptions().forEach((k, v) -> p.setProperty("remote." + k, v));
+    }
     return p;
+  }
+
+  public Remote getRemote() {
+    return remote;
+  }
+
+  public void setRemote(Remote remote) {
+    this.remote = remote;
   }
 
   public String getDirectory() {
