@@ -330,7 +330,8 @@ final class CommandTable {
     for (Command c : List.of(
         Builder.sub("command", "count", 2, "loading stale", "2.8.13", "Get total number of Redis commands",
             ServerCommands::commandCount),
-        Builder.sub("command", "docs", -2, "loading stale", "7.0.0", "Get array of specific Redis command documentation",
+        Builder.sub("command", "docs", -2, "loading stale", "7.0.0",
+            "Get array of specific Redis command documentation",
             ServerCommands::commandDocs),
         Builder.sub("command", "info", -2, "loading stale", "2.8.13", "Get array of specific Redis command details, "
             + "or all when no argument is given.", ServerCommands::commandInfo),

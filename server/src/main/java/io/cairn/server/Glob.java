@@ -2,8 +2,9 @@ package io.cairn.server;
 
 /**
  * Redis's glob patterns (KEYS, SCAN MATCH, PSUBSCRIBE, PUBSUB CHANNELS): {@code *} any run, {@code ?} one byte,
- * {@code [abc]}, {@code [^abc]}, {@code [a-z]} sets (an unclosed set ends the pattern), {@code \x} a literal x. Matching
- * backtracks to the last {@code *} only, so it is linear in practice and cannot recurse deeply on hostile patterns.
+ * {@code [abc]}, {@code [^abc]}, {@code [a-z]} sets (an unclosed set ends the pattern), {@code \x} a literal x.
+ * Matching backtracks to the last {@code *} only, so it is linear in practice and cannot recurse deeply on hostile
+ * patterns.
  */
 final class Glob {
   private Glob() {}

@@ -53,7 +53,7 @@ final class ServerConfig {
   /** Where the settings came from, for messages. */
   String source = "defaults";
 
-  /** A client class's output buffer limit: past {@code hardBytes}, or past {@code softBytes} for {@code softSeconds}. */
+  /** A client class's output limit: past {@code hardBytes}, or past {@code softBytes} for {@code softSeconds}. */
   record OutputLimit(long hardBytes, long softBytes, long softSeconds) {
     boolean none() {
       return hardBytes == 0 && softBytes == 0;

@@ -201,7 +201,13 @@ final class Session {
     } catch (RuntimeException e) {
       // A command that failed half-way through its reply (a disk-tier error, say) leaves no partial reply behind.
       b.writerIndex(mark);
-      error(Errors.of(e));
+      if (e instanceof IllegalArgumentException && db().bidi != null) {
+        // The provider's refusal names its Java API; say it in the server's terms.
+        error("ERR value already held by another key in bidirectional database " + dbIndex
+            + " (CAIRN.GETKEY <value> names it)");
+      } else {
+        error(Errors.of(e));
+      }
     } finally {
       executing = false;
       lockedArg = null;

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same random command sequence against Cairn server and a real redis-server, comparing every reply byte for byte
- * (types, values, error strings; against Redis 6.2, whose wording differs, errors by their code), over two connections each (one RESP2, one RESP3) so WATCH sees writes by another
- * client. The seed is printed; {@code -Dcairn.seed=N} replays it and {@code -Dcairn.differential.ops=N} runs longer.
+ * (types, values, error strings; against Redis 6.2, whose wording differs, errors by their code), over two
+ * connections each (one RESP2, one RESP3) so WATCH sees writes by another client. The seed is printed;
+ * {@code -Dcairn.seed=N} replays it and {@code -Dcairn.differential.ops=N} runs longer.
  * Expiry times are either long (so they cannot pass during the run) or already past (so both expire at once); TTLs
  * are compared with a tolerance for the time between the two calls.
  */
@@ -291,7 +292,7 @@ class DifferentialTest {
       return l;
     }
 
-    /** WATCH / MULTI / queued commands (sometimes a bad one) / EXEC or DISCARD, sometimes with another client's write. */
+    /** WATCH, MULTI, queued commands (sometimes a bad one), EXEC or DISCARD; sometimes another client's write. */
     private List<String[]> transaction() {
       List<String[]> l = new ArrayList<>();
       String watched = key();

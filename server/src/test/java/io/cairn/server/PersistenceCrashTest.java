@@ -73,7 +73,8 @@ class PersistenceCrashTest {
               String value = "v" + rnd.nextInt(1_000_000);
               String expiry = rnd.nextBoolean() ? "-1"
                   : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
-              String reply = expiry.equals("-1") ? c.call("SET", key, value) : c.call("SET", key, value, "PXAT", expiry);
+              String reply = expiry.equals("-1") ? c.call("SET", key, value)
+                  : c.call("SET", key, value, "PXAT", expiry);
               assertEquals("+OK", reply);
               acked.put(key, new String[] {value, expiry});
               if (System.nanoTime() > killAfter) {

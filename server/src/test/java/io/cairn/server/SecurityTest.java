@@ -97,7 +97,8 @@ class SecurityTest {
       Path keyPem = dir.resolve("server.key");
       Files.writeString(certPem, pem("CERTIFICATE", cert.getEncoded()));
       Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
-      try (TestServer s = TestServer.start("--tls-port", String.valueOf(RealRedis.freePort()), "--tls-cert-file", certPem.toString(),
+      try (TestServer s = TestServer.start("--tls-port", String.valueOf(RealRedis.freePort()),
+          "--tls-cert-file", certPem.toString(),
           "--tls-key-file", keyPem.toString())) {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
