@@ -85,6 +85,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         session.execute(argv);
         if (session.buffered() > FLUSH_EARLY_BYTES) {
           session.flush();
+          server.limits.checkOutput(session);
           if (!ctx.channel().isWritable()) {
             paused = true;
             ctx.channel().config().setAutoRead(false);

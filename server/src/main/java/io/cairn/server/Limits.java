@@ -20,7 +20,10 @@ final class Limits {
     return s.subscriptions.count() > 0 ? server.config.pubsubLimit : server.config.normalLimit;
   }
 
-  /** After output was queued for {@code s}: closes it if it is over its class's hard limit, or soft for too long. */
+  /**
+   * After output was queued for {@code s} (a push, or a large batch of replies): closes it if it is over its class's
+   * hard limit, or over the soft one for too long.
+   */
   void checkOutput(Session s) {
     ServerConfig.OutputLimit l = limitOf(s);
     if (l.none()) {

@@ -68,6 +68,26 @@ class LimitsTest {
   }
 
   @Test
+  void aNormalClientOverItsHardLimitIsDisconnected() throws Exception {
+    try (TestServer s = TestServer.start("--client-output-buffer-limit", "normal", "512kb", "0", "0");
+        RespClient c = s.client(); RespClient observer = s.client()) {
+      observer.call("SET", "big", "z".repeat(300 * 1024));
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      for (int i = 0; i < 200; i++) {
+        b.writeBytes(RespClient.encode("GET", "big"));
+      }
+      c.send(b.toByteArray());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      String stats = "";
+      while (!stats.contains("client_output_buffer_limit_disconnections:1") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        stats = observer.call("INFO", "stats");
+      }
+      assertTrue(stats.contains("client_output_buffer_limit_disconnections:1"), stats);
+    }
+  }
+
+  @Test
   void aPipelinerThatDoesNotReadIsNotBufferedWithoutBound() throws Exception {
     try (TestServer s = TestServer.start(); RespClient c = s.client(); RespClient observer = s.client()) {
       c.call("SET", "big", "y".repeat(256 * 1024));
