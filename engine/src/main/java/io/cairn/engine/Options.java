@@ -8,7 +8,10 @@ import java.util.function.LongSupplier;
 
 /**
  * How a store is opened. Every setter checks its argument and names the setting and the bad value when it refuses
- * one. Defaults suit a cache tier of a few GiB on a small machine.
+ * one. Defaults suit a cache tier of a few GiB on a small machine. A store copies its options when it opens: a later
+ * change to this object changes no open store.
+ *
+ * <p>Not thread-safe: build the options on one thread, then open stores with them.
  */
 public final class Options {
   private Durability durability = Durability.BUFFERED;
@@ -39,6 +42,40 @@ public final class Options {
 
   public static Options defaults() {
     return new Options();
+  }
+
+  /**
+   * A copy of these options: a store keeps the copy it took at open, so changing the caller's object afterwards
+   * reaches no open store. The listeners, filters, clock, file system and environment are shared, not copied.
+   */
+  Options copy() {
+    Options c = new Options();
+    c.durability = durability;
+    c.compactionStyle = compactionStyle;
+    c.sizeRatio = sizeRatio;
+    c.maxLevels = maxLevels;
+    c.level0CompactionTrigger = level0CompactionTrigger;
+    c.levelBaseBytes = levelBaseBytes;
+    c.memtableBytes = memtableBytes;
+    c.maxImmutableMemtables = maxImmutableMemtables;
+    c.blockBytes = blockBytes;
+    c.bloomBitsPerKey = bloomBitsPerKey;
+    c.blockCacheBytes = blockCacheBytes;
+    c.indexLayout = indexLayout;
+    c.targetFileBytes = targetFileBytes;
+    c.fifoMaxBytes = fifoMaxBytes;
+    c.fifoMergeWidth = fifoMergeWidth;
+    c.createIfMissing = createIfMissing;
+    c.fileSystem = fileSystem;
+    c.clock = clock;
+    c.prefixExtractor = prefixExtractor;
+    c.compactionFilter = compactionFilter;
+    c.fifoDropListener = fifoDropListener;
+    c.eventListener = eventListener;
+    c.environment = environment;
+    c.errorRetryInitialMillis = errorRetryInitialMillis;
+    c.errorRetryMaxMillis = errorRetryMaxMillis;
+    return c;
   }
 
   private static long check(String name, long value, long min, long max) {

@@ -1,7 +1,6 @@
 package io.cairn.engine;
 
 import io.cairn.engine.bloom.BloomFilter;
-import io.cairn.engine.cache.BlockCache;
 import io.cairn.engine.compaction.Compaction;
 import io.cairn.engine.compaction.CompactionPolicy;
 import io.cairn.engine.compaction.FifoPolicy;
@@ -25,7 +24,6 @@ import io.cairn.engine.version.Run;
 import io.cairn.engine.version.Version;
 import io.cairn.engine.version.VersionEdit;
 import io.cairn.engine.version.VersionSet;
-import io.cairn.engine.wal.LogReader;
 import io.cairn.engine.wal.LogWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -36,13 +34,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +51,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes go to the write-ahead log (per {@link Durability}) and the memtable; full memtables are flushed to level-0
  * tables in the background and merged by the chosen {@link CompactionStyle}. Reads check the memtable, the memtables
  * waiting for flush, then tables from newest to oldest, using bloom filters and fence keys to skip tables and blocks.
+ *
+ * <p>This class is the facade: open and close, writes, reads, flush, compaction, statistics, and the scheduling of
+ * background work. The parts live apart (after LevelDB and Pebble): the writer queue and group commit in
+ * {@link CommitQueue}, recovery at open in {@link Recovery}, the open tables in {@link TableCache}, building tables in
+ * {@link TableWriter}, a merge in {@link CompactionJob}, a FIFO drop's offers in {@link FifoDrop}, the pinned read
+ * state in {@link ReadState}, obsolete-file deletion in {@link ObsoleteFiles}, errors in {@link ErrorHandler}, events
+ * in {@link StoreEvents}, shared threads, cache and files in {@link StoreEnvironment}. The files in a store's
+ * directory are described in {@link FileNames}.
  *
  * <h2>Errors</h2>
  * A failure is classified ({@link StoreError}) and stands until a retry of the failed work succeeds. A full disk or an
@@ -70,21 +76,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@code mutex} guards {@code mem}, {@code imms}, {@code log}, {@code logBroken}, the writer queue, the version
  *   set, the pending and in-doubt outputs, the error handler's state and the flags for background work. It is never
- *   held while reading tables or merging.</li>
- *   <li>Reads take no lock: they read the volatile {@code view} (memtable, immutable memtables, version, replaced as a
- *   whole) and the volatile {@code visibleSequence}, and pin the version with an atomic reference count.</li>
- *   <li>Writes queue up; the writer at the head (the leader) takes the batches queued behind it, appends them to the
- *   log with one flush or force (group commit), inserts them into the concurrent memtable outside the mutex, then
- *   publishes the new sequence number. Only the head touches the log, the memtable's contents and
- *   {@code logUnforced}; it hands them to the next head through the mutex.</li>
+ *   held while reading tables, merging, or listing and deleting files.</li>
+ *   <li>Reads take no lock: they pin the volatile {@code state} ({@link ReadState}, replaced as a whole) and read the
+ *   volatile {@code visibleSequence}.</li>
+ *   <li>Writes go through the {@link CommitQueue}: the writer at the head commits a group, appending to the log and
+ *   inserting into the concurrent memtable outside the mutex; only the head touches the log, the memtable's contents
+ *   and {@code logUnforced}.</li>
  *   <li>Background work runs on the threads of the store's {@link StoreEnvironment} (shared, or private to the
  *   store), at most one flush task and one compaction task of this store at a time ({@code flushScheduled},
  *   {@code compactionScheduled}); {@link BackgroundWork} counts them so close can wait for this store's tasks alone.
- *   {@code flushRun} serializes flushes (background ones and a
- *   retry's); {@code compactionRun} serializes compactions (background and manual, and a retry's). A FIFO drop by
- *   budget with a {@link FifoDropListener} runs under {@code compactionRun} too, so while it offers entries and writes
- *   what is kept, the runs of level 0 change only by flushes adding new ones. Lock order: {@code compactionRun}, then
- *   {@code flushRun}, then {@code mutex}; a retry never holds one run lock while taking the other.</li>
+ *   {@code flushRun} serializes flushes (background ones and a retry's); {@code compactionRun} serializes compactions
+ *   (background and manual, and a retry's). A FIFO drop by budget with a {@link FifoDropListener} runs under
+ *   {@code compactionRun} too, so while it offers entries and writes what is kept, the runs of level 0 change only by
+ *   flushes adding new ones. Lock order: {@code compactionRun}, then {@code flushRun}, then {@code mutex}; a retry
+ *   never holds one run lock while taking the other.</li>
  *   <li>Point reads mark the {@link AccessBits} of the table that answered them (lock-free) when the store has a drop
  *   listener.</li>
  *   <li>Events ({@link EventListener}) are queued where they happen, with or without the mutex, and delivered one at a
@@ -92,9 +97,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class Store implements AutoCloseable {
-  private static final int MAX_GROUP_BYTES = 1 << 20;
-  /** Compaction reads its inputs in chunks of this size, outside the block cache. */
-  private static final int COMPACTION_READAHEAD_BYTES = 256 * 1024;
   /** Room a retry after a full disk wants beyond its memtables: a manifest, a log's first blocks. */
   private static final long RETRY_SLACK_BYTES = 64 * 1024;
   /**
@@ -103,6 +105,8 @@ public final class Store implements AutoCloseable {
    * store has recovered.
    */
   private static final int RESERVE_BYTES = 64 * 1024;
+  /** How long close waits for this store's background tasks. */
+  private static final long CLOSE_WAIT_MILLIS = 60_000;
 
   private final Path dir;
   private final Options options;
@@ -113,21 +117,20 @@ public final class Store implements AutoCloseable {
   private final Closeable dirLock;
   private final VersionSet versions;
   private final StoreEnvironment env;
-  private final BlockCache<Object> blockCache;
   private final ReadCounters readCounters = new ReadCounters();
-  private final Map<Long, TableReader> tables = new ConcurrentHashMap<>();
+  private final TableCache tables;
   private final ErrorHandler errors;
   private final StoreEvents events;
   private final SpaceReservations space;
   /** This store's tasks on the environment's threads, which close waits for. */
   private final BackgroundWork work = new BackgroundWork();
-  private final java.util.concurrent.atomic.AtomicInteger jobIds = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger jobIds = new AtomicInteger();
 
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition backgroundDone = mutex.newCondition();
   private final ReentrantLock compactionRun = new ReentrantLock();
   private final ReentrantLock flushRun = new ReentrantLock();
-  private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+  private final CommitQueue commits;
   private final Set<Long> pendingOutputs = new HashSet<>();
   /** Outputs of an edit whose manifest write failed (it may be on disk): pending until a new manifest is written. */
   private final Set<Long> inDoubtOutputs = new HashSet<>();
@@ -142,7 +145,7 @@ public final class Store implements AutoCloseable {
       releaseOutput(number);
     }
   };
-  private final AtomicBoolean obsoleteSweepQueued = new AtomicBoolean();
+  private final AtomicBoolean sweepQueued = new AtomicBoolean();
 
   private MemTable mem;
   private final ArrayDeque<MemTable> imms = new ArrayDeque<>();
@@ -151,16 +154,20 @@ public final class Store implements AutoCloseable {
   private boolean logBroken;
   /** Under SYNC: the log holds records appended (a FIFO drop's kept writes) but not yet forced. Head-guarded. */
   private boolean logUnforced;
+  /** Why the writer at the head waits, while it does (for the end event); null when it does not. Head-guarded. */
+  private String stallReason;
+  private long stallStartNanos;
   private boolean flushScheduled;
   private boolean compactionScheduled;
   private boolean retryScheduled;
   private boolean compactionRecheckScheduled;
   /** Compactions put off in a row for want of disk space (0 once one could reserve its space). */
   private int compactionDeferrals;
-  private volatile ReadView view;
+  private volatile ReadState state;
   private volatile long visibleSequence;
   private volatile boolean closed;
-  private boolean closing;
+  /** Set under the mutex; read without it by merges and drops, which stop when it is set. */
+  private volatile boolean closing;
 
   private final AtomicLong userBytes = new AtomicLong();
   private final AtomicLong walBytes = new AtomicLong();
@@ -177,9 +184,6 @@ public final class Store implements AutoCloseable {
   private final AtomicLong walSyncs = new AtomicLong();
   private final AtomicLong fifoKeptEntries = new AtomicLong();
 
-  /** What a reader needs, swapped as a whole. {@code imms} newest first. */
-  private record ReadView(MemTable mem, List<MemTable> imms, Version version) {}
-
   /** The manifest write of an edit failed; the edit may or may not be on disk. */
   private static final class ManifestFailure extends IOException {
     ManifestFailure(IOException cause) {
@@ -189,27 +193,6 @@ public final class Store implements AutoCloseable {
 
   private enum Outcome { DONE, NOTHING, DEFERRED }
 
-  private static final class Writer {
-    /** The encoded batch, or null for a barrier; a kept writer replaces it with what is left to write. */
-    byte[] rep;
-    final long userBytes;
-    final Condition turn;
-    /**
-     * A FIFO drop's kept records: committed only as the head of the queue (it checks its keys against newer writes
-     * first), never forced on its own account, and not user data.
-     */
-    final boolean kept;
-    boolean done;
-    Throwable error;
-
-    Writer(byte[] rep, long userBytes, Condition turn, boolean kept) {
-      this.rep = rep;
-      this.userBytes = userBytes;
-      this.turn = turn;
-      this.kept = kept;
-    }
-  }
-
   private Store(Path dir, Options options, Closeable dirLock) {
     this.dir = dir;
     this.options = options;
@@ -217,15 +200,16 @@ public final class Store implements AutoCloseable {
     this.dirLock = dirLock;
     this.policy = policyFor(options);
     this.dropListener = options.compactionStyle() == CompactionStyle.FIFO ? options.fifoDropListener() : null;
-    this.versions = new VersionSet(fs, dir, options.maxLevels(), options.compactionStyle().name(),
-        this::queueObsoleteSweep);
+    this.versions = new VersionSet(fs, dir, options.maxLevels(), options.compactionStyle(), mutex,
+        this::scheduleSweep);
     this.env = options.environment() != null ? options.environment() : StoreEnvironment.privateFor(dir, options);
     env.attach(dir);
-    this.blockCache = env.blockCache();
     this.space = env.space();
+    this.tables = new TableCache(fs, dir, env, readCounters, dropListener != null);
     this.events = new StoreEvents(dir, options.eventListener(), env.housekeepingLane());
     this.errors = new ErrorHandler(dir, mutex, options.errorRetryInitialMillis(), options.errorRetryMaxMillis(),
         events);
+    this.commits = new CommitQueue(mutex, new Commits(), options.durability() == Durability.SYNC);
   }
 
   private static CompactionPolicy policyFor(Options o) {
@@ -240,23 +224,25 @@ public final class Store implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Open and recovery
+  // Open and close
 
   /**
    * Opens (or, with {@link Options#createIfMissing}, creates) the store in {@code dir}. Recovery reads the manifest
-   * named by CURRENT, then replays the write-ahead logs it does not cover into level-0 tables.
+   * named by CURRENT, then replays the write-ahead logs it does not cover into level-0 tables. The store keeps a copy
+   * of {@code given}: changing it later changes nothing in the store.
    *
    * @throws IllegalArgumentException if {@code dir} is a file, or is missing and may not be created
    * @throws StoreException if another open store holds the directory, or on I/O failure
    * @throws CorruptionException naming the file and offset, if stored data fails its checks
    */
-  public static Store open(Path dir, Options options) {
+  public static Store open(Path dir, Options given) {
     if (dir == null) {
       throw new NullPointerException("store directory is null");
     }
-    if (options == null) {
+    if (given == null) {
       throw new NullPointerException("options are null");
     }
+    Options options = given.copy();
     FileSystem fs = options.fileSystem();
     if (fs.exists(dir) && !fs.isDirectory(dir)) {
       throw new IllegalArgumentException("store directory " + dir + " is a file, not a directory");
@@ -303,60 +289,23 @@ public final class Store implements AutoCloseable {
   private void recover() throws IOException {
     mutex.lock();
     try {
-      boolean exists = fs.exists(dir.resolve(FileNames.CURRENT));
-      if (exists) {
-        versions.recover();
-      } else if (!options.createIfMissing()) {
-        throw new IllegalArgumentException("no store in " + dir + " (no CURRENT file) and createIfMissing is off");
-      }
-      versions.writeSnapshotManifest();
-
-      List<Long> logs = new ArrayList<>();
-      for (String name : fs.list(dir)) {
-        FileNames.Parsed p = FileNames.parse(name);
-        if (p.kind() == FileNames.Kind.LOG && p.number() >= versions.logNumber()) {
-          logs.add(p.number());
-        }
-        if (p.kind() != FileNames.Kind.OTHER) {
-          versions.markFileNumberUsed(p.number());
-        }
-      }
-      logs.sort(null);
-      VersionEdit edit = new VersionEdit();
-      long lastSeq = versions.lastSequence();
-      MemTable replay = new MemTable(0);
-      for (long number : logs) {
-        Path path = FileNames.log(dir, number);
-        try (LogReader reader = new LogReader(fs, path)) {
-          byte[] rec;
-          while ((rec = reader.next()) != null) {
-            try {
-              lastSeq = Math.max(lastSeq, WriteBatch.applyTo(rec, replay));
-            } catch (IllegalArgumentException bad) {
-              throw new CorruptionException(path, reader.lastRecordEnd() - rec.length, "bad write batch: "
-                  + bad.getMessage());
-            }
-            if (replay.approximateBytes() >= options.memtableBytes()) {
-              addLevel0Table(edit, writeLevel0Table(replay));
-              replay = new MemTable(0);
-            }
-          }
-        }
-      }
-      if (!replay.isEmpty()) {
-        addLevel0Table(edit, writeLevel0Table(replay));
-      }
+      Recovery.Result r = Recovery.run(fs, dir, options, versions, this::writeLevel0Table);
       long logNumber = versions.newFileNumber();
       if (options.durability() != Durability.NONE) {
         log = new LogWriter(fs.create(FileNames.log(dir, logNumber)));
         fs.syncDirectory(dir);
       }
       mem = newMemTable(logNumber);
-      edit.setLogNumber(logNumber).setLastSequence(lastSeq);
+      VersionEdit edit = r.edit().setLogNumber(logNumber).setLastSequence(r.lastSequence());
       install(edit);
-      visibleSequence = lastSeq;
-      publishView();
-      deleteObsoleteFiles();
+      visibleSequence = r.lastSequence();
+      publishState();
+    } finally {
+      mutex.unlock();
+    }
+    sweep();
+    mutex.lock();
+    try {
       keepReserve();
       maybeScheduleCompaction();
     } finally {
@@ -369,6 +318,7 @@ public final class Store implements AutoCloseable {
    * the store goes on without, and tries again after its next recovery).
    */
   private void keepReserve() {
+    assert mutex.isHeldByCurrentThread();
     if (options.compactionStyle() != CompactionStyle.FIFO) {
       return;
     }
@@ -389,27 +339,24 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private static void addLevel0Table(VersionEdit edit, TableWriter.Output out) {
-    if (out != null) {
-      edit.addFile(0, out.meta(out.number()));
-    }
-  }
-
   /** Releases what a failed open took, leaving the directory as it was found. */
   private void abandon() {
     closed = true;
     try {
-      work.stopAndAwait(60_000);
+      work.stopAndAwait(CLOSE_WAIT_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     closeLogQuietly(log);
+    mutex.lock();
     try {
       versions.close();
     } catch (IOException ignored) {
       // The open already failed with the error that matters.
+    } finally {
+      mutex.unlock();
     }
-    closeTables();
+    tables.closeAll();
     leaveEnvironment();
     try {
       dirLock.close();
@@ -433,6 +380,101 @@ public final class Store implements AutoCloseable {
       } catch (IOException ignored) {
         // Every record that was acknowledged already reached the operating system (or the device, under SYNC).
       }
+    }
+  }
+
+  /**
+   * Closes the store. Without a log ({@link Durability#NONE}) the memtable is flushed first so a clean close keeps
+   * every write (unless writes are stopped by an error: then the memtables are lost); with a log the memtable is
+   * recovered from it on the next open. A compaction under way is abandoned and its outputs deleted, this store's
+   * background tasks are waited for, every queued event is delivered, and every table no version holds is deleted,
+   * so a clean close leaves only the store's own files. Idempotent.
+   */
+  @Override
+  public void close() {
+    StoreException flushFailure = null;
+    mutex.lock();
+    try {
+      if (closed || closing) {
+        return;
+      }
+      boolean flushFirst = options.durability() == Durability.NONE && !errors.writesStopped();
+      try {
+        commits.barrier(() -> {
+          closing = true;
+          if (flushFirst && !mem.isEmpty()) {
+            rotateMemtable();
+          }
+        });
+        if (flushFirst) {
+          awaitFlushes();
+        }
+      } catch (IOException e) {
+        flushFailure = new StoreException("closing store " + dir + ": cannot flush the memtable (" + e.getMessage()
+            + "); its writes are lost", e);
+      } catch (StoreException e) {
+        flushFailure = new StoreException("closing store " + dir + ": the memtables could not be flushed ("
+            + e.getMessage() + "); their writes are lost", e);
+      }
+      closing = true;
+    } finally {
+      mutex.unlock();
+    }
+    try {
+      work.stopAndAwait(CLOSE_WAIT_MILLIS);
+      events.awaitDelivered();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sweep();
+    mutex.lock();
+    try {
+      closed = true;
+      try {
+        if (log != null) {
+          if (logBroken) {
+            closeLogQuietly(log);
+          } else {
+            log.close();
+          }
+        }
+        versions.close();
+      } catch (IOException e) {
+        throw new StoreException("closing store " + dir, e);
+      } finally {
+        tables.closeAll();
+        leaveEnvironment();
+        try {
+          dirLock.close();
+        } catch (IOException e) {
+          // The lock dies with the channel; nothing else to release.
+        }
+      }
+    } finally {
+      mutex.unlock();
+    }
+    if (flushFailure != null) {
+      throw flushFailure;
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** A copy of the options the store was opened with (changing it changes nothing in the store). */
+  public Options options() {
+    return options.copy();
+  }
+
+  /** The error that stops or slows the store now, if any (see {@link StoreError}). */
+  public Optional<StoreError> backgroundError() {
+    return Optional.ofNullable(errors.current());
+  }
+
+  private void checkOpen() {
+    if (closed || closing) {
+      throw new StoreException("store " + dir + " is closed");
     }
   }
 
@@ -467,158 +509,94 @@ public final class Store implements AutoCloseable {
       return;
     }
     byte[] rep = batch.encode(0);
-    Writer w;
     mutex.lock();
     try {
       checkOpen();
-      w = new Writer(rep, batch.userBytes(), mutex.newCondition(), false);
-      awaitTurn(w);
-      if (!w.done) {
-        lead();
-      }
+      commits.commit(rep, batch.userBytes());
     } finally {
       mutex.unlock();
     }
-    rethrow(w);
   }
 
-  private static void rethrow(Writer w) {
-    if (w.error != null) {
-      if (w.error instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new StoreException("write failed: " + w.error.getMessage(), w.error);
+  /** What the commit queue needs of the store; every method runs with the mutex held. */
+  private final class Commits implements CommitQueue.Env {
+    @Override
+    public void makeRoomForWrite() {
+      Store.this.makeRoomForWrite();
     }
-  }
 
-  /** With the mutex held: queues {@code w} and waits until it is at the head of the queue or done by a leader. */
-  private void awaitTurn(Writer w) {
-    assert mutex.isHeldByCurrentThread();
-    writers.addLast(w);
-    while (!w.done && writers.peekFirst() != w) {
-      w.turn.awaitUninterruptibly();
+    @Override
+    public long lastSequence() {
+      return versions.lastSequence();
     }
-  }
 
-  /** A step run as a barrier in the writer queue; it may fail with an I/O error. */
-  private interface BarrierAction {
-    void run() throws IOException;
-  }
-
-  /**
-   * With the mutex held: runs {@code action} as a barrier in the writer queue, when no commit is in flight (a leader
-   * writes the log and the memtable outside the mutex, so the memtable and log may change only here).
-   */
-  private void barrier(BarrierAction action) throws IOException {
-    assert mutex.isHeldByCurrentThread();
-    Writer w = new Writer(null, 0, mutex.newCondition(), false);
-    awaitTurn(w);
-    try {
-      action.run();
-    } finally {
-      leaveHead(w);
+    @Override
+    public void setLastSequence(long sequence) {
+      versions.setLastSequence(sequence);
     }
-  }
 
-  /** With the mutex held: {@code w}, the head, leaves the queue without a commit; the next writer's turn comes. */
-  private void leaveHead(Writer w) {
-    assert mutex.isHeldByCurrentThread();
-    writers.pollFirst();
-    w.done = true;
-    Writer next = writers.peekFirst();
-    if (next != null) {
-      next.turn.signal();
+    @Override
+    public CommitQueue.Target target() {
+      return new GroupTarget(mem, log);
+    }
+
+    @Override
+    public RuntimeException logFailed(CommitQueue.Target target, IOException failure, boolean forcing) {
+      logBroken = true;
+      StoreError se = reportError(forcing ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
+          failure);
+      return new StoreException((forcing ? "forcing" : "writing") + " the log " + FileNames.log(dir,
+          ((GroupTarget) target).mem.logNumber()) + " failed (" + failure.getMessage() + "); the write is not"
+          + " applied; " + errors.consequence(se), failure);
+    }
+
+    @Override
+    public void publish(long sequence) {
+      visibleSequence = sequence;
     }
   }
 
-  /** Runs as the head of the writer queue, with the mutex held; commits a group of batches. */
-  private void lead() {
-    assert mutex.isHeldByCurrentThread();
-    List<Writer> group = new ArrayList<>();
-    Throwable error = null;
-    try {
-      makeRoomForWrite();
-      int bytes = 0;
-      boolean force = false;
-      for (Writer x : writers) {
-        if (x.rep == null || (x.kept && !group.isEmpty())
-            || (!group.isEmpty() && bytes + x.rep.length > MAX_GROUP_BYTES)) {
-          break;
-        }
-        group.add(x);
-        bytes += x.rep.length;
-        force |= !x.kept && options.durability() == Durability.SYNC;
-      }
-      long seq = versions.lastSequence();
-      for (Writer x : group) {
-        int count = Bytes.getInt(x.rep, 8);
-        Bytes.putLong(x.rep, 0, seq + 1);
-        seq += count;
-      }
-      if (seq > InternalKey.MAX_SEQUENCE) {
-        throw new StoreException("sequence numbers exhausted");
-      }
-      MemTable target = mem;
-      LogWriter logWriter = log;
-      IOException logFailure = null;
-      boolean forcing = false;
-      mutex.unlock();
-      try {
-        if (logWriter != null) {
-          for (Writer x : group) {
-            logWriter.addRecord(x.rep);
-            walBytes.addAndGet(x.rep.length);
-          }
-          if (force) {
-            forcing = true;
-            syncLog(logWriter);
-          } else {
-            logWriter.flush();
-            logUnforced |= options.durability() == Durability.SYNC;
-          }
-        }
-        for (Writer x : group) {
-          WriteBatch.applyTo(x.rep, target);
-          userBytes.addAndGet(x.userBytes);
-        }
-      } catch (IOException e) {
-        logFailure = e;
-      } finally {
-        mutex.lock();
-      }
-      // Consumed even when the log failed: a failed group's records may be in the log, and no number is given twice.
-      versions.setLastSequence(seq);
-      if (logFailure != null) {
-        logBroken = true;
-        StoreError se = reportError(forcing ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
-            logFailure);
-        throw new StoreException((forcing ? "forcing" : "writing") + " the log " + FileNames.log(dir,
-            target.logNumber()) + " failed (" + logFailure.getMessage() + "); the write is not applied; "
-            + errors.consequence(se), logFailure);
-      }
-      visibleSequence = seq;
-    } catch (RuntimeException e) {
-      error = e;
+  /** One group's log (null without one) and memtable; used by the head outside the mutex. */
+  private final class GroupTarget implements CommitQueue.Target {
+    final MemTable mem;
+    final LogWriter log;
+
+    GroupTarget(MemTable mem, LogWriter log) {
+      this.mem = mem;
+      this.log = log;
     }
-    if (group.isEmpty()) {
-      group.add(writers.peekFirst());
+
+    @Override
+    public void log(byte[] record) throws IOException {
+      if (log != null) {
+        log.addRecord(record);
+        walBytes.addAndGet(record.length);
+      }
     }
-    for (Writer x : group) {
-      Writer head = writers.pollFirst();
-      head.done = true;
-      head.error = error;
-      head.turn.signal();
-      assert head == x;
+
+    @Override
+    public void endLog(boolean force) throws IOException {
+      if (log == null) {
+        return;
+      }
+      if (force) {
+        syncLog(log);
+      } else {
+        log.flush();
+        logUnforced |= options.durability() == Durability.SYNC;
+      }
     }
-    Writer next = writers.peekFirst();
-    if (next != null) {
-      next.turn.signal();
+
+    @Override
+    public void apply(byte[] record, long userBytes) {
+      WriteBatch.applyTo(record, mem);
+      Store.this.userBytes.addAndGet(userBytes);
     }
   }
 
   /**
-   * With the mutex held: waits or slows the writer until the memtable has room, rotating it when full. A wait is a
-   * write stall, with begin and end events.
+   * With the mutex held, as the head of the writer queue: waits or slows the writer until the memtable has room,
+   * rotating it when full. A wait is a write stall, with begin and end events.
    */
   private void makeRoomForWrite() {
     assert mutex.isHeldByCurrentThread();
@@ -631,10 +609,6 @@ public final class Store implements AutoCloseable {
       }
     }
   }
-
-  /** Why the writer at the head waits, while it does (for the end event); null when it does not. Head-guarded. */
-  private String stallReason;
-  private long stallStartNanos;
 
   /** {@link #makeRoomForWrite}'s loop; a wait sets {@link #stallReason} and sends the begin event. */
   private void awaitRoomForWrite() {
@@ -690,6 +664,7 @@ public final class Store implements AutoCloseable {
    * compaction can run (a compaction failed, or the disk lacks the space one needs), instead of waiting for ever.
    */
   private void failIfCompactionCannotRun(int l0Runs) {
+    assert mutex.isHeldByCurrentThread();
     StoreError e = errors.current();
     if (e == null && compactionDeferrals == 0) {
       return;
@@ -707,6 +682,7 @@ public final class Store implements AutoCloseable {
 
   /** With the mutex held, as the head of the writer queue: {@link #rotateMemtable}, reporting a failure. */
   private void rotateOrFail() {
+    assert mutex.isHeldByCurrentThread();
     try {
       rotateMemtable();
     } catch (IOException e) {
@@ -745,7 +721,7 @@ public final class Store implements AutoCloseable {
       imms.addFirst(mem);
     }
     mem = newMemTable(number);
-    publishView();
+    publishState();
     maybeScheduleFlush();
   }
 
@@ -760,14 +736,10 @@ public final class Store implements AutoCloseable {
     return new MemTable(logNumber, options.prefixExtractor(), options.memtableBytes());
   }
 
-  private void publishView() {
-    view = new ReadView(mem, List.copyOf(imms), versions.current());
-  }
-
-  private void checkOpen() {
-    if (closed || closing) {
-      throw new StoreException("store " + dir + " is closed");
-    }
+  /** With the mutex held: readers see the current memtables and version from now on. */
+  private void publishState() {
+    assert mutex.isHeldByCurrentThread();
+    state = new ReadState(mem, new ArrayList<>(imms), versions.current());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -827,6 +799,7 @@ public final class Store implements AutoCloseable {
    * or, for a FIFO store, tables it can drop to make that room.
    */
   private boolean roomToRetry() {
+    assert mutex.isHeldByCurrentThread();
     long usable = fs.usableSpace(dir);
     if (usable == Long.MAX_VALUE) {
       return true;
@@ -905,7 +878,7 @@ public final class Store implements AutoCloseable {
         repairManifest();
         step = StoreError.Operation.WAL_WRITE;
         if (logBroken) {
-          barrier(this::rotateMemtable);
+          commits.barrier(this::rotateMemtable);
         }
       } finally {
         mutex.unlock();
@@ -1018,6 +991,8 @@ public final class Store implements AutoCloseable {
     } finally {
       compactionRun.unlock();
     }
+    // The retry goes on to write: the dropped tables must be gone first.
+    sweep();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1054,10 +1029,10 @@ public final class Store implements AutoCloseable {
     if (closed) {
       throw new StoreException("store " + dir + " is closed");
     }
-    ReadView v = pin();
+    ReadState r = pin();
     long snapshot = visibleSequence;
     try {
-      Lookup found = lookup(v, key, snapshot);
+      Lookup found = r.get(key, snapshot, tables);
       if (found == null || found.type() == InternalKey.TYPE_DELETION) {
         return null;
       }
@@ -1073,7 +1048,7 @@ public final class Store implements AutoCloseable {
     } catch (RuntimeException e) {
       throw readFailure("reading key " + Bytes.toDisplay(key), e);
     } finally {
-      v.version().unref();
+      r.release();
     }
   }
 
@@ -1099,63 +1074,14 @@ public final class Store implements AutoCloseable {
     return e;
   }
 
-  private ReadView pin() {
+  /** Pins the current read state (see {@link ReadState}); the caller releases it. */
+  private ReadState pin() {
     while (true) {
-      ReadView v = view;
-      if (v.version().tryRef()) {
-        return v;
+      ReadState r = state;
+      if (r.tryPin()) {
+        return r;
       }
     }
-  }
-
-  private Lookup lookup(ReadView v, byte[] key, long snapshot) {
-    Map.Entry<byte[], byte[]> m = v.mem().get(key, snapshot);
-    List<MemTable> imms = v.imms();
-    for (int i = 0; m == null && i < imms.size(); i++) {
-      m = imms.get(i).get(key, snapshot);
-    }
-    if (m != null) {
-      return new Lookup(InternalKey.type(m.getKey()), m.getValue().clone(), InternalKey.sequence(m.getKey()));
-    }
-    byte[] seek = InternalKey.seekKey(key, snapshot);
-    long hash = BloomFilter.hash(key, 0, key.length);
-    Version version = v.version();
-    for (int level = 0; level < version.levelCount(); level++) {
-      List<Run> runs = version.runs(level);
-      for (int r = 0; r < runs.size(); r++) {
-        FileMeta f = runs.get(r).find(key);
-        if (f != null) {
-          TableReader t = table(f);
-          Lookup l = t.get(key, seek, hash);
-          if (l != null) {
-            if (l.type() != InternalKey.TYPE_DELETION) {
-              t.accessBits().markRead(hash);
-            }
-            return l;
-          }
-        }
-      }
-    }
-    return null;
-  }
-
-  private TableReader table(FileMeta f) {
-    return table(f.fileNumber());
-  }
-
-  private TableReader table(long fileNumber) {
-    TableReader r = tables.get(fileNumber);
-    if (r != null) {
-      return r;
-    }
-    return tables.computeIfAbsent(fileNumber, n -> {
-      try {
-        return TableReader.open(fs, FileNames.table(dir, n), n, env.newTableCacheId(), blockCache, env.fileHandles(),
-            readCounters, dropListener != null);
-      } catch (IOException e) {
-        throw new UncheckedIOException("opening table " + FileNames.table(dir, n), e);
-      }
-    });
   }
 
   /**
@@ -1207,7 +1133,7 @@ public final class Store implements AutoCloseable {
     if (closed) {
       throw new StoreException("store " + dir + " is closed");
     }
-    ReadView v = pin();
+    ReadState v = pin();
     long snapshot = visibleSequence;
     List<InternalIterator> sources = new ArrayList<>();
     try {
@@ -1224,15 +1150,15 @@ public final class Store implements AutoCloseable {
         for (Run run : version.runs(level)) {
           Run r = prefixExtractor == null ? run : filterRun(run, from, to, prefixExtractor, prefixHash);
           if (r != null) {
-            sources.add(new RunIterator(r, f -> table(f).iterator()));
+            sources.add(new RunIterator(r, f -> tables.get(f).iterator()));
           }
         }
       }
     } catch (RuntimeException e) {
-      v.version().unref();
+      v.release();
       throw readFailure("opening a scan", e);
     }
-    return new Cursor(new MergingIterator(sources), snapshot, from, to, options.clock(), v.version()::unref,
+    return new Cursor(new MergingIterator(sources), snapshot, from, to, options.clock(), v::release,
         e -> readFailure("scanning", e));
   }
 
@@ -1245,7 +1171,7 @@ public final class Store implements AutoCloseable {
       if (to != null && InternalKey.compareUserKey(f.smallest(), to) >= 0) {
         break;
       }
-      if (table(f).mayContainPrefix(prefixExtractor, prefixHash)) {
+      if (tables.get(f).mayContainPrefix(prefixExtractor, prefixHash)) {
         if (kept == null) {
           kept = new ArrayList<>(1);
         }
@@ -1265,7 +1191,7 @@ public final class Store implements AutoCloseable {
       checkOpen();
       errors.checkWritable();
       try {
-        barrier(() -> {
+        commits.barrier(() -> {
           if (!mem.isEmpty()) {
             rotateMemtable();
           }
@@ -1366,7 +1292,7 @@ public final class Store implements AutoCloseable {
       mutex.lock();
       try {
         VersionEdit edit = new VersionEdit();
-        addLevel0Table(edit, out);
+        Recovery.addLevel0Table(edit, out);
         // imms is newest first: the memtable just after the oldest holds the log that stays live.
         java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
         olderFirst.next();
@@ -1375,8 +1301,8 @@ public final class Store implements AutoCloseable {
         install(edit);
         imms.pollLast();
         flushes.incrementAndGet();
-        publishView();
-        deleteObsoleteFiles();
+        publishState();
+        scheduleSweep();
       } finally {
         mutex.unlock();
       }
@@ -1576,6 +1502,7 @@ public final class Store implements AutoCloseable {
    * store keeps its tables within it. {@link Long#MAX_VALUE} when the file system cannot tell.
    */
   private long tableBytesLimit(Version v, long usable) {
+    assert mutex.isHeldByCurrentThread();
     if (usable == Long.MAX_VALUE) {
       return Long.MAX_VALUE;
     }
@@ -1588,6 +1515,7 @@ public final class Store implements AutoCloseable {
 
   /** With the mutex held: after a compaction was put off for space, looks again later (backing off). */
   private void scheduleCompactionRecheck() {
+    assert mutex.isHeldByCurrentThread();
     if (compactionRecheckScheduled || closing) {
       return;
     }
@@ -1603,13 +1531,6 @@ public final class Store implements AutoCloseable {
         mutex.unlock();
       }
     });
-  }
-
-  /** Thrown inside a merge when the store is closing, to abandon it. */
-  private static final class ClosingException extends RuntimeException {
-    ClosingException() {
-      super("store closing", null, false, false);
-    }
   }
 
   /**
@@ -1741,9 +1662,13 @@ public final class Store implements AutoCloseable {
     for (Compaction.Input in : c.inputs()) {
       edit.deleteFile(in.level(), in.file().fileNumber());
     }
-    long written = 0;
+    CompactionJob job = null;
     if (!c.dropOnly()) {
-      written = merge(c, base, edit, reservation);
+      job = new CompactionJob(c, base, fs, dir, options, tables, outputNumbers, dropListener != null, reservation,
+          () -> closing);
+      for (FileMeta f : job.run()) {
+        edit.addFile(c.outputLevel(), f);
+      }
     } else if (c.byBudget() && dropListener != null) {
       offerDropped(c);
     }
@@ -1751,16 +1676,17 @@ public final class Store implements AutoCloseable {
     try {
       install(edit);
       compactions.incrementAndGet();
-      if (c.dropOnly()) {
+      if (job == null) {
         for (Compaction.Input in : c.inputs()) {
           droppedEntries.addAndGet(in.file().entries());
         }
       } else {
         compactionRead.addAndGet(c.inputBytes());
-        compactionWritten.addAndGet(written);
+        compactionWritten.addAndGet(job.bytesWritten());
+        filteredEntries.addAndGet(job.filteredEntries());
       }
-      publishView();
-      deleteObsoleteFiles();
+      publishState();
+      scheduleSweep();
       backgroundDone.signalAll();
     } finally {
       mutex.unlock();
@@ -1770,12 +1696,12 @@ public final class Store implements AutoCloseable {
   /**
    * Before a FIFO drop by budget: offers the live entries of the dropped runs to the drop listener and commits what
    * it keeps, forced once under SYNC; the caller then deletes the runs. The snapshot is taken under the mutex, so
-   * the tables of its version hold no write newer than its sequence (a newer write is in a memtable, or in a table a
+   * the tables of its state hold no write newer than its sequence (a newer write is in a memtable, or in a table a
    * flush adds later).
    */
   private void offerDropped(Compaction c) {
     long since;
-    ReadView snapshot;
+    ReadState snapshot;
     mutex.lock();
     try {
       since = visibleSequence;
@@ -1793,15 +1719,15 @@ public final class Store implements AutoCloseable {
       for (Run r : runs) {
         runsAtSnapshot.add(r.runId());
       }
-      FifoDrop.Env env = new FifoDrop.Env() {
+      FifoDrop.Env drop = new FifoDrop.Env() {
         @Override
         public TableReader table(FileMeta f) {
-          return Store.this.table(f);
+          return tables.get(f);
         }
 
         @Override
         public boolean shadowed(byte[] userKey, long hash, int newerRuns) {
-          return heldAbove(snapshot, since, userKey, hash, newerRuns);
+          return snapshot.shadows(userKey, hash, since, newerRuns, tables);
         }
 
         @Override
@@ -1816,37 +1742,13 @@ public final class Store implements AutoCloseable {
           }
         }
       };
-      int batchBytes = (int) Math.min(MAX_GROUP_BYTES, options.memtableBytes() / 4);
-      new FifoDrop(env, dropListener, options.clock().getAsLong(), batchBytes, COMPACTION_READAHEAD_BYTES)
+      int batchBytes = (int) Math.min(CommitQueue.MAX_GROUP_BYTES, options.memtableBytes() / 4);
+      new FifoDrop(drop, dropListener, options.clock().getAsLong(), batchBytes, CompactionJob.READAHEAD_BYTES)
           .run(runs, dropped);
       forceKeptWrites();
     } finally {
-      snapshot.version().unref();
+      snapshot.release();
     }
-  }
-
-  /**
-   * Whether a memtable of {@code v} or one of its {@code newerRuns} newest level-0 runs holds a version of
-   * {@code userKey} visible at {@code snapshot} (a tombstone or an expired value counts: it shadows older ones).
-   */
-  private boolean heldAbove(ReadView v, long snapshot, byte[] userKey, long hash, int newerRuns) {
-    if (v.mem().get(userKey, snapshot) != null) {
-      return true;
-    }
-    for (MemTable m : v.imms()) {
-      if (m.get(userKey, snapshot) != null) {
-        return true;
-      }
-    }
-    List<Run> runs = v.version().runs(0);
-    byte[] seek = InternalKey.seekKey(userKey, snapshot);
-    for (int i = 0; i < newerRuns; i++) {
-      FileMeta f = runs.get(i).find(userKey);
-      if (f != null && table(f).get(userKey, seek, hash) != null) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -1856,75 +1758,34 @@ public final class Store implements AutoCloseable {
    * SYNC, not forced: {@link #forceKeptWrites} forces the drop's writes once.
    */
   private void writeKept(WriteBatch kept, Set<Long> runsAtSnapshot, long since) {
-    Writer w;
     mutex.lock();
     try {
       if (closing) {
         throw new ClosingException();
       }
       checkOpen();
-      w = new Writer(kept.encode(0), 0, mutex.newCondition(), true);
-      // No leader takes a kept writer into its group, so this returns with w at the head.
-      awaitTurn(w);
-      byte[] rep = w.rep;
-      mutex.unlock();
-      ReadView now = pin();
+      byte[] committed;
       try {
-        w.rep = WriteBatch.without(rep, key -> writtenSince(now, runsAtSnapshot, since, key));
+        committed = commits.commitKept(kept.encode(0), rep -> {
+          ReadState now = pin();
+          try {
+            return WriteBatch.without(rep, key -> now.writtenSince(key, since, runsAtSnapshot, tables));
+          } finally {
+            now.release();
+          }
+        });
       } catch (RuntimeException e) {
-        w.rep = null;
-        w.error = e;
-      } finally {
-        now.version().unref();
-        mutex.lock();
+        if (closing) {
+          throw new ClosingException();
+        }
+        throw e;
       }
-      if (w.rep == null) {
-        leaveHead(w);
-      } else {
-        lead();
-      }
-      if (w.error != null && closing) {
-        throw new ClosingException();
-      }
-      if (w.error == null && w.rep != null) {
-        fifoKeptEntries.addAndGet(Bytes.getInt(w.rep, 8));
+      if (committed != null) {
+        fifoKeptEntries.addAndGet(Bytes.getInt(committed, 8));
       }
     } finally {
       mutex.unlock();
     }
-    rethrow(w);
-  }
-
-  /**
-   * Whether {@code userKey} has a version newer than {@code since} in {@code v} (pinned): in a memtable, or in a
-   * level-0 run that is not one of {@code runsAtSnapshot} (those hold nothing newer). Called by the head of the
-   * writer queue, so no write can land meanwhile; a flush that replaces the view moves data, never adds any.
-   */
-  private boolean writtenSince(ReadView v, Set<Long> runsAtSnapshot, long since, byte[] userKey) {
-    Map.Entry<byte[], byte[]> m = v.mem().get(userKey, InternalKey.MAX_SEQUENCE);
-    if (m != null && InternalKey.sequence(m.getKey()) > since) {
-      return true;
-    }
-    for (MemTable imm : v.imms()) {
-      m = imm.get(userKey, InternalKey.MAX_SEQUENCE);
-      if (m != null && InternalKey.sequence(m.getKey()) > since) {
-        return true;
-      }
-    }
-    byte[] seek = InternalKey.seekKey(userKey, InternalKey.MAX_SEQUENCE);
-    long hash = BloomFilter.hash(userKey, 0, userKey.length);
-    for (Run r : v.version().runs(0)) {
-      if (runsAtSnapshot.contains(r.runId())) {
-        // Runs are newest first and flushes only add new ones: the rest were there at the snapshot.
-        break;
-      }
-      FileMeta f = r.find(userKey);
-      Lookup l = f == null ? null : table(f).get(userKey, seek, hash);
-      if (l != null && l.sequence() > since) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -1934,358 +1795,140 @@ public final class Store implements AutoCloseable {
   private void forceKeptWrites() {
     mutex.lock();
     try {
-      Writer w = new Writer(null, 0, mutex.newCondition(), false);
-      awaitTurn(w);
-      try {
-        if (logUnforced && !logBroken) {
-          LogWriter l = log;
-          IOException failure = null;
-          mutex.unlock();
-          try {
-            syncLog(l);
-          } catch (IOException e) {
-            failure = e;
-          } finally {
-            mutex.lock();
-          }
-          if (failure != null) {
-            logBroken = true;
-            StoreError se = reportError(StoreError.Operation.WAL_SYNC, failure);
-            throw new StoreException("forcing the log of " + dir + " failed (" + failure.getMessage() + "); "
-                + errors.consequence(se), failure);
-          }
+      commits.barrier(() -> {
+        if (!logUnforced || logBroken) {
+          return;
         }
-      } finally {
-        leaveHead(w);
-      }
+        LogWriter l = log;
+        IOException failure = null;
+        mutex.unlock();
+        try {
+          syncLog(l);
+        } catch (IOException e) {
+          failure = e;
+        } finally {
+          mutex.lock();
+        }
+        if (failure != null) {
+          logBroken = true;
+          StoreError se = reportError(StoreError.Operation.WAL_SYNC, failure);
+          throw new StoreException("forcing the log of " + dir + " failed (" + failure.getMessage() + "); "
+              + errors.consequence(se), failure);
+        }
+      });
     } finally {
       mutex.unlock();
     }
   }
 
-  /**
-   * Merges the inputs into new tables recorded in {@code edit}; returns the bytes written. On failure (or when the
-   * store closes meanwhile) every table it wrote is deleted before the failure propagates.
-   */
-  private long merge(Compaction c, Version base, VersionEdit edit, SpaceReservations.Reservation reservation)
-      throws IOException {
-    Set<Long> inputNumbers = new HashSet<>();
-    List<InternalIterator> sources = new ArrayList<>();
-    List<AccessBits> inputReads = new ArrayList<>();
-    for (Compaction.Input in : c.inputs()) {
-      inputNumbers.add(in.file().fileNumber());
-      TableReader t = table(in.file());
-      sources.add(t.compactionIterator(COMPACTION_READAHEAD_BYTES));
-      if (dropListener != null) {
-        inputReads.add(t.accessBits());
-      }
-    }
-    CarriedReads carried = new CarriedReads(inputReads);
-    int minLevel = c.minInputLevel();
-    long now = options.clock().getAsLong();
-    CompactionFilter filter = options.compactionFilter();
-    TableWriter out = new TableWriter(fs, dir, options, options.targetFileBytes(), outputNumbers, o -> {
-      if (reservation != null) {
-        reservation.written(o.fileBytes());
-      }
-      if (carried.any()) {
-        carried.moveTo(table(o.number()).accessBits());
-      }
-    });
-    List<TableWriter.Output> outputs;
-    try (MergingIterator it = new MergingIterator(sources)) {
-      byte[] prevUser = null;
-      int sinceCheck = 0;
-      for (it.seekToFirst(); it.valid(); it.next()) {
-        if (++sinceCheck == 1024) {
-          sinceCheck = 0;
-          if (closing) {
-            throw new ClosingException();
-          }
-        }
-        byte[] k = it.key();
-        if (prevUser != null && InternalKey.compareUserKey(k, prevUser) == 0) {
-          continue;
-        }
-        prevUser = InternalKey.userKey(k);
-        byte type = InternalKey.type(k);
-        byte[] value = it.value();
-        boolean gone = type == InternalKey.TYPE_DELETION
-            || (type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(value, 0) <= now)
-            || (filter != null && !filter.keep(prevUser) && countFiltered());
-        if (gone) {
-          if (!olderDataMayExist(base, minLevel, inputNumbers, prevUser)) {
-            continue;
-          }
-          if (type != InternalKey.TYPE_DELETION) {
-            k = InternalKey.encode(prevUser, InternalKey.sequence(k), InternalKey.TYPE_DELETION);
-            value = new byte[0];
-          }
-        }
-        out.add(k, value);
-        if (!gone) {
-          carried.note(prevUser);
-        }
-      }
-      outputs = out.finish();
-    } catch (IOException | RuntimeException e) {
-      for (long n : out.abandon()) {
-        TableReader opened = tables.remove(n);
-        if (opened != null) {
-          opened.close();
-          blockCache.evictTable(opened.cacheId());
-        }
-      }
-      throw e;
-    }
-    long runId = c.outputRunId();
-    if (runId == Compaction.NEW_RUN && !outputs.isEmpty()) {
-      runId = outputs.get(0).number();
-    }
-    for (TableWriter.Output o : outputs) {
-      edit.addFile(c.outputLevel(), o.meta(runId));
-    }
-    return out.bytesWritten();
-  }
-
-  /** Counts an entry the compaction filter dropped; always true. */
-  private boolean countFiltered() {
-    filteredEntries.incrementAndGet();
-    return true;
-  }
-
-  /** Whether a table outside the compaction, at or below its top input level, may hold an older {@code userKey}. */
-  private static boolean olderDataMayExist(Version base, int minLevel, Set<Long> inputs, byte[] userKey) {
-    for (int level = minLevel; level < base.levelCount(); level++) {
-      for (Run run : base.runs(level)) {
-        FileMeta f = run.find(userKey);
-        if (f != null && !inputs.contains(f.fileNumber())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   // ---------------------------------------------------------------------------------------------------------------
   // Obsolete files
 
-  private void queueObsoleteSweep() {
-    if (closed || !obsoleteSweepQueued.compareAndSet(false, true)) {
+  /** Deletes obsolete files on the housekeeping thread, soon (one sweep queued at a time). */
+  private void scheduleSweep() {
+    if (closed || !sweepQueued.compareAndSet(false, true)) {
       return;
     }
-    boolean queued = work.submit(env.flushLane(), () -> {
-      obsoleteSweepQueued.set(false);
-      mutex.lock();
-      try {
-        if (!closed) {
-          deleteObsoleteFiles();
-        }
-      } finally {
-        mutex.unlock();
+    boolean queued = work.submit(env.housekeepingLane(), () -> {
+      sweepQueued.set(false);
+      if (!closed) {
+        sweep();
       }
     });
     if (!queued) {
-      obsoleteSweepQueued.set(false);
+      sweepQueued.set(false);
     }
   }
 
   /**
-   * With the mutex held: deletes tables no live version holds and no job is writing (pending outputs, including those
-   * of an edit in doubt), flushed logs, old manifests (none while the manifest is broken: CURRENT may durably name any
-   * of them) and temp files. Safe in every error state.
+   * Deletes the files no one needs ({@link ObsoleteFiles}): decides from a picture taken under the mutex, then lists
+   * the directory and deletes without it. Tables deleted are forgotten by the table cache. A file that cannot be
+   * deleted is left for the next sweep: an extra file costs space, not correctness.
    */
-  private void deleteObsoleteFiles() {
-    assert mutex.isHeldByCurrentThread();
-    Set<Long> live = versions.liveFileNumbers();
-    live.addAll(pendingOutputs);
+  private void sweep() {
+    assert !mutex.isHeldByCurrentThread();
+    ObsoleteFiles.Live live;
+    mutex.lock();
+    try {
+      Set<Long> tablesLive = versions.liveFileNumbers();
+      tablesLive.addAll(pendingOutputs);
+      live = new ObsoleteFiles.Live(tablesLive, versions.logNumber(), mem.logNumber(), versions.manifestNumber(),
+          versions.broken(), versions.nextFileNumber());
+    } finally {
+      mutex.unlock();
+    }
     List<String> names;
     try {
       names = fs.list(dir);
     } catch (IOException e) {
       return;
     }
-    for (String name : names) {
-      FileNames.Parsed p = FileNames.parse(name);
-      boolean delete = switch (p.kind()) {
-        case TABLE -> !live.contains(p.number());
-        case LOG -> p.number() < versions.logNumber() && p.number() != mem.logNumber();
-        case MANIFEST -> !versions.broken() && p.number() != versions.manifestNumber();
-        case TEMP -> true;
-        default -> false;
-      };
-      if (!delete) {
-        continue;
-      }
-      if (p.kind() == FileNames.Kind.TABLE) {
-        TableReader r = tables.remove(p.number());
-        if (r != null) {
-          r.close();
-          blockCache.evictTable(r.cacheId());
-        }
+    for (ObsoleteFiles.Obsolete o : ObsoleteFiles.among(names, live)) {
+      if (o.kind() == FileNames.Kind.TABLE) {
+        tables.evict(o.number());
       }
       try {
-        fs.delete(dir.resolve(name));
+        fs.delete(dir.resolve(o.name()));
       } catch (IOException e) {
-        // Left for the next sweep; an extra file costs space, not correctness.
+        // Left for the next sweep.
       }
     }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Statistics and close
+  // Statistics
 
   public StoreStatistics statistics() {
-    Version v = pin().version();
+    ReadState r = pin();
+    Version v = r.version();
     try {
       List<StoreStatistics.Level> levels = new ArrayList<>();
       long tableBytes = 0;
       long largest = 0;
+      int files = 0;
       for (int level = 0; level < v.levelCount(); level++) {
         long bytes = v.levelBytes(level);
         long entries = 0;
         long tombstones = 0;
-        List<FileMeta> files = v.files(level);
-        for (FileMeta f : files) {
+        List<FileMeta> inLevel = v.files(level);
+        for (FileMeta f : inLevel) {
           entries += f.entries();
           tombstones += f.tombstones();
         }
-        levels.add(new StoreStatistics.Level(level, v.runCount(level), files.size(), bytes, entries, tombstones));
+        levels.add(new StoreStatistics.Level(level, v.runCount(level), inLevel.size(), bytes, entries, tombstones));
         tableBytes += bytes;
         largest = Math.max(largest, bytes);
+        files += inLevel.size();
       }
       long user = userBytes.get();
       long written = flushBytes.get() + compactionWritten.get();
       long hits = readCounters.blockCacheHits.sum();
       long misses = readCounters.blockCacheMisses.sum();
-      MemTable m = view.mem();
-      StoreStatistics.Errors errorFigures = new StoreStatistics.Errors(errors.current(), errors.backgroundErrors.sum(),
-          errors.retries.sum(), errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
-          errors.corruptions.sum(), events.listenerFailures.sum());
       StoreEnvironment.Statistics e = env.statistics();
-      StoreStatistics.Environment envFigures = new StoreStatistics.Environment(env.shared(), e.flushThreads(),
-          e.compactionThreads(), e.liveThreads(), e.blockCacheCapacityBytes(), e.blockCacheUsedBytes(),
-          e.openTableFiles(), e.maxOpenTableFiles(), e.stores());
-      StoreStatistics.Space spaceFigures = new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(),
-          options.writeHeadroomBytes(), compactionsDeferred.get(), droppedForSpaceBytes.get());
-      return new StoreStatistics(levels, user, walBytes.get(), flushBytes.get(), compactionRead.get(),
-          compactionWritten.get(), user == 0 ? 0 : (double) written / user,
-          largest == 0 ? 0 : (double) tableBytes / largest, readCounters.bloomChecks.sum(),
-          readCounters.bloomUseful.sum(), readCounters.bloomFalsePositives.sum(), readCounters.prefixChecks.sum(),
-          readCounters.prefixUseful.sum(), hits, misses,
-          hits + misses == 0 ? 0 : (double) hits / (hits + misses), e.blockCacheUsedBytes(),
-          stallNanos.get() / 1000, flushes.get(), compactions.get(), droppedEntries.get(), filteredEntries.get(),
-          m.approximateBytes(), tableBytes, pinnedFilterBytes(), walSyncs.get(), fifoKeptEntries.get(), errorFigures,
-          spaceFigures, envFigures);
+      return new StoreStatistics(levels,
+          new StoreStatistics.Tables(files, tableBytes, largest == 0 ? 0 : (double) tableBytes / largest),
+          new StoreStatistics.Writes(user, walBytes.get(), walSyncs.get(), user == 0 ? 0 : (double) written / user,
+              stallNanos.get() / 1000),
+          new StoreStatistics.Flush(flushes.get(), flushBytes.get()),
+          new StoreStatistics.Compact(compactions.get(), compactionRead.get(), compactionWritten.get(),
+              filteredEntries.get()),
+          new StoreStatistics.Filter(readCounters.bloomChecks.sum(), readCounters.bloomUseful.sum(),
+              readCounters.bloomFalsePositives.sum(), readCounters.prefixChecks.sum(),
+              readCounters.prefixUseful.sum(), tables.pinnedFilterBytes()),
+          new StoreStatistics.Cache(hits, misses, hits + misses == 0 ? 0 : (double) hits / (hits + misses),
+              e.blockCacheUsedBytes(), e.blockCacheCapacityBytes()),
+          new StoreStatistics.Memtable(r.mem().approximateBytes(), r.imms().size()),
+          new StoreStatistics.Fifo(droppedEntries.get(), fifoKeptEntries.get()),
+          new StoreStatistics.Errors(errors.current(), errors.backgroundErrors.sum(), errors.retries.sum(),
+              errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
+              errors.corruptions.sum(), events.listenerFailures.sum()),
+          new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(), options.writeHeadroomBytes(),
+              compactionsDeferred.get(), droppedForSpaceBytes.get()),
+          new StoreStatistics.Environment(env.shared(), e.flushThreads(), e.compactionThreads(), e.liveThreads(),
+              e.openTableFiles(), e.maxOpenTableFiles(), e.stores()));
     } finally {
-      v.unref();
+      r.release();
     }
-  }
-
-  private long pinnedFilterBytes() {
-    long sum = 0;
-    for (TableReader r : tables.values()) {
-      sum += r.filterBytes();
-    }
-    return sum;
-  }
-
-  public Path directory() {
-    return dir;
-  }
-
-  public Options options() {
-    return options;
-  }
-
-  /** The error that stops or slows the store now, if any (see {@link StoreError}). */
-  public java.util.Optional<StoreError> backgroundError() {
-    return java.util.Optional.ofNullable(errors.current());
-  }
-
-  /**
-   * Closes the store. Without a log ({@link Durability#NONE}) the memtable is flushed first so a clean close keeps
-   * every write (unless writes are stopped by an error: then the memtables are lost); with a log the memtable is
-   * recovered from it on the next open. A compaction under way is abandoned and its outputs deleted, background work
-   * is waited for, and every table no version holds is deleted, so a clean close leaves only the store's own files.
-   * Idempotent.
-   */
-  @Override
-  public void close() {
-    StoreException flushFailure = null;
-    mutex.lock();
-    try {
-      if (closed || closing) {
-        return;
-      }
-      boolean flushFirst = options.durability() == Durability.NONE && !errors.writesStopped();
-      try {
-        barrier(() -> {
-          closing = true;
-          if (flushFirst && !mem.isEmpty()) {
-            rotateMemtable();
-          }
-        });
-        if (flushFirst) {
-          awaitFlushes();
-        }
-      } catch (IOException e) {
-        flushFailure = new StoreException("closing store " + dir + ": cannot flush the memtable (" + e.getMessage()
-            + "); its writes are lost", e);
-      } catch (StoreException e) {
-        flushFailure = new StoreException("closing store " + dir + ": the memtables could not be flushed ("
-            + e.getMessage() + "); their writes are lost", e);
-      }
-      closing = true;
-    } finally {
-      mutex.unlock();
-    }
-    try {
-      work.stopAndAwait(60_000);
-      events.awaitDelivered();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    mutex.lock();
-    try {
-      deleteObsoleteFiles();
-      closed = true;
-      try {
-        if (log != null) {
-          if (logBroken) {
-            closeLogQuietly(log);
-          } else {
-            log.close();
-          }
-        }
-        versions.close();
-      } catch (IOException e) {
-        throw new StoreException("closing store " + dir, e);
-      } finally {
-        closeTables();
-        leaveEnvironment();
-        try {
-          dirLock.close();
-        } catch (IOException e) {
-          // The lock dies with the channel; nothing else to release.
-        }
-      }
-    } finally {
-      mutex.unlock();
-    }
-    if (flushFailure != null) {
-      throw flushFailure;
-    }
-  }
-
-  /** Closes every open table and drops its blocks from the (perhaps shared) block cache. */
-  private void closeTables() {
-    Set<Long> cached = new HashSet<>();
-    for (TableReader r : tables.values()) {
-      r.close();
-      cached.add(r.cacheId());
-    }
-    tables.clear();
-    blockCache.evictTables(cached);
   }
 }

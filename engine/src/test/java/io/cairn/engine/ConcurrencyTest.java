@@ -169,8 +169,8 @@ class ConcurrencyTest {
       }
       StoreStatistics st = s.statistics();
       System.out.printf("ConcurrencyTest %s: %d reads, %d scans, %d flushes, %d compactions, stall %d us%n", style,
-          reads.get(), scans.get(), st.flushes(), st.compactions(), st.stallMicros());
-      assertTrue(scans.get() > 0 && reads.get() > 0 && st.compactions() > 0, st.toString());
+          reads.get(), scans.get(), st.flush().count(), st.compact().count(), st.writes().stallMicros());
+      assertTrue(scans.get() > 0 && reads.get() > 0 && st.compact().count() > 0, st.toString());
     }
     try (Store s = Store.open(dir, o)) {
       for (int w = 0; w < WRITERS; w++) {

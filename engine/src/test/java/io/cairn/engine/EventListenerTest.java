@@ -303,7 +303,7 @@ class EventListenerTest {
         assertArrayEquals(b("v" + i), s.get(b("k" + (i % 3000))));
       }
       StoreStatistics st = s.statistics();
-      assertTrue(st.flushes() > 0 && st.compactions() > 0, st.toString());
+      assertTrue(st.flush().count() > 0 && st.compact().count() > 0, st.toString());
       assertTrue(s.backgroundError().isEmpty());
     }
     try (Store s = Store.open(dir, small())) {

@@ -409,7 +409,7 @@ class FaultInjectionTest {
         assertTrue(fs.usedBytes() <= capacity);
       }
       StoreStatistics st = s.statistics();
-      assertTrue(st.droppedEntries() > 0, "old tables were dropped for space: " + st);
+      assertTrue(st.fifo().droppedEntries() > 0, "old tables were dropped for space: " + st);
       assertTrue(failures < 50, failures + " writes met the full disk; the space budget should keep clear of it");
       for (int i = n - 100; i < n; i++) {
         assertTrue(new String(s.get(key(i)), StandardCharsets.UTF_8).startsWith(new String(value(i)) + " "),
@@ -461,7 +461,7 @@ class FaultInjectionTest {
         s.put(key(i), value(9000 + i));
       }
       assertTrue(s.statistics().space().compactionsDeferred() > 0, s.statistics().toString());
-      assertEquals(0, s.statistics().compactions(), "no compaction ran on a disk that cannot spare its space");
+      assertEquals(0, s.statistics().compact().count(), "no compaction ran on a disk that cannot spare its space");
       for (int i = 0; i < 200; i++) {
         assertArrayEquals(value(9000 + i), s.get(key(i)));
       }
@@ -520,7 +520,7 @@ class FaultInjectionTest {
     for (int quiet = 0; quiet < 5; ) {
       Thread.sleep(40);
       StoreStatistics st = s.statistics();
-      quiet = st.flushes() == last.flushes() && st.compactions() == last.compactions() ? quiet + 1 : 0;
+      quiet = st.flush().count() == last.flush().count() && st.compact().count() == last.compact().count() ? quiet + 1 : 0;
       last = st;
     }
   }

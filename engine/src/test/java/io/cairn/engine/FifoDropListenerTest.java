@@ -147,8 +147,8 @@ class FifoDropListenerTest {
           }
         }
         s.flush();
-        budget = s.statistics().tableBytes();
-        assertEquals(0, s.statistics().droppedEntries(), "nothing is dropped under an unbounded budget");
+        budget = s.statistics().tables().bytes();
+        assertEquals(0, s.statistics().fifo().droppedEntries(), "nothing is dropped under an unbounded budget");
       }
     }
 
@@ -159,7 +159,7 @@ class FifoDropListenerTest {
       }
       s.flush();
       s.compact();
-      assertEquals(run1Entries, s.statistics().droppedEntries(), "run 1 and only run 1 is dropped");
+      assertEquals(run1Entries, s.statistics().fifo().droppedEntries(), "run 1 and only run 1 is dropped");
     }
 
     int liveKeys() {
@@ -260,7 +260,7 @@ class FifoDropListenerTest {
         assertEquals(sc.expiries[i], e.expireAtMillis(), "offered expiry of " + key('a', i));
         assertFalse(listener.recentlyRead.get(key('a', i)), "nothing was read since the store opened");
       }
-      assertEquals(kept.size(), s.statistics().fifoKeptEntries(), "kept entries");
+      assertEquals(kept.size(), s.statistics().fifo().keptEntries(), "kept entries");
       if (keep == Keep.EVERYTHING) {
         assertTrue(expected.size() < sc.liveKeys() * 0.8, "the keep cap passed over live entries: "
             + expected.size() + " of " + sc.liveKeys() + " offered");
@@ -379,7 +379,7 @@ class FifoDropListenerTest {
     long budget;
     try (Store s = Store.open(dir, o)) {
       int i = 0;
-      while (s.statistics().memtableBytes() < memtableBytes * 9 / 10) {
+      while (s.statistics().memtable().bytes() < memtableBytes * 9 / 10) {
         s.put(b(key('a', i)), value(i));
         i++;
       }
@@ -389,20 +389,20 @@ class FifoDropListenerTest {
         s.put(b(key('b', j)), value(j));
       }
       s.flush();
-      budget = s.statistics().tableBytes();
+      budget = s.statistics().tables().bytes();
     }
     Store s = Store.open(dir, fifo(budget, Durability.SYNC, listener).memtableBytes(memtableBytes).fileSystem(fs));
-    long before = s.statistics().walSyncs();
+    long before = s.statistics().writes().walSyncs();
     for (int j = 0; j < 10; j++) {
       s.put(b(key('z', j)), value(j));
     }
-    long afterPuts = s.statistics().walSyncs();
+    long afterPuts = s.statistics().writes().walSyncs();
     assertEquals(10, afterPuts - before, "each SYNC write forces the log once");
     s.flush();
     StoreStatistics st = awaitDropped(s, run1);
-    long kept = st.fifoKeptEntries();
+    long kept = st.fifo().keptEntries();
     assertTrue(kept * value(0).length > memtableBytes / 4, "more than one batch was kept: " + kept + " entries");
-    assertEquals(1, st.walSyncs() - afterPuts, "one force for the whole drop");
+    assertEquals(1, st.writes().walSyncs() - afterPuts, "one force for the whole drop");
 
     fs.freeze();
     try {
@@ -426,11 +426,11 @@ class FifoDropListenerTest {
   private static StoreStatistics awaitDropped(Store s, long entries) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
     StoreStatistics st;
-    while ((st = s.statistics()).droppedEntries() < entries) {
+    while ((st = s.statistics()).fifo().droppedEntries() < entries) {
       assertTrue(System.nanoTime() < deadline, "no drop: " + st);
       Thread.sleep(10);
     }
-    assertEquals(entries, st.droppedEntries(), "dropped entries");
+    assertEquals(entries, st.fifo().droppedEntries(), "dropped entries");
     return st;
   }
 
@@ -455,19 +455,19 @@ class FifoDropListenerTest {
       }
       s.flush();
       StoreStatistics settled = awaitQuiet(s);
-      assertTrue(settled.fifoKeptEntries() > 0, settled.toString());
+      assertTrue(settled.fifo().keptEntries() > 0, settled.toString());
       // Equal-sized entries: each drop keeps about half of what it deletes (one entry more at most).
-      assertTrue(settled.fifoKeptEntries() <= settled.droppedEntries() / 2 + settled.compactions(),
+      assertTrue(settled.fifo().keptEntries() <= settled.fifo().droppedEntries() / 2 + settled.compact().count(),
           "kept at most half: " + settled);
-      assertTrue(settled.compactions() <= settled.flushes(), "at most one drop per flush: " + settled);
+      assertTrue(settled.compact().count() <= settled.flush().count(), "at most one drop per flush: " + settled);
       for (int round = 0; round < 20; round++) {
         StoreStatistics before = s.statistics();
         s.flush();
         s.compact();
         StoreStatistics after = awaitQuiet(s);
-        assertTrue(after.compactions() - before.compactions() <= 2 * (after.flushes() - before.flushes()) + 1,
+        assertTrue(after.compact().count() - before.compact().count() <= 2 * (after.flush().count() - before.flush().count()) + 1,
             "round " + round + ": " + before + "\n" + after);
-        assertTrue(after.tableBytes() <= budget, "round " + round + ": " + after);
+        assertTrue(after.tables().bytes() <= budget, "round " + round + ": " + after);
       }
     }
   }
@@ -483,8 +483,8 @@ class FifoDropListenerTest {
       }
       Thread.sleep(50);
       StoreStatistics st = s.statistics();
-      boolean same = st.flushes() == last.flushes() && st.compactions() == last.compactions()
-          && st.fifoKeptEntries() == last.fifoKeptEntries();
+      boolean same = st.flush().count() == last.flush().count() && st.compact().count() == last.compact().count()
+          && st.fifo().keptEntries() == last.fifo().keptEntries();
       quiet = same ? quiet + 1 : 0;
       last = st;
     }
@@ -514,11 +514,11 @@ class FifoDropListenerTest {
         assertNotNull(s.get(b("in the memtable")));
       }
       StoreStatistics after = s.statistics();
-      assertEquals(before.userBytesWritten(), after.userBytesWritten());
-      assertEquals(before.walBytesWritten(), after.walBytesWritten());
-      assertEquals(before.walSyncs(), after.walSyncs());
-      assertEquals(before.flushes(), after.flushes());
-      assertEquals(before.memtableBytes(), after.memtableBytes());
+      assertEquals(before.writes().userBytes(), after.writes().userBytes());
+      assertEquals(before.writes().walBytes(), after.writes().walBytes());
+      assertEquals(before.writes().walSyncs(), after.writes().walSyncs());
+      assertEquals(before.flush().count(), after.flush().count());
+      assertEquals(before.memtable().bytes(), after.memtable().bytes());
     }
   }
 
@@ -555,7 +555,7 @@ class FifoDropListenerTest {
       }
       s.flush();
       awaitQuiet(s);
-      assertTrue(s.statistics().fifoKeptEntries() > 0, "drops kept entries: " + s.statistics());
+      assertTrue(s.statistics().fifo().keptEntries() > 0, "drops kept entries: " + s.statistics());
       for (int k = 0; k < keys; k++) {
         checkRead(s, k, last[k]);
       }

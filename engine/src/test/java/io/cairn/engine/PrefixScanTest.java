@@ -88,9 +88,9 @@ class PrefixScanTest {
       }
       StoreStatistics st = s.statistics();
       assertTrue(st.levels().stream().mapToInt(StoreStatistics.Level::files).sum() > 3, st.toString());
-      assertTrue(st.compactions() > 0, st.toString());
-      long checks = st.prefixChecks() - before.prefixChecks();
-      long useful = st.prefixUseful() - before.prefixUseful();
+      assertTrue(st.compact().count() > 0, st.toString());
+      long checks = st.filter().prefixChecks() - before.filter().prefixChecks();
+      long useful = st.filter().prefixUseful() - before.filter().prefixUseful();
       assertTrue(checks >= groups / 2 && useful > checks * 0.95, checks + " checks, " + useful + " useful; " + st);
     }
   }
@@ -156,14 +156,14 @@ class PrefixScanTest {
         assertEquals(expected(model, p), got);
         assertEquals(groupsOfLength[digits], got.size());
       }
-      assertEquals(0, s.statistics().prefixChecks(), "a table of the old extractor was asked for a prefix");
+      assertEquals(0, s.statistics().filter().prefixChecks(), "a table of the old extractor was asked for a prefix");
     }
     try (Store s = Store.open(dir, small().prefixExtractor(byLength))) {
       s.compact();
       assertEquals(expected(model, new byte[] {0x02, 3}), scan(s.scanPrefix(new byte[] {0x02, 3})));
       // No group has 4 digits, but 5-digit groups put the prefix inside the table's key range: only the filter helps.
       assertEquals(List.of(), scan(s.scanPrefix(new byte[] {0x02, 4})));
-      assertTrue(s.statistics().prefixUseful() > 0, "rewritten tables carry the new extractor's prefixes");
+      assertTrue(s.statistics().filter().prefixUseful() > 0, "rewritten tables carry the new extractor's prefixes");
     }
     Options none = Options.defaults();
     try (Store s = Store.open(dir, none)) {

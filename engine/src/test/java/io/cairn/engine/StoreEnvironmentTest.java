@@ -88,7 +88,7 @@ class StoreEnvironmentTest {
           + ") plus " + maxOpen + " tables");
       StoreStatistics st = open.get(0).statistics();
       assertTrue(st.environment().shared() && st.environment().stores() == stores, st.toString());
-      assertTrue(st.flushes() >= 1, "each store was written past its memtable: " + st);
+      assertTrue(st.flush().count() >= 1, "each store was written past its memtable: " + st);
       for (int s = 0; s < stores; s++) {
         Store store = open.get(s);
         for (int i = 0; i < keys; i += 7) {
@@ -188,9 +188,10 @@ class StoreEnvironmentTest {
   void aStoreWithoutAnEnvironmentGetsAPrivateOne() {
     try (Store s = Store.open(root.resolve("alone"), Options.defaults().blockCacheBytes(1 << 20))) {
       s.put(key(1), value(0, 1));
-      StoreStatistics.Environment e = s.statistics().environment();
+      StoreStatistics st = s.statistics();
+      StoreStatistics.Environment e = st.environment();
       assertFalse(e.shared());
-      assertEquals(1 << 20, e.blockCacheCapacityBytes());
+      assertEquals(1 << 20, st.blockCache().capacityBytes());
       assertEquals(1, e.stores());
       assertEquals(Integer.MAX_VALUE, e.maxOpenTableFiles());
     }

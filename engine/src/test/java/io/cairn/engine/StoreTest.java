@@ -329,7 +329,7 @@ class StoreTest {
         } else {
           assertTrue(l0.runs() <= 12, "merging keeps level 0 to a few runs:\n" + st);
           assertTrue(l0.entries() < (long) rounds * keys / 6, "merging drops overwritten versions:\n" + st);
-          assertTrue(st.compactionBytesWritten() > 0, st.toString());
+          assertTrue(st.compact().bytesWritten() > 0, st.toString());
         }
         assertNewest(s, want, "width " + width);
       }
@@ -371,17 +371,17 @@ class StoreTest {
         assertNull(s.get(b("k" + i + "-absent")), "asks every table's filter");
       }
       StoreStatistics before = s.statistics();
-      assertTrue(before.pinnedFilterBytes() > o.blockCacheBytes(), "the filter outgrows the cache:\n" + before);
+      assertTrue(before.filter().pinnedBytes() > o.blockCacheBytes(), "the filter outgrows the cache:\n" + before);
       for (int i = 0; i < 5000; i++) {
         assertNull(s.get(b("k" + i + "-absent")));
       }
       StoreStatistics after = s.statistics();
-      assertTrue(after.bloomUseful() - before.bloomUseful() > 4900, after.toString());
+      assertTrue(after.filter().bloomUseful() - before.filter().bloomUseful() > 4900, after.toString());
       // Only a false positive reads anything: an index block and a data block (the tiny cache keeps neither).
-      long falsePositives = after.bloomFalsePositives() - before.bloomFalsePositives();
-      assertTrue(after.blockCacheMisses() - before.blockCacheMisses() <= 2 * falsePositives + 10,
+      long falsePositives = after.filter().bloomFalsePositives() - before.filter().bloomFalsePositives();
+      assertTrue(after.blockCache().misses() - before.blockCache().misses() <= 2 * falsePositives + 10,
           "absent keys must not read the filter again:\n" + after);
-      assertEquals(before.pinnedFilterBytes(), after.pinnedFilterBytes());
+      assertEquals(before.filter().pinnedBytes(), after.filter().pinnedBytes());
     }
   }
 
@@ -409,11 +409,11 @@ class StoreTest {
         s.get(b("k" + i + "-absent"));
       }
       StoreStatistics st = s.statistics();
-      assertTrue(st.flushes() > 0, st.toString());
-      assertTrue(st.writeAmplification() >= 0.5, st.toString());
-      assertTrue(st.bloomUseful() > 4000, st.toString());
-      assertTrue(st.tableBytes() > 0 && st.spaceAmplification() >= 1.0, st.toString());
-      assertTrue(st.blockCacheHits() + st.blockCacheMisses() > 0, st.toString());
+      assertTrue(st.flush().count() > 0, st.toString());
+      assertTrue(st.writes().writeAmplification() >= 0.5, st.toString());
+      assertTrue(st.filter().bloomUseful() > 4000, st.toString());
+      assertTrue(st.tables().bytes() > 0 && st.tables().spaceAmplification() >= 1.0, st.toString());
+      assertTrue(st.blockCache().hits() + st.blockCache().misses() > 0, st.toString());
     }
   }
 }

@@ -100,11 +100,6 @@ public final class InternalKey {
     return Arrays.equals(a, 0, a.length - TRAILER_BYTES, b, 0, b.length - TRAILER_BYTES);
   }
 
-  /** Unsigned lexicographic order of plain user keys. */
-  public static int compareUser(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, b);
-  }
-
   public static String describe(byte[] internal) {
     return Bytes.toDisplay(internal, internal.length - TRAILER_BYTES) + "@" + sequence(internal) + "/" + type(internal);
   }

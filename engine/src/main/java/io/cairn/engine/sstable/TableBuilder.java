@@ -197,10 +197,6 @@ public final class TableBuilder {
     return offset + data.currentSizeEstimate();
   }
 
-  public long entries() {
-    return entries;
-  }
-
   /** Writes filter, index, properties and footer. The caller syncs and closes the file. */
   public TableProperties finish() throws IOException {
     if (entries == 0) {

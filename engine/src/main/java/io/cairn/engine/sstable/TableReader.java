@@ -79,35 +79,11 @@ public final class TableReader implements AutoCloseable {
       byte[] f = new byte[TableFormat.FOOTER_BYTES];
       long footerAt = size - TableFormat.FOOTER_BYTES;
       file.read(footerAt, f, 0, f.length);
-      if (Bytes.getLong(f, 44) != TableFormat.MAGIC) {
-        throw new CorruptionException(path, footerAt + 44, "bad table magic number (not a Cairn table)");
-      }
-      if (Checksum.unmask(Bytes.getInt(f, 40)) != Checksum.crc(f, 0, 40)) {
-        throw new CorruptionException(path, footerAt, "footer checksum mismatch");
-      }
-      int version = ((f[38] & 0xff) << 8) | (f[39] & 0xff);
-      if (version != TableFormat.FORMAT_VERSION) {
-        throw new CorruptionException(path, footerAt + 38, "unsupported table format version " + version);
-      }
-      IndexLayout layout = IndexLayout.fromCode(f[36]);
-      int levels = f[37] & 0xff;
-      if (layout == null || levels < 1) {
-        throw new CorruptionException(path, footerAt + 36, "bad index layout " + f[36] + " or levels " + levels);
-      }
-      BlockHandle[] blocks = new BlockHandle[3];
-      for (int i = 0; i < 3; i++) {
-        long off = Bytes.getLong(f, i * 12);
-        int len = Bytes.getInt(f, i * 12 + 8);
-        if (off < 0 || len < 0 || off + len + TableFormat.TRAILER_BYTES > footerAt) {
-          throw new CorruptionException(path, footerAt + i * 12, "block handle out of range");
-        }
-        blocks[i] = new BlockHandle(off, len);
-      }
-      TableFormat.Footer footer = new TableFormat.Footer(blocks[0], blocks[1], blocks[2], layout, levels, version);
-      byte[] props = java.util.Arrays.copyOf(readContents(file, path, blocks[2]), blocks[2].size());
+      TableFormat.Footer footer = TableFormat.Footer.decode(path, f, footerAt);
+      byte[] props = java.util.Arrays.copyOf(readContents(file, path, footer.properties()), footer.properties().size());
       TableProperties properties = TableProperties.decode(props);
       if (properties == null) {
-        throw new CorruptionException(path, blocks[2].offset(), "unreadable properties block");
+        throw new CorruptionException(path, footer.properties().offset(), "unreadable properties block");
       }
       return new TableReader(path, fileNumber, cacheId, file, cache, counters, footer, properties, size, trackReads);
     } catch (IOException | RuntimeException e) {

@@ -1,8 +1,33 @@
 package io.cairn.engine.version;
 
+import io.cairn.engine.wal.LogWriter;
 import java.nio.file.Path;
 
-/** The names of the files in a store directory, and parsing them back. */
+/**
+ * The names of the files in a store directory, and parsing them back.
+ *
+ * <h2>Directory layout</h2>
+ * A store directory holds these files and no others the store reads; any other file is left alone.
+ * <ul>
+ *   <li>{@code LOCK}: empty. An open store holds an exclusive lock on it, so one process (and one store) uses a
+ *   directory at a time.</li>
+ *   <li>{@code CURRENT}: the name of the live manifest and a newline. Replaced whole: written as
+ *   {@code NNNNNN.tmp}, forced, renamed over {@code CURRENT}, and the directory forced.</li>
+ *   <li>{@code MANIFEST-NNNNNN}: the log of version edits ({@link VersionEdit} records in {@link LogWriter} framing)
+ *   that says which tables make up the store, its next file number, last sequence number and live log number. The
+ *   one {@code CURRENT} names is live; older ones are deleted, except while a manifest write has failed.</li>
+ *   <li>{@code NNNNNN.log}: write-ahead logs ({@code WriteBatch} records in {@link LogWriter} framing). Those at or
+ *   above the manifest's log number hold writes not yet in tables and are replayed at open; older ones are
+ *   deleted.</li>
+ *   <li>{@code NNNNNN.sst}: tables (format at the top of {@code TableBuilder}). The live ones are those the manifest
+ *   lists; any other is the output of a job under way, or a leftover the next sweep deletes.</li>
+ *   <li>{@code NNNNNN.tmp}: a {@code CURRENT} being written.</li>
+ *   <li>{@code RESERVE}: FIFO stores only: 64 KiB of zeros, deleted to make room for the manifest edits that drop
+ *   tables when a write finds the disk full, and written again once the store has recovered.</li>
+ * </ul>
+ * Logs, tables, manifests and temp files share one counter (the manifest's next file number), so a number names one
+ * file for the life of the store; numbers are written with at least six digits.
+ */
 public final class FileNames {
   public static final String CURRENT = "CURRENT";
   public static final String LOCK = "LOCK";

@@ -1,5 +1,6 @@
 package io.cairn.engine.version;
 
+import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.format.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -8,7 +9,7 @@ import java.util.List;
 /**
  * A change between two versions, and the manifest record that carries it.
  *
- * <h2>Record format (version 1)</h2>
+ * <h2>Record format (version 2)</h2>
  * A record is a sequence of tagged fields; each tag is a varint:
  * <pre>
  * 1 formatVersion:varint                 first record of every manifest
@@ -18,18 +19,23 @@ import java.util.List;
  * 5 level:varint fileNumber:varint       table removed
  * 6 level:varint runId:varint fileNumber:varint fileBytes:varint entries:varint tombstones:varint
  *   expiringEntries:varint maxExpireAtMillis:uint64 smallestLength:varint smallest largestLength:varint largest
- * 7 policyLength:varint policy:utf8      compaction policy the store was created with
+ * 8 compactionStyle:varint               the style the store was created with, by {@link CompactionStyle#code()}
  * </pre>
+ * Version 1 is the same with tag 7 ({@code styleLength:varint style:utf8}, the style's enum name) instead of tag 8;
+ * it is still read. A manifest written now is version 2.
  */
 public final class VersionEdit {
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+  /** The format before the compaction style was recorded by code; still read. */
+  static final int FORMAT_VERSION_STYLE_BY_NAME = 1;
   private static final int TAG_FORMAT = 1;
   private static final int TAG_LOG_NUMBER = 2;
   private static final int TAG_NEXT_FILE = 3;
   private static final int TAG_LAST_SEQUENCE = 4;
   private static final int TAG_DELETED = 5;
   private static final int TAG_ADDED = 6;
-  private static final int TAG_POLICY = 7;
+  private static final int TAG_STYLE_NAME = 7;
+  private static final int TAG_STYLE = 8;
 
   public record Added(int level, FileMeta file) {}
 
@@ -39,7 +45,7 @@ public final class VersionEdit {
   long logNumber = -1;
   long nextFileNumber = -1;
   long lastSequence = -1;
-  String policy;
+  CompactionStyle style;
   final List<Added> added = new ArrayList<>();
   final List<Deleted> deleted = new ArrayList<>();
 
@@ -78,9 +84,9 @@ public final class VersionEdit {
       varint(out, buf, TAG_FORMAT);
       varint(out, buf, formatVersion);
     }
-    if (policy != null) {
-      varint(out, buf, TAG_POLICY);
-      bytes(out, buf, policy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    if (style != null) {
+      varint(out, buf, TAG_STYLE);
+      varint(out, buf, style.code());
     }
     if (logNumber >= 0) {
       varint(out, buf, TAG_LOG_NUMBER);
@@ -137,7 +143,15 @@ public final class VersionEdit {
         case TAG_LOG_NUMBER -> e.logNumber = need(rec, pos, "log number");
         case TAG_NEXT_FILE -> e.nextFileNumber = need(rec, pos, "next file number");
         case TAG_LAST_SEQUENCE -> e.lastSequence = need(rec, pos, "last sequence");
-        case TAG_POLICY -> e.policy = new String(bytes(rec, pos, "policy"), java.nio.charset.StandardCharsets.UTF_8);
+        case TAG_STYLE_NAME -> e.style = styleNamed(new String(bytes(rec, pos, "compaction style"),
+            java.nio.charset.StandardCharsets.UTF_8));
+        case TAG_STYLE -> {
+          long code = need(rec, pos, "compaction style");
+          e.style = CompactionStyle.fromCode(code);
+          if (e.style == null) {
+            throw new IllegalArgumentException("unknown compaction style code " + code);
+          }
+        }
         case TAG_DELETED -> e.deleted.add(new Deleted((int) need(rec, pos, "level"), need(rec, pos, "file number")));
         case TAG_ADDED -> {
           int level = (int) need(rec, pos, "level");
@@ -161,6 +175,16 @@ public final class VersionEdit {
       }
     }
     return e;
+  }
+
+  /** A version 1 manifest's compaction style, recorded by its enum name. */
+  private static CompactionStyle styleNamed(String name) {
+    for (CompactionStyle s : CompactionStyle.values()) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown compaction style \"" + name + "\"");
   }
 
   private static long need(byte[] rec, int[] pos, String what) {

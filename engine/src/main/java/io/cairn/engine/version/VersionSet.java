@@ -1,5 +1,6 @@
 package io.cairn.engine.version;
 
+import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.CorruptionException;
 import io.cairn.engine.StoreException;
 import io.cairn.engine.fs.FileSystem;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The current version, the counters that must survive a restart (next file number, last sequence, live log number),
@@ -35,7 +37,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * after each edit and reopened for the next, so an idle store holds no handle on it.
  *
  * <p>Thread-safety: every method but {@link #liveFileNumbers()} and the version release callback is called with the
- * store's mutex held; the set of live versions is concurrent because versions are released from reader threads.
+ * store's mutex held (and asserts it); the set of live versions is concurrent because versions are released from
+ * reader threads.
  */
 public final class VersionSet {
   private static final long MANIFEST_ROTATE_BYTES = 4L << 20;
@@ -43,7 +46,8 @@ public final class VersionSet {
   private final FileSystem fs;
   private final Path dir;
   private final int levelCount;
-  private final String policy;
+  private final CompactionStyle style;
+  private final ReentrantLock mutex;
   private final Set<Version> live = ConcurrentHashMap.newKeySet();
   private final Runnable onVersionReleased;
 
@@ -58,11 +62,14 @@ public final class VersionSet {
   private long manifestBytes;
   private boolean broken;
 
-  public VersionSet(FileSystem fs, Path dir, int levelCount, String policy, Runnable onVersionReleased) {
+  /** @param mutex the store's mutex, which every method but {@link #liveFileNumbers()} is called with */
+  public VersionSet(FileSystem fs, Path dir, int levelCount, CompactionStyle style, ReentrantLock mutex,
+      Runnable onVersionReleased) {
     this.fs = fs;
     this.dir = dir;
     this.levelCount = levelCount;
-    this.policy = policy;
+    this.style = style;
+    this.mutex = mutex;
     this.onVersionReleased = onVersionReleased;
     this.current = newVersion(emptyLevels());
   }
@@ -88,6 +95,7 @@ public final class VersionSet {
 
   /** Reads CURRENT and replays the manifest it names. */
   public void recover() throws IOException {
+    assert mutex.isHeldByCurrentThread();
     Path currentFile = dir.resolve(FileNames.CURRENT);
     String name = new String(fs.readAll(currentFile), StandardCharsets.UTF_8);
     if (!name.endsWith("\n") || name.indexOf('\n') != name.length() - 1
@@ -112,14 +120,15 @@ public final class VersionSet {
           throw new CorruptionException(manifestPath, reader.lastRecordEnd() - rec.length, bad.getMessage());
         }
         if (e.formatVersion >= 0) {
-          if (e.formatVersion != VersionEdit.FORMAT_VERSION) {
+          if (e.formatVersion != VersionEdit.FORMAT_VERSION
+              && e.formatVersion != VersionEdit.FORMAT_VERSION_STYLE_BY_NAME) {
             throw new CorruptionException(manifestPath, 0, "unsupported manifest format " + e.formatVersion);
           }
           sawFormat = true;
         }
-        if (e.policy != null && !e.policy.equals(policy)) {
-          throw new StoreException("store " + dir + " was created with compaction policy " + e.policy
-              + "; open it with that policy (asked for " + policy + ")");
+        if (e.style != null && e.style != style) {
+          throw new StoreException("store " + dir + " was created with compaction style " + e.style
+              + "; open it with that style (asked for " + style + ")");
         }
         apply(files, e, manifestPath, reader.lastRecordEnd());
         if (e.logNumber >= 0) {
@@ -175,6 +184,7 @@ public final class VersionSet {
    * the manifest is broken.
    */
   public void writeSnapshotManifest() throws IOException {
+    assert mutex.isHeldByCurrentThread();
     long number = nextFileNumber++;
     Path path = FileNames.manifest(dir, number);
     Path tmp = FileNames.temp(dir, number);
@@ -184,7 +194,7 @@ public final class VersionSet {
       w = new LogWriter(fs.create(path));
       VersionEdit snap = new VersionEdit();
       snap.formatVersion = VersionEdit.FORMAT_VERSION;
-      snap.policy = policy;
+      snap.style = style;
       snap.logNumber = logNumber;
       snap.nextFileNumber = nextFileNumber;
       snap.lastSequence = lastSequence;
@@ -260,6 +270,7 @@ public final class VersionSet {
 
   /** Whether a failed manifest write left the manifest unusable until {@link #writeSnapshotManifest} succeeds. */
   public boolean broken() {
+    assert mutex.isHeldByCurrentThread();
     return broken;
   }
 
@@ -270,6 +281,7 @@ public final class VersionSet {
    * @throws IllegalStateException if the manifest is broken
    */
   public void logAndApply(VersionEdit e) throws IOException {
+    assert mutex.isHeldByCurrentThread();
     if (broken) {
       throw new IllegalStateException("the manifest of " + dir + " must be rewritten after a failed write before"
           + " it takes another edit");
@@ -317,30 +329,43 @@ public final class VersionSet {
   }
 
   public Version current() {
+    assert mutex.isHeldByCurrentThread();
     return current;
   }
 
+  /** The number {@link #newFileNumber} gives next, without giving it. */
+  public long nextFileNumber() {
+    assert mutex.isHeldByCurrentThread();
+    return nextFileNumber;
+  }
+
   public long newFileNumber() {
+    assert mutex.isHeldByCurrentThread();
     return nextFileNumber++;
   }
 
   public long lastSequence() {
+    assert mutex.isHeldByCurrentThread();
     return lastSequence;
   }
 
   public void setLastSequence(long s) {
+    assert mutex.isHeldByCurrentThread();
     lastSequence = s;
   }
 
   public long logNumber() {
+    assert mutex.isHeldByCurrentThread();
     return logNumber;
   }
 
   public void markFileNumberUsed(long n) {
+    assert mutex.isHeldByCurrentThread();
     nextFileNumber = Math.max(nextFileNumber, n + 1);
   }
 
   public long manifestNumber() {
+    assert mutex.isHeldByCurrentThread();
     return manifestNumber;
   }
 
@@ -356,6 +381,7 @@ public final class VersionSet {
   }
 
   public void close() throws IOException {
+    assert mutex.isHeldByCurrentThread();
     if (manifest != null) {
       LogWriter m = manifest;
       manifest = null;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.format.InternalKey;
 import io.cairn.engine.fs.LocalFileSystem;
 import io.cairn.engine.version.FileMeta;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +45,9 @@ class CompactionPolicyTest {
   }
 
   private Version version(VersionEdit e) throws IOException {
-    VersionSet vs = new VersionSet(LocalFileSystem.INSTANCE, dir, 4, "X", () -> {});
+    ReentrantLock mutex = new ReentrantLock();
+    mutex.lock();
+    VersionSet vs = new VersionSet(LocalFileSystem.INSTANCE, dir, 4, CompactionStyle.LEVELED, mutex, () -> {});
     vs.writeSnapshotManifest();
     vs.logAndApply(e);
     return vs.current();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.CorruptionException;
 import io.cairn.engine.format.InternalKey;
 import io.cairn.engine.fs.LocalFileSystem;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +25,12 @@ class ManifestTest {
         InternalKey.encode(hi.getBytes(), 2, InternalKey.TYPE_VALUE));
   }
 
+  /** The store's mutex, which every VersionSet call but liveFileNumbers is made with; the test thread holds it. */
+  private final ReentrantLock mutex = new ReentrantLock();
+
   private VersionSet open() {
-    return new VersionSet(LocalFileSystem.INSTANCE, dir, 4, "LEVELED", () -> {});
+    mutex.lock();
+    return new VersionSet(LocalFileSystem.INSTANCE, dir, 4, CompactionStyle.LEVELED, mutex, () -> {});
   }
 
   private void touchTable(long n) throws IOException {
@@ -114,5 +120,52 @@ class ManifestTest {
     Files.writeString(dir.resolve(FileNames.CURRENT), "garbage");
     e = assertThrows(CorruptionException.class, () -> open().recover());
     assertTrue(e.getMessage().contains("CURRENT"), e.getMessage());
+  }
+
+  /**
+   * A version 1 manifest named its store's compaction style by the enum's name; it is still read, and the snapshot
+   * written at open records the style by its code (version 2).
+   */
+  @Test
+  void aVersionOneManifestIsReadAndRewrittenAsVersionTwo() throws IOException {
+    java.io.ByteArrayOutputStream rec = new java.io.ByteArrayOutputStream();
+    rec.write(new byte[] {1, 1});
+    byte[] style = "TIERED".getBytes(StandardCharsets.UTF_8);
+    rec.write(7);
+    rec.write(style.length);
+    rec.write(style);
+    rec.write(new byte[] {2, 0, 3, 5, 4, 0});
+    try (io.cairn.engine.wal.LogWriter w = new io.cairn.engine.wal.LogWriter(
+        LocalFileSystem.INSTANCE.create(FileNames.manifest(dir, 1)))) {
+      w.addRecord(rec.toByteArray());
+      w.sync();
+    }
+    Files.writeString(dir.resolve(FileNames.CURRENT), "MANIFEST-000001\n");
+    mutex.lock();
+    VersionSet leveled = new VersionSet(LocalFileSystem.INSTANCE, dir, 4, CompactionStyle.LEVELED, mutex, () -> {});
+    io.cairn.engine.StoreException wrong = assertThrows(io.cairn.engine.StoreException.class, leveled::recover);
+    assertTrue(wrong.getMessage().contains("TIERED"), wrong.getMessage());
+    VersionSet tiered = new VersionSet(LocalFileSystem.INSTANCE, dir, 4, CompactionStyle.TIERED, mutex, () -> {});
+    tiered.recover();
+    tiered.writeSnapshotManifest();
+    tiered.close();
+    byte[] v2;
+    try (io.cairn.engine.wal.LogReader r = new io.cairn.engine.wal.LogReader(LocalFileSystem.INSTANCE,
+        FileNames.manifest(dir, tiered.manifestNumber()))) {
+      v2 = r.next();
+    }
+    assertEquals(1, v2[0]);
+    assertEquals(VersionEdit.FORMAT_VERSION, v2[1], "the snapshot is written in the current format");
+    assertEquals(CompactionStyle.TIERED, VersionEdit.decode(v2).style);
+    VersionSet again = new VersionSet(LocalFileSystem.INSTANCE, dir, 4, CompactionStyle.LEVELED, mutex, () -> {});
+    wrong = assertThrows(io.cairn.engine.StoreException.class, again::recover);
+    assertTrue(wrong.getMessage().contains("TIERED"), "the code names the style too: " + wrong.getMessage());
+  }
+
+  @Test
+  void anUnknownStyleCodeIsNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> VersionEdit.decode(new byte[] {8, 99}));
+    assertTrue(e.getMessage().contains("99"), e.getMessage());
   }
 }
