@@ -221,6 +221,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         return step;
       } catch (ConflictException lost) {
         retry(heapKey, step, run, lost);
+      } catch (RuntimeException | Error failed) {
+        forgetIfShared(heapKey);
+        throw failed;
       } finally {
         if (step.admitted != null) {
           heap.admitted(step.admitted, step.events);
@@ -238,16 +241,34 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         return step;
       } catch (ConflictException lost) {
         retry(key, step, run, lost);
+      } catch (RuntimeException | Error failed) {
+        forgetIfShared(key);
+        throw failed;
       }
     }
   }
 
-  /** After a step's run {@code run} lost a race: forgets the key's near copy and rewinds the step, or gives up. */
-  private void retry(K heapKey, Step step, int run, ConflictException lost) {
+  /**
+   * A remote cache's step failed (a timeout, a lost connection, too few replicas): whether its write reached the shared
+   * tier is unknown, and no invalidation will say (Redis does not notify a connection of its own writes), so the
+   * key's near copy is forgotten.
+   */
+  private void forgetIfShared(K heapKey) {
+    if (shared != null) {
+      forget(heapKey);
+    }
+  }
+
+  private void forget(K heapKey) {
     map.computeIfPresent(heapKey, (k, h) -> {
       heap.unmapped(h);
       return null;
     });
+  }
+
+  /** After a step's run {@code run} lost a race: forgets the key's near copy and rewinds the step, or gives up. */
+  private void retry(K heapKey, Step step, int run, ConflictException lost) {
+    forget(heapKey);
     step.reset();
     if (run >= MAX_RUNS) {
       throw new CacheException("cache " + name + ": key " + heapKey + " was changed by other processes during each of "

@@ -231,7 +231,8 @@ final class RedisStore implements SharedStore {
       if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM) || node.is(RedisClusterNode.NodeFlag.FAIL)) {
         continue;
       }
-      pending.add(cluster.getConnectionAsync(node.getNodeId()).thenCompose(c -> {
+      // By host and port: Lettuce routes slot commands over the connection it keys by host and port, not by node id.
+      pending.add(cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort()).thenCompose(c -> {
         if (known.add(c)) {
           ((RedisChannelHandler<?, ?>) c).addListener(states);
           markUntracked(c);
@@ -356,7 +357,7 @@ final class RedisStore implements SharedStore {
       return standalone.async().waitForReplication(options.waitReplicas(), timeout).toCompletableFuture();
     }
     RedisClusterNode node = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
-    return cluster.getConnectionAsync(node.getNodeId())
+    return cluster.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
         .thenCompose(c -> c.async().waitForReplication(options.waitReplicas(), timeout).toCompletableFuture());
   }
 

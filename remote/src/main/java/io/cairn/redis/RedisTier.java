@@ -93,6 +93,10 @@ final class RedisTier implements SharedTier {
   }
 
   private <T> T await(CompletableFuture<T> f, String what, byte[] k) {
+    return await(f, what, k, timeoutMillis);
+  }
+
+  private <T> T await(CompletableFuture<T> f, String what, byte[] k, long timeoutMillis) {
     try {
       return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -157,7 +161,8 @@ final class RedisTier implements SharedTier {
   private void replicate(byte[] rk) {
     int want = store.options.waitReplicas();
     if (want > 0) {
-      long acked = await(store.waitForReplicas(rk), "WAIT for replicas", rk);
+      long acked = await(store.waitForReplicas(rk), "WAIT for replicas", rk,
+          timeoutMillis + store.options.waitTimeout().toMillis());
       if (acked < want) {
         throw new CacheException("cache " + cacheName + ": a write reached " + acked + " replica(s) of " + want
             + " asked by remote.wait-replicas within remote.wait-timeout; it may be lost if its master fails");

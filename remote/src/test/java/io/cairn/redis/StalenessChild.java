@@ -1,0 +1,167 @@
+package io.cairn.redis;
+
+import io.cairn.jcache.CairnCachingProvider;
+import io.cairn.jcache.CairnConfiguration;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+
+/**
+ * One process of {@link StalenessIT}: a near cache over the shared Redis with a writer, two readers and a remover on a
+ * small key set. A value is {@code seq@writtenAtMillis}, where seq comes from a Redis INCR taken inside the entry
+ * processor after it read the entry, so the values Redis holds for a key only grow (a write lands only over the
+ * version it read). Each reader remembers the largest seq it returned per key: a smaller one later is a
+ * monotonic-read violation. A read whose value Redis has already replaced counts as stale, for the time since the
+ * newer value was written. After the run (when the parent says CHECK), every key is read through the cache until it
+ * equals Redis or two seconds pass; the keys that never do are mismatches. The last line is the RESULT.
+ */
+public final class StalenessChild {
+  private StalenessChild() {}
+
+  public static void main(String[] args) throws Exception {
+    String uri = args[0];
+    long seconds = Long.parseLong(args[1]);
+    long seed = Long.parseLong(args[2]);
+    int keys = 8;
+    Properties p = new Properties();
+    p.setProperty("remote.uri", uri);
+    p.setProperty("remote.ping-interval", "250ms");
+    CairnCachingProvider provider = new CairnCachingProvider();
+    CacheManager m = provider.getCacheManager(URI.create("urn:cairn:staleness"), StalenessChild.class.getClassLoader(),
+        p);
+    Cache<Integer, String> cache = m.createCache("stale", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class));
+    RedisClient client = RedisClient.create();
+    StatefulRedisConnection<byte[], byte[]> raw = client.connect(ByteArrayCodec.INSTANCE, RedisURI.create(uri));
+    AtomicLong reads = new AtomicLong();
+    AtomicLong writes = new AtomicLong();
+    AtomicLong removes = new AtomicLong();
+    AtomicLong violations = new AtomicLong();
+    AtomicLong staleReads = new AtomicLong();
+    LongAccumulator staleMax = new LongAccumulator(Math::max, 0);
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    threads.add(new Thread(() -> {
+      Random r = new Random(seed);
+      while (System.nanoTime() < end) {
+        int k = r.nextInt(keys);
+        cache.invoke(k, (e, a) -> {
+          long seq = raw.sync().incr("staleness:seq".getBytes(StandardCharsets.UTF_8));
+          e.setValue(seq + "@" + System.currentTimeMillis());
+          return null;
+        });
+        writes.incrementAndGet();
+      }
+    }, "writer"));
+    threads.add(new Thread(() -> {
+      Random r = new Random(seed + 1);
+      while (System.nanoTime() < end) {
+        if (cache.remove(r.nextInt(keys))) {
+          removes.incrementAndGet();
+        }
+        sleepQuietly(5);
+      }
+    }, "remover"));
+    for (int t = 0; t < 2; t++) {
+      long s = seed + 2 + t;
+      threads.add(new Thread(() -> {
+        Random r = new Random(s);
+        long[] maxSeen = new long[keys];
+        while (System.nanoTime() < end) {
+          int k = r.nextInt(keys);
+          String v = cache.get(k);
+          reads.incrementAndGet();
+          if (v == null) {
+            continue;
+          }
+          long seq = seq(v);
+          if (seq < maxSeen[k]) {
+            violations.incrementAndGet();
+          }
+          maxSeen[k] = Math.max(maxSeen[k], seq);
+          String now = redisValue(raw, k);
+          if (now != null && seq(now) > seq) {
+            staleReads.incrementAndGet();
+            staleMax.accumulate(System.currentTimeMillis() - written(now));
+          }
+        }
+      }, "reader-" + t));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    System.out.println("DONE");
+    System.out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    if (!"CHECK".equals(in.readLine())) {
+      throw new IllegalStateException("the parent did not say CHECK");
+    }
+    long mismatches = 0;
+    for (int k = 0; k < keys; k++) {
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      boolean equal;
+      do {
+        equal = java.util.Objects.equals(cache.get(k), redisValue(raw, k));
+      } while (!equal && System.nanoTime() < deadline && sleepQuietly(20));
+      if (!equal) {
+        mismatches++;
+        System.out.println("MISMATCH key " + k + ": near cache " + cache.get(k) + ", Redis " + redisValue(raw, k));
+      }
+    }
+    System.out.println("RESULT reads=" + reads + " writes=" + writes + " removes=" + removes + " violations="
+        + violations + " staleReads=" + staleReads + " staleMaxMillis=" + staleMax.get() + " mismatches="
+        + mismatches);
+    System.out.flush();
+    raw.close();
+    client.shutdown();
+    provider.close();
+  }
+
+  private static boolean sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static long seq(String v) {
+    return Long.parseLong(v.substring(0, v.indexOf('@')));
+  }
+
+  private static long written(String v) {
+    return Long.parseLong(v.substring(v.indexOf('@') + 1));
+  }
+
+  /** What Redis holds for key {@code k} now, read past Cairn. */
+  static String redisValue(StatefulRedisConnection<byte[], byte[]> raw, int k) {
+    byte[] key = new byte[4];
+    java.nio.ByteBuffer.wrap(key).putInt(k ^ Integer.MIN_VALUE);
+    byte[] full = concat("cairn:urn:cairn:staleness:stale:".getBytes(StandardCharsets.UTF_8), key);
+    byte[] stored = raw.sync().get(full);
+    return stored == null ? null
+        : new String(ValueHeader.read(stored, "key " + k).value(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
