@@ -17,7 +17,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ratio to each peer) and PNG charts, in the output folder (default {@code benchmarks/target}).
  *
  * <pre>java -cp benchmarks.jar io.cairn.benchmarks.RunAll [--quick] [--out DIR] [--only SUITE,...]</pre>
- * Suites: jcache (heap tier, both thread counts), latency, disk, engine, bidi, footprint.
+ * Suites: jcache (heap tier, both thread counts), latency, disk, engine, bidi, footprint; and, only when asked for
+ * with {@code --only remote} (it needs a redis-server on the PATH), remote: {@link RemoteReport}.
  */
 public final class RunAll {
   private RunAll() {}
@@ -32,7 +33,7 @@ public final class RunAll {
         case "--out" -> out = Path.of(args[++i]);
         case "--only" -> only = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (expected --quick, --out DIR, --only jcache,latency,disk,engine,bidi,footprint)");
+            + " (expected --quick, --out DIR, --only jcache,latency,disk,engine,bidi,footprint,remote)");
       }
     }
     Files.createDirectories(out);
@@ -85,6 +86,15 @@ public final class RunAll {
         for (Map.Entry<String, Double> e : Footprint.measure(100_000, byValue).entrySet()) {
           report.footprint(e.getKey(), byValue, e.getValue());
         }
+      }
+    }
+    if (only.contains("remote")) {
+      progress("remote caches over Redis (near-cache hits, against Lettuce and Redisson; invalidation delay)", start);
+      RemoteReport.write(run(base(quick).include("RemoteBenchmark\\.(nearHit|localHit|lettuceGet)").threads(1)),
+          run(base(quick).include("RemoteBenchmark\\.mixed").threads(2)), quick, out);
+      if (only.size() == 1) {
+        progress("done: " + out.resolve("remote-results.md"), start);
+        return;
       }
     }
     report.write(out);

@@ -14,9 +14,15 @@ import java.util.stream.Collectors;
  */
 record RedisEndpoint(List<RedisURI> uris, boolean cluster) {
 
+  /** Whether {@code uri} is one: every comma-separated part a redis:// or rediss:// URI, or a bare host:port. */
   static boolean accepts(String uri) {
-    String u = uri.trim().toLowerCase(Locale.ROOT);
-    return u.startsWith("redis://") || u.startsWith("rediss://") || u.startsWith("redis-socket://");
+    for (String part : uri.split(",")) {
+      String u = part.trim().toLowerCase(Locale.ROOT);
+      if (!u.startsWith("redis://") && !u.startsWith("rediss://") && !u.matches("[^/:@\\s]+:\\d+")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static RedisEndpoint parse(String uri, boolean cluster, Duration timeout) {

@@ -41,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import javax.cache.CacheException;
 
 /**
@@ -97,11 +96,6 @@ final class RedisStore implements SharedStore {
   private volatile boolean ready;
   private final ScheduledFuture<?> health;
   private final reactor.core.Disposable topologyEvents;
-  /** Invalidate-everything events, by cause, for tests and diagnostics. */
-  final LongAdder flushes = new LongAdder();
-  final LongAdder disconnects = new LongAdder();
-  final LongAdder failedPings = new LongAdder();
-  final LongAdder topologyChanges = new LongAdder();
   private volatile boolean closed;
   /** Watches each known data connection's disconnects and reconnects. */
   private final RedisConnectionStateListener states;
@@ -123,7 +117,6 @@ final class RedisStore implements SharedStore {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
         if (connection instanceof StatefulRedisConnection<?, ?> c && known.contains(c)) {
-          disconnects.increment();
           if (!((RedisChannelHandler<?, ?>) connection).isClosed()) {
             markUntracked(c);
           } else {
@@ -171,7 +164,6 @@ final class RedisStore implements SharedStore {
       if (cluster != null) {
         topologyEvents = Resources.SHARED.eventBus().get().subscribe(e -> {
           if (e instanceof ClusterTopologyChangedEvent && !closed) {
-            topologyChanges.increment();
             invalidateAll();
             TIMER.execute(this::trackMasters);
           }
@@ -285,7 +277,6 @@ final class RedisStore implements SharedStore {
     List<Object> content = m.getContent(RedisStore::bytes);
     Object keys = content.size() > 1 ? content.get(1) : null;
     if (!(keys instanceof List<?> list)) {
-      flushes.increment();
       invalidateAll();
       return;
     }
@@ -321,7 +312,6 @@ final class RedisStore implements SharedStore {
     }
     CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
       if (e != null && !closed) {
-        failedPings.increment();
         invalidateAll();
       }
     });

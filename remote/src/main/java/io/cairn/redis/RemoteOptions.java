@@ -90,7 +90,6 @@ record RemoteOptions(String prefix, boolean cluster, Tracking tracking, Duration
   private static Duration duration(Map<String, String> all, String key) {
     String v = all.get(key).toLowerCase(Locale.ROOT);
     try {
-      long n;
       Duration d;
       if (v.endsWith("ms")) {
         d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
@@ -101,8 +100,7 @@ record RemoteOptions(String prefix, boolean cluster, Tracking tracking, Duration
       } else if (v.endsWith("h")) {
         d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1).trim()));
       } else {
-        n = Long.parseLong(v.trim());
-        d = Duration.ofMillis(n);
+        d = Duration.ofMillis(Long.parseLong(v.trim()));
       }
       if (!d.isNegative() && !d.isZero()) {
         return d;
