@@ -42,7 +42,7 @@ final class Report {
 
   void jcache(RunResult r, String tier, int threads) {
     var p = r.getParams();
-    rows.add(new Row("jcache", p.getParam("workload"), tier, tier.equals("disk") ? Boolean.TRUE
+    rows.add(new Row("jcache", p.getParam("workload"), tier, tier.equals("disk") ? Boolean.FALSE
         : Boolean.valueOf(p.getParam("storeByValue")), threads, null, p.getParam("system"),
         r.getPrimaryResult().getScore(), null, null, null, null, null, null));
   }

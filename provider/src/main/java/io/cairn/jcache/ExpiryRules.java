@@ -26,6 +26,11 @@ final class ExpiryRules {
         || policy instanceof ModifiedExpiryPolicy;
   }
 
+  /** Whether the policy is the standard eternal one: nothing expires unless given its own expiry. */
+  boolean eternal() {
+    return policy.getClass() == EternalExpiryPolicy.class;
+  }
+
   ExpiryPolicy policy() {
     return policy;
   }

@@ -52,6 +52,11 @@ class PendingEvents<K, V> {
         : new PendingEvents<>(source, copier, listeners, shared);
   }
 
+  /** Whether this is {@link #none}: nobody wants the operation's events. */
+  final boolean isNone() {
+    return this == NONE;
+  }
+
   /** How many events are recorded now, for {@link #rewind}. */
   final int mark() {
     return list == null ? 0 : list.size();

@@ -71,6 +71,12 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   private final BidiClaims<K, V> bidi;
   /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
   private volatile boolean anyExpiry;
+  /**
+   * Whether a put of a key that is not on the heap may skip reading the tier below, when no listener wants its event
+   * and no entry has an expiry: a plain cache whose policy is eternal, so the old entry (if any) changes nothing the
+   * put does. The new holder then assumes a copy may be below, so removing it deletes one.
+   */
+  private final boolean blindPuts;
   /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
   private volatile boolean evictionFailureLogged;
   /** The shared tier of a remote cache (the same object as {@link #lower}), or null for a local cache. */
@@ -99,6 +105,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.shared = lower instanceof SharedLowerTier s ? s : null;
     this.near = shared == null ? null : shared.coherence();
     lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
+    this.anyExpiry = lower.isOpen() && !lower.due(Long.MAX_VALUE - 1, 1).isEmpty();
+    this.blindPuts = !bidirectional && near == null && expiry.eternal();
   }
 
   /** Whether the cache is remote (its tier below is shared with other processes). */
@@ -649,10 +657,17 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * A put; with {@code explicitExpireAt} other than {@link ProcessorEntry#UNSET} the entry expires then, whatever the
    * policy says. The step's {@code form} is the value replaced (for getAndPut), {@code hit} whether there was one.
    */
-  Step put(K key, V value, long explicitExpireAt, PendingEvents<K, V> events) {
+  Step put(K key, V value, long explicitExpireAt, boolean needOld, PendingEvents<K, V> events) {
     return compute(key, new Step(events) {
       @Override
       Holder<V> run(K k, Holder<V> h) {
+        byte[] kb;
+        if (h == null && blindPuts && !needOld && explicitExpireAt == ProcessorEntry.UNSET && !anyExpiry
+            && events.isNone() && lower.isOpen() && (kb = encodable(k)) != null) {
+          writer.write(k, value);
+          done = true;
+          return blindPut(k, kb, copier.in(value), value);
+        }
         Holder<V> cur = live(this, k, h);
         checkUnique(k, value);
         writer.write(k, value);
@@ -673,6 +688,29 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         return n;
       }
     });
+  }
+
+  /** The key's encoding, or null if the key cannot be encoded (a store-by-reference key that is not Serializable). */
+  private byte[] encodable(K key) {
+    try {
+      return keyCodec.encode(key);
+    } catch (IllegalArgumentException unencodable) {
+      return null;
+    }
+  }
+
+  /** A put of a key not on the heap, without reading below (see {@link #blindPuts}). */
+  private Holder<V> blindPut(K key, byte[] kb, Object form, V value) {
+    Holder<V> n = claims.newHolder(key, form, value, ETERNAL);
+    if (lower.writeThrough()) {
+      byte[] bytes = copier.bytes(form);
+      lower.write(kb, bytes, ETERNAL, ETERNAL);
+      n.writtenBelow();
+    } else {
+      n.lowerExpireAt = ETERNAL;
+      n.dirty = true;
+    }
+    return n;
   }
 
   /** A put unless the key has a live entry; {@code done} says whether it put. */

@@ -175,7 +175,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     check.value(value);
     long start = stats.start();
     PendingEvents<K, V> events = events();
-    if (store.put(key, value, expireAtMillis, events).done && counted) {
+    if (store.put(key, value, expireAtMillis, false, events).done && counted) {
       stats.recordPut(start);
     }
     events.dispatch();
@@ -188,7 +188,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     check.value(value);
     long start = stats.start();
     PendingEvents<K, V> events = events();
-    TierStore<K, V>.Step s = store.put(key, value, ProcessorEntry.UNSET, events);
+    TierStore<K, V>.Step s = store.put(key, value, ProcessorEntry.UNSET, true, events);
     if (s.done) {
       stats.recordPut(start);
     }

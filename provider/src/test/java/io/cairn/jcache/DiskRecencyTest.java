@@ -1,6 +1,7 @@
 package io.cairn.jcache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.engine.Durability;
 import io.cairn.engine.StoreStatistics;
@@ -72,5 +73,36 @@ class DiskRecencyTest {
     assertEquals(before.walSyncs(), after.walSyncs(), "reads forced the log");
     assertEquals(entries(before), entries(after), "reads grew the disk tier");
     assertEquals(before.tableBytes(), after.tableBytes());
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void aPutOfAKeyOnDiskOnlyReadsNothingAndItsRemovalStaysRemoved(boolean persistent) {
+    CairnConfiguration<Integer, String> conf = new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setPersistent(persistent)
+        .setDirectory(dir.resolve("blind-" + persistent));
+    Cache<Integer, String> c = manager.createCache("blind-" + persistent, conf);
+    for (int i = 0; i < 1000; i++) {
+      c.put(i, "first" + i);
+    }
+    CairnCache<Integer, String> engine = c.unwrap(CairnCache.class);
+    long checks = engine.engineStatistics().bloomChecks();
+    for (int i = 0; i < 1000; i++) {
+      c.put(i, "second" + i);
+    }
+    assertEquals(checks, engine.engineStatistics().bloomChecks(), "puts of keys on disk only asked no table");
+    for (int i = 0; i < 1000; i += 2) {
+      assertTrue(c.remove(i), "key " + i + " was there to remove");
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(i % 2 == 0 ? null : "second" + i, c.get(i), "key " + i);
+    }
+    if (persistent) {
+      c.close();
+      Cache<Integer, String> again = manager.createCache("blind-" + persistent, conf);
+      for (int i = 0; i < 1000; i++) {
+        assertEquals(i % 2 == 0 ? null : "second" + i, again.get(i), "key " + i + " after a restart");
+      }
+    }
   }
 }

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * JCache calls on data ten times the heap tier: {@code keys} entries of {@code valueBytes}, a heap tier of
  * {@code keys / 10} entries, a disk tier of twice the data's size. Cairn's tiers against Ehcache 3's heap + disk tiers
- * with the same entry and byte budgets; Zipf-distributed keys, so the hot set mostly stays on the heap.
+ * with the same entry and byte budgets; Zipf-distributed keys, so the hot set mostly stays on the heap. Both keep objects
+ * on the heap tier and bytes on disk (see {@link Providers#tiered}).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
