@@ -59,11 +59,23 @@ public interface CairnCache<K, V> {
 
   /**
    * Entries with {@code fromInclusive <= key < toExclusive} in key order, over a consistent snapshot, skipping expired
-   * entries. Needs a key codec that preserves order.
+   * entries; a null bound is open (from the first key, or to the last). Needs a key codec that preserves order.
    *
    * @throws UnsupportedOperationException naming the codec when the key codec does not preserve order
    */
   Iterable<Cache.Entry<K, V>> range(K fromInclusive, K toExclusive);
+
+  /**
+   * Registers {@code lost}, told of each key whose entry the cache loses by its own doing, not by a remove or an
+   * expiry: an entry the disk tier's byte budget drops (and nobody was using), or one the heap tier evicts when there
+   * is no disk tier to keep it (or it cannot be encoded). Not for entries the heap moves to disk, which are still
+   * there. Called on the thread that dropped the entry (a background compaction, or a writer making room), so it
+   * must be quick and must not call back into the cache; one that throws is logged and skipped.
+   */
+  void addLossListener(java.util.function.Consumer<? super K> lost);
+
+  /** Removes a listener {@link #addLossListener} registered. */
+  void removeLossListener(java.util.function.Consumer<? super K> lost);
 
   /** Writes the heap tier's unsaved entries and the engine's memtable to disk. */
   void flush();

@@ -92,6 +92,8 @@ final class DiskTier implements LowerTier {
   private volatile java.util.function.BooleanSupplier recordsProbed = () -> true;
   /** Whether an encoded key is on the heap tier now: such an entry's disk copy is kept when FIFO drops its table. */
   private volatile java.util.function.Predicate<byte[]> onHeap = k -> false;
+  /** Told of each entry FIFO drops for the budget that nobody keeps. */
+  private volatile java.util.function.Consumer<byte[]> onLost = k -> { };
   /** Entries FIFO dropped for the budget and nobody kept (neither recently read nor on the heap). */
   private final java.util.concurrent.atomic.LongAdder lost = new java.util.concurrent.atomic.LongAdder();
   /** Manual compactions under way, which clean stale inverse records whatever {@link #recordsProbed} says. */
@@ -454,6 +456,7 @@ final class DiskTier implements LowerTier {
     byte[] key = Arrays.copyOfRange(k, 1, k.length);
     if (!recentlyRead && !onHeap.test(key)) {
       lost.increment();
+      onLost.accept(key);
       return;
     }
     keep.put(e);
@@ -472,6 +475,11 @@ final class DiskTier implements LowerTier {
   @Override
   public void onHeap(java.util.function.Predicate<byte[]> resident) {
     onHeap = resident;
+  }
+
+  @Override
+  public void onLost(java.util.function.Consumer<byte[]> lost) {
+    onLost = lost;
   }
 
   /** Whether the store holds any live entry (not counting index and inverse records); false if it is not open. */

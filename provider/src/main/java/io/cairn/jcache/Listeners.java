@@ -30,6 +30,8 @@ import javax.cache.event.EventType;
 final class Listeners<K, V> {
   private final CopyOnWriteArrayList<Registration<K, V>> registrations = new CopyOnWriteArrayList<>();
   private final String cacheName;
+  /** The event types some registered listener receives, one bit per {@link EventType} ordinal. */
+  private volatile int wanted;
 
   Listeners(String cacheName) {
     this.cacheName = cacheName;
@@ -37,6 +39,23 @@ final class Listeners<K, V> {
 
   boolean isEmpty() {
     return registrations.isEmpty();
+  }
+
+  /** The event types some registered listener receives, one bit per {@link EventType} ordinal. */
+  int wantedTypes() {
+    return wanted;
+  }
+
+  private void recomputeWanted() {
+    int w = 0;
+    for (Registration<K, V> r : registrations) {
+      for (EventType t : EventType.values()) {
+        if (r.wants(t)) {
+          w |= 1 << t.ordinal();
+        }
+      }
+    }
+    wanted = w;
   }
 
   /** Registers a listener; false if this configuration is already registered. */
@@ -47,6 +66,7 @@ final class Listeners<K, V> {
       }
     }
     registrations.add(new Registration<>(c, cacheName));
+    recomputeWanted();
     return true;
   }
 
@@ -57,6 +77,7 @@ final class Listeners<K, V> {
         r.close();
       }
     }
+    recomputeWanted();
   }
 
   /** Delivers the events of one operation, in order. */
@@ -85,6 +106,7 @@ final class Listeners<K, V> {
       r.close();
     }
     registrations.clear();
+    wanted = 0;
   }
 
   private static final class Registration<K, V> {
@@ -132,7 +154,7 @@ final class Listeners<K, V> {
       }
     }
 
-    private boolean wants(EventType type) {
+    boolean wants(EventType type) {
       return switch (type) {
         case CREATED -> listener instanceof CacheEntryCreatedListener;
         case UPDATED -> listener instanceof CacheEntryUpdatedListener;

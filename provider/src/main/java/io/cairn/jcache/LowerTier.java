@@ -75,6 +75,12 @@ interface LowerTier {
    */
   void onHeap(java.util.function.Predicate<byte[]> resident);
 
+  /**
+   * Tells the tier whom to tell of the keys (encoded) whose entries it drops for its budget, lost to the cache; called
+   * on the thread that drops them. A tier that never drops entries by itself need not call it.
+   */
+  default void onLost(java.util.function.Consumer<byte[]> lost) {}
+
   /** Closes the tier; a non-persistent one deletes its files. */
   void close();
 

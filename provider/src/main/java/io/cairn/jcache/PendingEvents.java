@@ -32,12 +32,18 @@ class PendingEvents<K, V> {
   /** Where a remote cache publishes its events for other processes; null for a local cache. */
   private final SharedEvents<K, V> shared;
   private List<CairnEntryEvent<K, V>> list;
+  /**
+   * The event types worth making, one bit per {@link EventType} ordinal: those local listeners receive, or all of
+   * them while other processes listen. An operation makes no event nobody receives.
+   */
+  private final int wanted;
 
   PendingEvents(Cache<K, V> source, Copier<K, V> copier, Listeners<K, V> listeners, SharedEvents<K, V> shared) {
     this.source = source;
     this.copier = copier;
     this.listeners = listeners;
     this.shared = shared;
+    this.wanted = listeners == null ? 0 : shared != null && shared.wanted() ? -1 : listeners.wantedTypes();
   }
 
   @SuppressWarnings("unchecked")
@@ -71,6 +77,9 @@ class PendingEvents<K, V> {
 
   @SuppressWarnings("unchecked")
   void add(EventType type, Object key, Object form, Object oldForm, boolean oldAvailable) {
+    if ((wanted & (1 << type.ordinal())) == 0) {
+      return;
+    }
     if (list == null) {
       list = new ArrayList<>(2);
     }

@@ -77,6 +77,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * put does. The new holder then assumes a copy may be below, so removing it deletes one.
    */
   private final boolean blindPuts;
+  /** Listeners for keys the cache loses by itself: dropped by the tier below's budget, or evicted with nowhere to go. */
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<? super K>> lossListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
   private volatile boolean evictionFailureLogged;
   /** The shared tier of a remote cache (the same object as {@link #lower}), or null for a local cache. */
@@ -105,6 +108,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.shared = lower instanceof SharedLowerTier s ? s : null;
     this.near = shared == null ? null : shared.coherence();
     lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
+    lower.onLost(kb -> {
+      if (!lossListeners.isEmpty()) {
+        lost(keyCodec.decode(kb));
+      }
+    });
     this.anyExpiry = lower.isOpen() && !lower.due(Long.MAX_VALUE - 1, 1).isEmpty();
     this.blindPuts = !bidirectional && near == null && expiry.eternal();
   }
@@ -363,20 +371,22 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   /**
    * A remote cache: writes {@code form} expiring at {@code expireAt} to the shared tier over the version {@code cur}
-   * copies (null: none), then makes the near copy hold it, current as of a reservation taken before the write.
+   * copies (null: none), then makes the near copy hold it, current as of the reservation the shared tier took right
+   * after the write's reply (so Redis's notification of the write itself, which a script's write sends even to its
+   * NOLOOP writer, does not void it, and any later one does).
    */
   private Holder<V> commitShared(K key, Holder<V> cur, Object form, long expireAt) {
     byte[] kb = keyCodec.encode(key);
     NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
         NearCoherence.stripe(kb));
-    int epoch = near.reserve(n.stripe);
     int tick = near.tick();
-    long stamp = shared.writeVersion(kb, copier.bytes(form), expireAt, cur != null ? n.stamp : SharedTier.ABSENT);
+    SharedTier.Written w = shared.writeVersion(kb, copier.bytes(form), expireAt,
+        cur != null ? n.stamp : SharedTier.ABSENT);
     n.setForm(form);
     n.setExpireAt(expireAt);
-    n.stamp = stamp;
+    n.stamp = w.stamp();
     n.writtenBelow();
-    n.current(epoch, tick);
+    n.current(w.reservation(), tick);
     if (expireAt != ETERNAL) {
       anyExpiry = true;
     }
@@ -518,8 +528,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       return null;
     }
     if (!lower.enabled()) {
-      stats.recordEviction();
-      return drop(key, h);
+      return lose(key, h);
     }
     if (h.expireAt != ETERNAL && h.isExpired(now())) {
       events.expired(key, h.form);
@@ -531,8 +540,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         writeBelow(key, h);
       } catch (IllegalArgumentException unencodable) {
         // A store-by-reference value with no codec (not Serializable) cannot live below: it is evicted.
-        stats.recordEviction();
-        return drop(key, h);
+        return lose(key, h);
       } catch (CacheException failed) {
         // The tier below refused the write (a full disk, an I/O error): the entry is lost, not the writer's put.
         if (!evictionFailureLogged) {
@@ -541,12 +549,39 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
               + "written to the tier below and was dropped (further failures are counted as evictions): "
               + failed.getMessage());
         }
-        stats.recordEviction();
-        return drop(key, h);
+        return lose(key, h);
       }
     }
     claims.evicted(h);
     return null;
+  }
+
+  /** The heap lets {@code h} go with nowhere to keep it: an eviction the statistics and loss listeners see. */
+  private Holder<V> lose(K key, Holder<V> h) {
+    stats.recordEviction();
+    drop(key, h);
+    lost(key);
+    return null;
+  }
+
+  /** Tells the loss listeners that {@code key}'s entry is gone by the cache's own doing. */
+  private void lost(K key) {
+    for (java.util.function.Consumer<? super K> l : lossListeners) {
+      try {
+        l.accept(key);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cache " + name + ": a loss listener failed on key " + key + ": " + e);
+      }
+    }
+  }
+
+  /** Registers a listener for keys the cache loses by itself (see {@link CairnCache#addLossListener}). */
+  void addLossListener(java.util.function.Consumer<? super K> l) {
+    lossListeners.add(l);
+  }
+
+  void removeLossListener(java.util.function.Consumer<? super K> l) {
+    lossListeners.remove(l);
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -520,17 +520,32 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   }
 
   @Override
+  public void addLossListener(java.util.function.Consumer<? super K> lost) {
+    ensureOpen();
+    store.addLossListener(Objects.requireNonNull(lost, "loss listener"));
+  }
+
+  @Override
+  public void removeLossListener(java.util.function.Consumer<? super K> lost) {
+    store.removeLossListener(lost);
+  }
+
+  @Override
   public Iterable<Cache.Entry<K, V>> range(K fromInclusive, K toExclusive) {
     ensureOpen();
-    check.key(fromInclusive);
-    check.key(toExclusive);
+    if (fromInclusive != null) {
+      check.key(fromInclusive);
+    }
+    if (toExclusive != null) {
+      check.key(toExclusive);
+    }
     Codec<K> keyCodec = copier.keyCodec();
     if (!keyCodec.preservesOrder()) {
       throw new UnsupportedOperationException("range scans need a key codec that preserves order; cache " + name
           + " uses " + keyCodec.name());
     }
-    byte[] from = keyCodec.encode(fromInclusive);
-    byte[] to = keyCodec.encode(toExclusive);
+    byte[] from = fromInclusive == null ? null : keyCodec.encode(fromInclusive);
+    byte[] to = toExclusive == null ? null : keyCodec.encode(toExclusive);
     return () -> {
       Iterator<io.cairn.engine.Entry> below = store.range(from, to);
       return new Iterator<>() {

@@ -1,0 +1,97 @@
+package io.cairn.jcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loss listeners hear of every key the cache drops by itself, and of no key it still holds. Open range bounds. */
+class LossListenerTest {
+  @TempDir Path dir;
+  private CacheManager manager;
+
+  @BeforeEach
+  void open() {
+    Properties p = new Properties();
+    p.setProperty("directory", dir.resolve("data").toString());
+    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:loss-" + System.nanoTime()), getClass().getClassLoader(), p);
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  @Test
+  void aHeapOnlyCacheReportsEachKeyItEvicts() {
+    Cache<Integer, String> c = manager.createCache("heap-only", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(0));
+    Set<Integer> lost = ConcurrentHashMap.newKeySet();
+    c.unwrap(CairnCache.class).addLossListener(k -> lost.add((Integer) k));
+    for (int i = 0; i < 100; i++) {
+      c.put(i, "v" + i);
+    }
+    c.unwrap(TieredCache.class).heapSize();
+    assertEquals(90, lost.size(), "every key past the heap's 10 is reported: " + lost);
+    for (int i = 0; i < 100; i++) {
+      assertEquals(!lost.contains(i), c.containsKey(i), "key " + i);
+    }
+  }
+
+  @Test
+  void keysTheDiskBudgetDropsAreReportedAndNoOthers() {
+    Cache<Integer, String> c = manager.createCache("budget", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(1L << 20)
+        .setMemtableBytes(64 * 1024));
+    Set<Integer> lost = ConcurrentHashMap.newKeySet();
+    c.unwrap(CairnCache.class).addLossListener(k -> lost.add((Integer) k));
+    String big = "x".repeat(500);
+    for (int i = 0; i < 20_000; i++) {
+      c.put(i, big);
+    }
+    c.unwrap(CairnCache.class).flush();
+    assertFalse(lost.isEmpty(), "a 10 MB write into a 1 MB budget dropped entries");
+    for (int i = 0; i < 20_000; i++) {
+      assertEquals(!lost.contains(i), c.containsKey(i), "key " + i + " is reported lost exactly when it is gone");
+    }
+  }
+
+  @Test
+  void aRangeWithOpenBoundsRunsFromTheFirstKeyOrToTheLast() {
+    Cache<Integer, String> c = manager.createCache("open-range", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(5));
+    for (int i = -10; i < 10; i++) {
+      c.put(i, "v" + i);
+    }
+    CairnCache<Integer, String> cc = c.unwrap(CairnCache.class);
+    List<Integer> all = new ArrayList<>();
+    cc.range(null, null).forEach(e -> all.add(e.getKey()));
+    List<Integer> expected = new ArrayList<>();
+    for (int i = -10; i < 10; i++) {
+      expected.add(i);
+    }
+    assertEquals(expected, all);
+    List<Integer> tail = new ArrayList<>();
+    cc.range(7, null).forEach(e -> tail.add(e.getKey()));
+    assertEquals(List.of(7, 8, 9), tail);
+    List<Integer> head = new ArrayList<>();
+    cc.range(null, -8).forEach(e -> head.add(e.getKey()));
+    assertEquals(List.of(-10, -9), head);
+    assertFalse(cc.range(3, 3).iterator().hasNext(), "an empty range");
+  }
+}
