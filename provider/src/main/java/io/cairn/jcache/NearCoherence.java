@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 final class NearCoherence implements Coherence {
   static final int STRIPES = 4096;
   /** An epoch no stripe ever has (stripes count up from 0 and stay non-negative). */
-  static final int VOID = -1;
+  static final int VOID = Coherence.UNRESERVED;
   static final int MAX_AGE_TICKS = 8;
 
   /** One daemon thread advances the age ticks of every remote cache. */
@@ -93,6 +93,11 @@ final class NearCoherence implements Coherence {
   /** Where event messages from other processes go (run on the shared tier's I/O thread: must hand them off). */
   void onEvent(Consumer<byte[]> sink) {
     events = sink;
+  }
+
+  @Override
+  public int reserve(byte[] key) {
+    return reserve(stripe(key));
   }
 
   @Override

@@ -56,8 +56,11 @@ final class SharedLowerTier implements LowerTier {
     return tier.read(key);
   }
 
-  /** Writes over the version stamped {@code expectedStamp} ({@link SharedTier#ABSENT}: none); the new stamp. */
-  long writeVersion(byte[] key, byte[] value, long expireAt, long expectedStamp) {
+  /**
+   * Writes over the version stamped {@code expectedStamp} ({@link SharedTier#ABSENT}: none); the new stamp and the
+   * reservation the near copy is current from.
+   */
+  SharedTier.Written writeVersion(byte[] key, byte[] value, long expireAt, long expectedStamp) {
     return tier.write(key, value, expireAt, expectedStamp);
   }
 

@@ -33,11 +33,13 @@ import javax.cache.CacheException;
  *
  * <h2>Writes</h2>
  * A write is one {@link Scripts#setIf} (compare the stamp, SET with PXAT at the expiry plus
- * {@code remote.expiry-grace}). Under default tracking Redis notifies only keys this connection read, and neither a
- * script's reads nor a SET count, so the script is followed on the same connection, without waiting, by a GETRANGE of
- * the stamp: that read makes Redis track the key from then on, and if it shows a stamp other than the one just
- * written, another process wrote in between unseen, and the key is reported invalidated so the near copy is not
- * served. With {@code remote.wait-replicas} the write then WAITs for that many replicas.
+ * {@code remote.expiry-grace}), followed on the same connection, without waiting, by a GETRANGE of the stamp. Under
+ * default tracking Redis notifies only keys this connection read, and neither a script's reads nor a SET count: that
+ * read makes Redis track the key from then on. If it shows a stamp other than the one just written, another process
+ * wrote in between unseen, and the write takes no reservation, so its near copy is not served. Redis notifies a
+ * script's writes even to a NOLOOP writer (in both modes, just after the script's reply), so the reservation is
+ * taken as the stamp read's reply is handled, after that notification and before any later one. With
+ * {@code remote.wait-replicas} the write then WAITs for that many replicas.
  *
  * <p>Thread-safety: stateless per call; {@link #othersListen} is volatile.
  */
@@ -131,25 +133,29 @@ final class RedisTier implements SharedTier {
   }
 
   @Override
-  public long write(byte[] k, byte[] value, long expireAtMillis, long expectedStamp) {
+  public Written write(byte[] k, byte[] value, long expireAtMillis, long expectedStamp) {
     byte[] rk = key(k);
     long stamp = newStamp();
+    byte[] stampBytes = ValueHeader.stampBytes(stamp);
     long pxat = expireAtMillis == Long.MAX_VALUE ? 0 : saturatedAdd(expireAtMillis, graceMillis);
     CompletableFuture<Long> written = Scripts.setIf(redis(), rk, ValueHeader.stampBytes(expectedStamp),
         ValueHeader.wrap(stamp, expireAtMillis, value), pxat);
-    CompletableFuture<byte[]> confirm = store.options.tracking() == RemoteOptions.Tracking.DEFAULT
-        ? redis().getrange(rk, ValueHeader.STAMP_OFFSET, ValueHeader.STAMP_OFFSET + 7).toCompletableFuture() : null;
+    CompletableFuture<byte[]> confirm = redis().getrange(rk, ValueHeader.STAMP_OFFSET, ValueHeader.STAMP_OFFSET + 7)
+        .toCompletableFuture();
+    // The reservation is taken on the I/O thread as the stamp read's reply is handled: after Redis's notification
+    // of this very write (a script's write reaches even its NOLOOP writer, just after the script's reply), before
+    // any later one. Run on this thread instead (the reply was in before the callback was attached) it could come
+    // after a later one, so there is none then.
+    Thread caller = Thread.currentThread();
+    CompletableFuture<Integer> reserved = confirm.thenApply(now -> Thread.currentThread() == caller
+        || !Arrays.equals(now, stampBytes) ? Coherence.UNRESERVED : coherence.reserve(k));
     if (await(written, "a conditional write", k) == 0) {
-      if (confirm != null) {
-        confirm.cancel(false);
-      }
+      reserved.cancel(false);
       throw new ConflictException("another process changed the entry first");
     }
-    if (confirm != null && !Arrays.equals(await(confirm, "a read of the stamp", k), ValueHeader.stampBytes(stamp))) {
-      coherence.invalidated(k);
-    }
+    int reservation = await(reserved, "a read of the stamp", k);
     replicate(rk);
-    return stamp;
+    return new Written(stamp, reservation);
   }
 
   private static long saturatedAdd(long a, long b) {

@@ -262,6 +262,18 @@ class RemoteCacheTest {
   }
 
   @Test
+  void aOneSlotCacheNamesItsKeysWithAHashTag() {
+    Cache<String, String> ca = a.createCache("slot", strings().setOneSlot(true));
+    ca.put("k1", "v");
+    ca.put("k2", "v");
+    byte[] tagged = ("cairn:{" + MANAGER + ":slot}:k1").getBytes(StandardCharsets.UTF_8);
+    assertEquals(1, otherConn.sync().exists(tagged));
+    assertEquals(io.lettuce.core.cluster.SlotHash.getSlot(tagged),
+        io.lettuce.core.cluster.SlotHash.getSlot(("cairn:{" + MANAGER + ":slot}:k2").getBytes(StandardCharsets.UTF_8)));
+    assertEquals("v", b.createCache("slot", strings().setOneSlot(true)).get("k2"));
+  }
+
+  @Test
   void badSettingsFailNamingKeyAndValue() {
     Properties p = remote(redis.uri());
     p.setProperty("remote.tracking", "sometimes");

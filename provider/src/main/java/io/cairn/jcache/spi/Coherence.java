@@ -6,6 +6,17 @@ package io.cairn.jcache.spi;
  * locks or call the tier.
  */
 public interface Coherence {
+  /** A reservation that makes no copy servable (see {@link #reserve}). */
+  int UNRESERVED = -1;
+
+  /**
+   * The cache's reservation for {@code key} as of this point of the notification stream: a near copy made current
+   * by a reply is servable only while no invalidation of its key arrives after the point it was reserved at. A tier
+   * calls it on its I/O thread right after the reply of a write (so that notifications of its own write, which Redis
+   * sends to the writer itself when a script wrote, come before it, and every later one after).
+   */
+  int reserve(byte[] key);
+
   /** Another process changed or deleted the entry of {@code key} (or it expired in the shared tier). */
   void invalidated(byte[] key);
 

@@ -19,16 +19,24 @@ public interface SharedTier {
   /** An entry as the shared tier holds it. */
   record Version(byte[] value, long stamp, long expireAtMillis) {}
 
+  /**
+   * A write that landed: its new stamp, and the {@link Coherence#reserve reservation} of the key taken right after
+   * it ({@link Coherence#UNRESERVED} if none could be taken at that point, or another writer's value may already
+   * have replaced it): the writer's near copy is current as of that reservation.
+   */
+  record Written(long stamp, int reservation) {}
+
   /** The key's entry, or null. An entry past its expiry may still be returned: the caller decides it expired. */
   Version read(byte[] key);
 
   /**
    * Writes {@code value} expiring at {@code expireAtMillis} ({@link Long#MAX_VALUE}: never) if the key's stamp is
-   * still {@code expectedStamp} ({@link #ABSENT}: no entry); returns the new stamp, never {@link #ABSENT}.
+   * still {@code expectedStamp} ({@link #ABSENT}: no entry); returns the new stamp (never {@link #ABSENT}) and the
+   * reservation the writer's near copy holds from.
    *
    * @throws ConflictException if another writer changed the entry since
    */
-  long write(byte[] key, byte[] value, long expireAtMillis, long expectedStamp);
+  Written write(byte[] key, byte[] value, long expireAtMillis, long expectedStamp);
 
   /**
    * Deletes the key's entry if its stamp is still {@code expectedStamp}.
