@@ -1906,6 +1906,24 @@ public final class Store implements AutoCloseable {
       long hits = readCounters.blockCacheHits.sum();
       long misses = readCounters.blockCacheMisses.sum();
       StoreEnvironment.Statistics e = env.statistics();
+      long rawBlocks = 0;
+      long storedBlocks = 0;
+      for (FileMeta f : v.allFiles()) {
+        long raw = f.fileBytes();
+        long stored = f.fileBytes();
+        try {
+          io.cairn.engine.sstable.TableProperties p = tables.get(f).properties();
+          if (p.storedBlockBytes() > 0) {
+            raw = p.rawBlockBytes();
+            stored = p.storedBlockBytes();
+          }
+        } catch (RuntimeException unreadable) {
+          // Counted as its file: statistics never fail for one table that cannot be opened.
+        }
+        // A table from before compression records no block sizes; it counts as its file, uncompressed.
+        rawBlocks += raw;
+        storedBlocks += stored;
+      }
       return new StoreStatistics(levels,
           new StoreStatistics.Tables(files, tableBytes, largest == 0 ? 0 : (double) tableBytes / largest),
           new StoreStatistics.Writes(user, walBytes.get(), walSyncs.get(), user == 0 ? 0 : (double) written / user,
@@ -1926,7 +1944,9 @@ public final class Store implements AutoCloseable {
           new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(), options.writeHeadroomBytes(),
               compactionsDeferred.get(), droppedForSpaceBytes.get()),
           new StoreStatistics.Environment(env.shared(), e.flushThreads(), e.compactionThreads(), e.liveThreads(),
-              e.openTableFiles(), e.maxOpenTableFiles(), e.stores()));
+              e.openTableFiles(), e.maxOpenTableFiles(), e.stores()),
+          new StoreStatistics.Compressed(options.compression(), rawBlocks, storedBlocks,
+              storedBlocks == 0 ? 1 : (double) rawBlocks / storedBlocks));
     } finally {
       r.release();
     }

@@ -19,10 +19,11 @@ import java.util.List;
  * @param errors the error that stands, and counts of failures, retries and refused writes
  * @param space disk space: what the file system has left, what compactions hold, what was put off or dropped for it
  * @param environment the threads, block cache and open files of the store's environment
+ * @param compression how much the live tables' blocks were compressed
  */
 public record StoreStatistics(List<Level> levels, Tables tables, Writes writes, Flush flush, Compact compact,
     Filter filter, Cache blockCache, Memtable memtable, Fifo fifo, Errors errors, Space space,
-    Environment environment) {
+    Environment environment, Compressed compression) {
 
   /** One level: its sorted runs, tables, bytes and entry counts (tombstones included). */
   public record Level(int level, int runs, int files, long bytes, long entries, long tombstones) {}
@@ -148,6 +149,16 @@ public record StoreStatistics(List<Level> levels, Tables tables, Writes writes, 
    */
   public record Environment(boolean shared, int flushThreads, int compactionThreads, int liveThreads,
       int openTableFiles, int maxOpenTableFiles, int stores) {}
+
+  /**
+   * Compression of the live tables.
+   *
+   * @param codec the codec new tables are written with ({@link Options#compression})
+   * @param rawBlockBytes what the data and index blocks of the live tables hold
+   * @param storedBlockBytes what those blocks take in the files
+   * @param ratio raw per stored byte (1 when nothing is compressed)
+   */
+  public record Compressed(Compression codec, long rawBlockBytes, long storedBlockBytes, double ratio) {}
 
   /** @deprecated use {@link #writes()}{@code .userBytes()} */
   @Deprecated
@@ -337,6 +348,8 @@ public record StoreStatistics(List<Level> levels, Tables tables, Writes writes, 
         + " %d stores", environment.shared() ? "shared" : "private", environment.liveThreads(),
         environment.flushThreads(), environment.compactionThreads(), environment.openTableFiles(),
         environment.maxOpenTableFiles(), environment.stores()));
+    sb.append(String.format("%ncompression: %s, %d bytes of blocks stored in %d (%.2fx)", compression.codec(),
+        compression.rawBlockBytes(), compression.storedBlockBytes(), compression.ratio()));
     return sb.toString();
   }
 }

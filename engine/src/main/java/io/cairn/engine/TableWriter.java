@@ -71,7 +71,7 @@ final class TableWriter {
       number = numbers.allocate();
       file = fs.create(FileNames.table(dir, number));
       builder = new TableBuilder(file, options.blockBytes(), options.bloomBitsPerKey(), options.indexLayout(),
-          options.prefixExtractor());
+          options.prefixExtractor(), options.compression());
     }
     builder.add(internalKey, storedValue);
   }

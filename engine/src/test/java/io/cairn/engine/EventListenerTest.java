@@ -250,7 +250,7 @@ class EventListenerTest {
     AtomicLong now = new AtomicLong(1_000_000);
     Recorder r = new Recorder();
     Options o = Options.defaults().compactionStyle(CompactionStyle.FIFO).fifoMergeWidth(0).fifoMaxBytes(200_000)
-        .memtableBytes(32 * 1024).clock(now::get).eventListener(r);
+        .memtableBytes(32 * 1024).clock(now::get).eventListener(r).compression(Compression.NONE);
     try (Store s = Store.open(dir, o)) {
       for (int i = 0; i < 200; i++) {
         s.put(b("expiring" + i), new byte[100], now.get() + 10);

@@ -394,7 +394,7 @@ class FaultInjectionTest {
     long capacity = 2L << 20;
     fs.capacity(capacity);
     Options o = options(fs, Durability.BUFFERED).compactionStyle(CompactionStyle.FIFO).fifoMaxBytes(1L << 30)
-        .memtableBytes(64 * 1024).targetFileBytes(256 * 1024);
+        .memtableBytes(64 * 1024).targetFileBytes(256 * 1024).compression(Compression.NONE);
     int n = 60_000;
     int failures = 0;
     try (Store s = Store.open(dir, o)) {

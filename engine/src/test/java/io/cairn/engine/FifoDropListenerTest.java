@@ -54,7 +54,7 @@ class FifoDropListenerTest {
   private Options fifo(long budgetBytes, Durability d, FifoDropListener l) {
     return Options.defaults().compactionStyle(CompactionStyle.FIFO).fifoMaxBytes(budgetBytes).fifoMergeWidth(0)
         .memtableBytes(1 << 20).blockBytes(1024).targetFileBytes(1 << 20).durability(d).clock(now::get)
-        .fifoDropListener(l);
+        .fifoDropListener(l).compression(Compression.NONE);
   }
 
   /** Records every offer; keeps the offered entries whose key {@code keep} accepts. */

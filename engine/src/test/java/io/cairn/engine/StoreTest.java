@@ -400,7 +400,7 @@ class StoreTest {
 
   @Test
   void statisticsReportShapeAndAmplification() {
-    try (Store s = Store.open(dir, small().bloomBitsPerKey(10))) {
+    try (Store s = Store.open(dir, small().bloomBitsPerKey(10).compression(Compression.NONE))) {
       for (int i = 0; i < 5000; i++) {
         s.put(b("k" + i), new byte[100]);
       }

@@ -1,5 +1,6 @@
 package io.cairn.engine.sstable;
 
+import io.cairn.engine.Compression;
 import io.cairn.engine.PrefixExtractor;
 import io.cairn.engine.bloom.BloomFilter;
 import io.cairn.engine.format.Bytes;
@@ -14,11 +15,14 @@ import java.util.List;
 /**
  * Writes a sorted table from internal keys given in order.
  *
- * <h2>File format (version 1)</h2>
+ * <h2>File format (version 2)</h2>
  * <pre>
  * table   := (dataBlock | leafIndexBlock)* indexBlock* filterBlock propertiesBlock footer
- * block   := contents type:uint8(0 = raw) crc:uint32
- *            crc = masked CRC32C over contents and type; every block, whatever it holds, has this trailer
+ * block   := stored type:uint8 crc:uint32
+ *            type = the codec's {@link Compression#code()}: 0 raw (stored = contents), 1 LZ4, 2 zstd (stored =
+ *            rawLength:varint compressed, see {@link BlockCodec}); crc = masked CRC32C over stored and type.
+ *            Every block, whatever it holds, has this trailer; data and index blocks are compressed with the
+ *            table's codec when that saves an eighth, filter and properties blocks never
  * footer  := filterOffset:uint64 filterSize:uint32 indexOffset:uint64 indexSize:uint32
  *            propertiesOffset:uint64 propertiesSize:uint32 indexLayout:uint8 indexLevels:uint8
  *            formatVersion:uint16 crc:uint32 magic:uint64("cairnSST")      (52 bytes; crc covers the 40 before it)
@@ -33,7 +37,8 @@ import java.util.List;
  * </ul>
  * The filter block is a {@link BloomFilter} over the distinct user keys and, with a {@link PrefixExtractor}, over
  * their distinct prefixes too ({@link BloomFilter#prefixHash}); the properties block is {@link TableProperties}, which
- * names the extractor. All integers are big-endian.
+ * names the extractor and the codec and says how much compression saved. All integers are big-endian. Version 1 is
+ * the same with every block raw; it is still read.
  *
  * <p>Not thread-safe: one builder is used by one flush or compaction.
  */
@@ -45,6 +50,7 @@ public final class TableBuilder {
   private final int bloomBitsPerKey;
   private final IndexLayout layout;
   private final PrefixExtractor prefixes;
+  private final BlockCodec.Compressor compressor;
   private final BlockBuilder data = new BlockBuilder(DATA_RESTART_INTERVAL);
   /** Pending entries of the lowest index level not yet written (all of them for ARRAY). */
   private final BlockBuilder leafIndex = new BlockBuilder(1);
@@ -70,15 +76,28 @@ public final class TableBuilder {
   private long rawKeyBytes;
   private long rawValueBytes;
   private long dataBlocks;
+  /** Contents of the data and index blocks before compression, and what they take stored. */
+  private long rawBlockBytes;
+  private long storedBlockBytes;
   private boolean finished;
 
   public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout) {
     this(file, blockBytes, bloomBitsPerKey, layout, null);
   }
 
-  /** @param prefixes whose prefixes also enter the filter, or null for whole keys only */
+  /** A table of raw blocks. @param prefixes whose prefixes also enter the filter, or null for whole keys only */
   public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout,
       PrefixExtractor prefixes) {
+    this(file, blockBytes, bloomBitsPerKey, layout, prefixes, Compression.NONE);
+  }
+
+  /**
+   * @param prefixes whose prefixes also enter the filter, or null for whole keys only
+   * @param compression the codec of the data and index blocks
+   */
+  public TableBuilder(WritableFile file, int blockBytes, int bloomBitsPerKey, IndexLayout layout,
+      PrefixExtractor prefixes, Compression compression) {
+    this.compressor = new BlockCodec.Compressor(compression);
     this.file = file;
     this.blockBytes = blockBytes;
     this.bloomBitsPerKey = bloomBitsPerKey;
@@ -159,7 +178,7 @@ public final class TableBuilder {
       return;
     }
     byte[] fence = data.lastKey();
-    BlockHandle h = writeBlock(data.finish());
+    BlockHandle h = writeCompressible(data.finish());
     dataBlocks++;
     leafIndex.add(fence, h.encode());
     if (layout == IndexLayout.BTREE && leafIndex.currentSizeEstimate() >= blockBytes) {
@@ -171,24 +190,40 @@ public final class TableBuilder {
     if (leafIndex.isEmpty()) {
       return;
     }
-    BlockHandle h = writeBlock(leafIndex.finish());
+    BlockHandle h = writeCompressible(leafIndex.finish());
     leafFences.add(new byte[][] {fence, h.encode()});
   }
 
-  private BlockHandle writeBlock(byte[] contents) throws IOException {
-    trailer[0] = TableFormat.BLOCK_RAW;
-    Bytes.putInt(trailer, 1, Checksum.mask(blockCrc(contents)));
-    file.append(contents, 0, contents.length);
-    file.append(trailer, 0, trailer.length);
-    BlockHandle h = new BlockHandle(offset, contents.length);
-    offset += contents.length + trailer.length;
+  /** Writes a data or index block, compressed with the table's codec if that saves an eighth of it. */
+  private BlockHandle writeCompressible(byte[] contents) throws IOException {
+    byte[] stored = compressor.compress(contents);
+    BlockHandle h = stored == null ? writeBlock(contents, contents.length, TableFormat.BLOCK_RAW)
+        : writeBlock(stored, compressor.length, (byte) compressor.codec().code());
+    rawBlockBytes += contents.length;
+    storedBlockBytes += h.size();
     return h;
   }
 
-  static int blockCrc(byte[] contents) {
+  /** Writes {@code stored[0, length)} and its trailer (block type and checksum). */
+  private BlockHandle writeBlock(byte[] stored, int length, byte type) throws IOException {
+    trailer[0] = type;
+    Bytes.putInt(trailer, 1, Checksum.mask(blockCrc(stored, length, type)));
+    file.append(stored, 0, length);
+    file.append(trailer, 0, trailer.length);
+    BlockHandle h = new BlockHandle(offset, length);
+    offset += length + trailer.length;
+    return h;
+  }
+
+  private BlockHandle writeBlock(byte[] contents) throws IOException {
+    return writeBlock(contents, contents.length, TableFormat.BLOCK_RAW);
+  }
+
+  /** The trailer's checksum: CRC32C over a block's stored bytes and its type. */
+  static int blockCrc(byte[] stored, int length, byte type) {
     java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-    c.update(contents, 0, contents.length);
-    c.update(TableFormat.BLOCK_RAW);
+    c.update(stored, 0, length);
+    c.update(type);
     return (int) c.getValue();
   }
 
@@ -216,22 +251,23 @@ public final class TableBuilder {
           b.add(f[0], f[1]);
           last = f[0];
           if (b.currentSizeEstimate() >= blockBytes) {
-            upper.add(new byte[][] {last, writeBlock(b.finish()).encode()});
+            upper.add(new byte[][] {last, writeCompressible(b.finish()).encode()});
           }
         }
         if (!b.isEmpty()) {
-          upper.add(new byte[][] {last, writeBlock(b.finish()).encode()});
+          upper.add(new byte[][] {last, writeCompressible(b.finish()).encode()});
         }
         fences = upper;
         levels++;
       }
       root = BlockHandle.decode(fences.get(0)[1]);
     } else {
-      root = writeBlock(leafIndex.finish());
+      root = writeCompressible(leafIndex.finish());
     }
     BlockHandle filter = writeBlock(BloomFilter.build(hashes, hashCount, bloomBitsPerKey));
     TableProperties props = new TableProperties(entries, tombstones, expiring, minExpire, maxExpire, minSeq, maxSeq,
-        rawKeyBytes, rawValueBytes, dataBlocks, smallest, lastKey, prefixes == null ? "" : prefixes.name());
+        rawKeyBytes, rawValueBytes, dataBlocks, smallest, lastKey, prefixes == null ? "" : prefixes.name(),
+        compressor.codec(), rawBlockBytes, storedBlockBytes);
     BlockHandle propsHandle = writeBlock(props.encode());
     byte[] footer = new TableFormat.Footer(filter, root, propsHandle, layout, levels, TableFormat.FORMAT_VERSION)
         .encode();

@@ -11,7 +11,9 @@ import java.nio.file.Path;
  */
 final class TableFormat {
   static final long MAGIC = 0x636169726e535354L; // "cairnSST"
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** Tables whose blocks are all raw (before compression); still read. */
+  static final int FORMAT_VERSION_RAW_BLOCKS = 1;
   static final int FOOTER_BYTES = 52;
   static final int TRAILER_BYTES = 5;
   static final byte BLOCK_RAW = 0;
@@ -61,7 +63,7 @@ final class TableFormat {
         throw new CorruptionException(path, footerAt, "footer checksum mismatch");
       }
       int version = ((b[VERSION_AT] & 0xff) << 8) | (b[VERSION_AT + 1] & 0xff);
-      if (version != FORMAT_VERSION) {
+      if (version != FORMAT_VERSION && version != FORMAT_VERSION_RAW_BLOCKS) {
         throw new CorruptionException(path, footerAt + VERSION_AT, "unsupported table format version " + version);
       }
       IndexLayout layout = IndexLayout.fromCode(b[LAYOUT_AT]);

@@ -1,5 +1,6 @@
 package io.cairn.engine.sstable;
 
+import io.cairn.engine.Compression;
 import io.cairn.engine.CorruptionException;
 import io.cairn.engine.StoreException;
 import io.cairn.engine.bloom.BloomFilter;
@@ -80,7 +81,7 @@ public final class TableReader implements AutoCloseable {
       long footerAt = size - TableFormat.FOOTER_BYTES;
       file.read(footerAt, f, 0, f.length);
       TableFormat.Footer footer = TableFormat.Footer.decode(path, f, footerAt);
-      byte[] props = java.util.Arrays.copyOf(readContents(file, path, footer.properties()), footer.properties().size());
+      byte[] props = readContents(file, path, footer.properties());
       TableProperties properties = TableProperties.decode(props);
       if (properties == null) {
         throw new CorruptionException(path, footer.properties().offset(), "unreadable properties block");
@@ -92,15 +93,26 @@ public final class TableReader implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads a block and checks its trailer. Returns the contents followed by the 5 trailer bytes (one allocation); the
-   * contents are the first {@code h.size()} bytes.
-   */
+  /** Reads a block, checks its trailer and returns its contents (decompressed if it was stored compressed). */
   private static byte[] readContents(ReadableFile file, Path path, BlockHandle h) throws IOException {
     byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
     file.read(h.offset(), buf, 0, buf.length);
-    verifyTrailer(path, h, buf);
-    return buf;
+    Compression codec = verifyTrailer(path, h, buf);
+    return codec == Compression.NONE ? java.util.Arrays.copyOf(buf, h.size())
+        : BlockCodec.decompress(codec, buf, h.size(), path, h.offset());
+  }
+
+  /**
+   * The block stored at {@code h} in {@code buf} (its stored bytes, then its trailer), checked, and decompressed if
+   * it was stored compressed: the block cache holds blocks uncompressed.
+   */
+  private Block toBlock(byte[] buf, BlockHandle h) {
+    Compression codec = verifyTrailer(path, h, buf);
+    if (codec == Compression.NONE) {
+      return new Block(buf, h.size(), path, h.offset());
+    }
+    byte[] raw = BlockCodec.decompress(codec, buf, h.size(), path, h.offset());
+    return new Block(raw, raw.length, path, h.offset());
   }
 
   Block block(BlockHandle h) {
@@ -111,7 +123,9 @@ public final class TableReader implements AutoCloseable {
     }
     counters.blockCacheMisses.increment();
     try {
-      Block b = new Block(readContents(file, path, h), h.size(), path, h.offset());
+      byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
+      file.read(h.offset(), buf, 0, buf.length);
+      Block b = toBlock(buf, h);
       cache.put(cacheId, h.offset(), b);
       return b;
     } catch (IOException e) {
@@ -127,7 +141,7 @@ public final class TableReader implements AutoCloseable {
   private byte[] loadFilter() {
     BlockHandle h = footer.filter();
     try {
-      byte[] f = java.util.Arrays.copyOf(readContents(file, path, h), h.size());
+      byte[] f = readContents(file, path, h);
       filter = f;
       return f;
     } catch (IOException e) {
@@ -247,14 +261,15 @@ public final class TableReader implements AutoCloseable {
       }
       int at = (int) (h.offset() - chunkStart);
       byte[] buf = java.util.Arrays.copyOfRange(chunk, at, at + need);
-      verifyTrailer(path, h, buf);
-      return new Block(buf, h.size(), path, h.offset());
+      return toBlock(buf, h);
     }
   }
 
-  private static void verifyTrailer(Path path, BlockHandle h, byte[] buf) {
+  /** Checks the trailer of the block in {@code buf} (stored bytes, then trailer); returns the block's codec. */
+  private static Compression verifyTrailer(Path path, BlockHandle h, byte[] buf) {
     byte type = buf[h.size()];
-    if (type != TableFormat.BLOCK_RAW) {
+    Compression codec = Compression.fromCode(type & 0xff);
+    if (codec == null) {
       throw new CorruptionException(path, h.offset() + h.size(), "unknown block type " + type);
     }
     int expected = Checksum.unmask(Bytes.getInt(buf, h.size() + 1));
@@ -263,6 +278,7 @@ public final class TableReader implements AutoCloseable {
     if ((int) c.getValue() != expected) {
       throw new CorruptionException(path, h.offset(), "block checksum mismatch (block of " + h.size() + " bytes)");
     }
+    return codec;
   }
 
   /** Which keys point reads returned from this table since it was opened; the store marks them. */

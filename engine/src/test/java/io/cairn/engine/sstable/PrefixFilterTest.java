@@ -110,13 +110,25 @@ class PrefixFilterTest {
   @Test
   void propertiesKeepTheExtractorNameAndVersionOneStillReads() {
     TableProperties props = new TableProperties(10, 1, 2, 5, 9, 1, 10, 100, 200, 1, new byte[] {1, 2, 0, 0, 0, 0, 0,
-        0, 0, 1}, new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 10}, "test.ünïcode");
-    byte[] v2 = props.encode();
-    TableProperties back = TableProperties.decode(v2);
+        0, 0, 1}, new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 10}, "test.ünïcode", io.cairn.engine.Compression.LZ4, 4000,
+        1000);
+    byte[] v3 = props.encode();
+    TableProperties back = TableProperties.decode(v3);
     assertNotNull(back);
     assertEquals("test.ünïcode", back.prefixExtractor());
     assertArrayEquals(props.largest(), back.largest());
     assertEquals(props.entries(), back.entries());
+    assertEquals(io.cairn.engine.Compression.LZ4, back.compression());
+    assertEquals(4.0, back.compressionRatio());
+
+    // A version-2 block is the same without the codec and block sizes: it reads as a raw table.
+    byte[] v2 = Arrays.copyOf(v3, v3.length - 1 - 2 - 2);
+    v2[0] = 2;
+    TableProperties raw = TableProperties.decode(v2);
+    assertNotNull(raw);
+    assertEquals("test.ünïcode", raw.prefixExtractor());
+    assertEquals(io.cairn.engine.Compression.NONE, raw.compression());
+    assertEquals(1.0, raw.compressionRatio());
 
     // A version-1 block is the same without the name: such a table reads as having no extractor.
     int nameBytes = "test.ünïcode".getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
