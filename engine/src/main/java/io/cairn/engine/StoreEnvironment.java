@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What many stores in one process share (RocksDB's {@code Env} with a shared block cache, Ehcache's shared pools):
- * one bounded pool of background threads for flushes, one for compactions, one housekeeping thread (events), one
- * block cache with one byte budget, a bound on the table files kept open, and the disk space reserved by running
- * compactions. Pass it to every store with {@link Options#environment}; a store opened without one gets a private
+ * one bounded pool of background threads for flushes, one for compactions, one housekeeping thread (events and the
+ * deletion of obsolete files), one block cache with one byte budget, a bound on the table files kept open, and the
+ * disk space reserved by running compactions. Pass it to every store with {@link Options#environment}; a store opened without one gets a private
  * environment sized by its own options, as before environments existed.
  *
  * <pre>{@code
