@@ -37,6 +37,10 @@ final class RemoteReport {
         score.get("redisson.reads"), "10x");
     row(md, "writes, 90/10 Zipf 0.99, 2 threads, vs Redisson JCache", score.get("cairn.writes"),
         score.get("redisson.writes"), "1.0x");
+    row(md, "reads, the same with remote.tracking=bcast", score.get("cairn-bcast.reads"),
+        score.get("redisson.reads"), "10x");
+    row(md, "writes, the same with remote.tracking=bcast", score.get("cairn-bcast.writes"),
+        score.get("redisson.writes"), "1.0x");
     md.append("\nInvalidation delay (a write in one process until the other's get returns the new value), ")
         .append(delay.samples()).append(" samples: p50 ").append(String.format("%.0f", delay.p50Micros()))
         .append(" µs, p99 ").append(String.format("%.0f", delay.p99Micros())).append(" µs, max ")

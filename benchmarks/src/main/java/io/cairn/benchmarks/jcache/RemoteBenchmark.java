@@ -38,8 +38,9 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  *   of a local-only Cairn cache and against a plain Lettuce GET of the same key, Zipf 0.99 over {@code keys} keys that
  *   all fit the heap tier;</li>
  *   <li>{@code mixed}: 90% reads / 10% writes, Zipf 0.99, run with two threads, through the JCache API of a remote
- *   Cairn cache and of Redisson's open-source JCache (no near cache) on the same Redis; reads and writes are counted
- *   apart ({@link Ops}).</li>
+ *   Cairn cache (default tracking, and with {@code remote.tracking=bcast}, whose writes need no stamp read after
+ *   them) and of Redisson's open-source JCache (no near cache) on the same Redis; reads and writes are counted apart
+ *   ({@link Ops}).</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -93,9 +94,15 @@ public class RemoteBenchmark {
 
   /** A Cairn cache manager over the server (remote) or not (local). */
   static CacheManager cairn(Server server, String name, boolean remote) {
+    return cairn(server, name, remote, "default");
+  }
+
+  /** A Cairn cache manager over the server (remote, with {@code remote.tracking=tracking}) or not (local). */
+  static CacheManager cairn(Server server, String name, boolean remote, String tracking) {
     Properties p = new Properties();
     if (remote) {
       p.setProperty("remote.uri", server.uri());
+      p.setProperty("remote.tracking", tracking);
     }
     return new io.cairn.jcache.CairnCachingProvider().getCacheManager(URI.create("urn:bench:remote:" + name),
         RemoteBenchmark.class.getClassLoader(), p);
@@ -172,7 +179,8 @@ public class RemoteBenchmark {
   /** A JCache cache over the server: remote Cairn or Redisson, loaded with {@code keys} entries. */
   @State(Scope.Benchmark)
   public static class Mixed {
-    @Param({"cairn", "redisson"})
+    /** cairn: remote Cairn, default tracking; cairn-bcast: with remote.tracking=bcast; redisson: Redisson's JCache. */
+    @Param({"cairn", "cairn-bcast", "redisson"})
     public String impl;
 
     @Param({"10000"})
@@ -184,8 +192,8 @@ public class RemoteBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(Server server) {
-      if (impl.equals("cairn")) {
-        manager = cairn(server, "mixed", true);
+      if (impl.startsWith("cairn")) {
+        manager = cairn(server, "mixed", true, impl.equals("cairn-bcast") ? "bcast" : "default");
         cache = manager.createCache("mixed", new CairnConfiguration<Integer, String>()
             .setTypes(Integer.class, String.class).setHeapEntries(2L * keys));
       } else {
