@@ -31,6 +31,7 @@ public final class Options {
   private long fifoMaxBytes = 1L << 30;
   private int fifoMergeWidth = 4;
   private boolean createIfMissing = true;
+  private boolean lockDirectory = true;
   private FileSystem fileSystem = LocalFileSystem.INSTANCE;
   private LongSupplier clock = System::currentTimeMillis;
   private PrefixExtractor prefixExtractor;
@@ -68,6 +69,7 @@ public final class Options {
     c.fifoMaxBytes = fifoMaxBytes;
     c.fifoMergeWidth = fifoMergeWidth;
     c.createIfMissing = createIfMissing;
+    c.lockDirectory = lockDirectory;
     c.fileSystem = fileSystem;
     c.clock = clock;
     c.prefixExtractor = prefixExtractor;
@@ -201,6 +203,16 @@ public final class Options {
 
   public Options createIfMissing(boolean b) {
     this.createIfMissing = b;
+    return this;
+  }
+
+  /**
+   * Whether the store takes its directory's {@code LOCK} file (default true), so a second store or process opening
+   * it fails. Turn it off only for a directory the caller owns alone, such as a private temporary directory it
+   * made: a store then holds no file open for the lock, which counts when a process opens hundreds of stores.
+   */
+  public Options lockDirectory(boolean lock) {
+    this.lockDirectory = lock;
     return this;
   }
 
@@ -378,6 +390,10 @@ public final class Options {
 
   public boolean createIfMissing() {
     return createIfMissing;
+  }
+
+  public boolean lockDirectory() {
+    return lockDirectory;
   }
 
   public FileSystem fileSystem() {

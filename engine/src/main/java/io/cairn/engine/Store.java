@@ -257,11 +257,13 @@ public final class Store implements AutoCloseable {
         throw new StoreException("cannot create store directory " + dir, e);
       }
     }
-    Closeable lock;
-    try {
-      lock = fs.lock(dir.resolve(FileNames.LOCK));
-    } catch (IOException e) {
-      throw new StoreException(e.getMessage(), e);
+    Closeable lock = () -> { };
+    if (options.lockDirectory()) {
+      try {
+        lock = fs.lock(dir.resolve(FileNames.LOCK));
+      } catch (IOException e) {
+        throw new StoreException(e.getMessage(), e);
+      }
     }
     Store s;
     try {

@@ -36,9 +36,9 @@ import javax.cache.expiry.EternalExpiryPolicy;
  * tier ({@code remote.uri} is set and the cache is not {@code local-only}).
  */
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
-    CompactionStyle compactionStyle, int bloomBitsPerKey, long blockCacheBytes, long memtableBytes,
+    CompactionStyle compactionStyle, int bloomBitsPerKey, Long blockCacheBytes, long memtableBytes,
     int fifoMergeWidth, String serialFilter, boolean bidirectional, boolean localOnly, boolean oneSlot,
-    long maxLocalAgeMillis, boolean remote) {
+    long maxLocalAgeMillis, boolean remote, io.cairn.engine.Compression compression) {
 
   /**
    * Resolves the settings of cache {@code name} and applies the JCache-level ones (statistics, management,
@@ -61,7 +61,8 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     }
     CompactionStyle style = in.get(COMPACTION, config.getCompactionStyle());
     int bloom = in.get(BLOOM_BITS_PER_KEY, config.getBloomBitsPerKey());
-    long blockCache = in.get(BLOCK_CACHE_BYTES, config.getBlockCacheBytes());
+    Long blockCache = in.get(BLOCK_CACHE_BYTES, config.getBlockCacheBytes());
+    io.cairn.engine.Compression compression = in.get(CairnSetting.COMPRESSION, config.getCompression());
     long memtable = Math.max(64 * 1024, in.<Long>get(MEMTABLE_BYTES, config.getMemtableBytes()));
     int mergeWidth = in.get(FIFO_MERGE_WIDTH, config.getFifoMergeWidth());
     String filter = in.get(SERIAL_FILTER, config.getSerialFilter());
@@ -91,7 +92,7 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
           + (bidi ? "bidi" : "persistent") + " unset");
     }
     return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, mergeWidth,
-        filter, bidi, localOnly, oneSlot, maxLocalAge, remote);
+        filter, bidi, localOnly, oneSlot, maxLocalAge, remote, compression);
   }
 
   /** One cache's properties (its section over the manager defaults), read through the settings table. */

@@ -32,6 +32,8 @@ public final class CairnCacheManager implements CacheManager {
   private final ConcurrentHashMap<String, TieredCache<?, ?>> caches = new ConcurrentHashMap<>();
   /** The connection to the shared tier ({@code remote.uri}), opened with the first remote cache; guarded by this. */
   private SharedStore shared;
+  /** The engine environment the caches' disk tiers share, made when the first one opens; guarded by this. */
+  private io.cairn.engine.StoreEnvironment environment;
   private volatile boolean closed;
 
   CairnCacheManager(CairnCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -84,6 +86,18 @@ public final class CairnCacheManager implements CacheManager {
     TieredCache<K, V> cache = CacheFactory.build(cacheName, this, config, resolved);
     caches.put(cacheName, cache);
     return cache;
+  }
+
+  /**
+   * The background threads, block cache and open-file budget the manager's caches share ({@code shared.*}), made
+   * when the first disk tier opens and closed with the manager.
+   */
+  synchronized io.cairn.engine.StoreEnvironment environment() {
+    ensureOpen();
+    if (environment == null) {
+      environment = settings.sharedResources().environment("cairn-" + Integer.toHexString(System.identityHashCode(this)));
+    }
+    return environment;
   }
 
   /** The manager's connection to its shared tier, opened on first use (a remote cache is being built). */
@@ -209,6 +223,14 @@ public final class CairnCacheManager implements CacheManager {
           first = first == null ? e : first;
         }
         shared = null;
+      }
+      if (environment != null) {
+        try {
+          environment.close();
+        } catch (RuntimeException e) {
+          first = first == null ? e : first;
+        }
+        environment = null;
       }
     }
     if (first != null) {

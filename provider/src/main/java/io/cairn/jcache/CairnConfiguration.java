@@ -27,6 +27,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private CompactionStyle compactionStyle;
   private Integer bloomBitsPerKey;
   private Long blockCacheBytes;
+  private io.cairn.engine.Compression compression;
   private Long memtableBytes;
   private Integer fifoMergeWidth;
   private String serialFilter;
@@ -67,6 +68,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       compactionStyle = c.compactionStyle;
       bloomBitsPerKey = c.bloomBitsPerKey;
       blockCacheBytes = c.blockCacheBytes;
+      compression = c.compression;
       memtableBytes = c.memtableBytes;
       fifoMergeWidth = c.fifoMergeWidth;
       serialFilter = c.serialFilter;
@@ -251,6 +253,16 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public Long getBlockCacheBytes() {
     return blockCacheBytes;
+  }
+
+  /** How the disk tier compresses its blocks (default {@code LZ4}; {@code NONE} turns it off). */
+  public CairnConfiguration<K, V> setCompression(io.cairn.engine.Compression c) {
+    compression = java.util.Objects.requireNonNull(c, "compression");
+    return this;
+  }
+
+  public io.cairn.engine.Compression getCompression() {
+    return compression;
   }
 
   public Long getMemtableBytes() {

@@ -102,10 +102,15 @@ final class DiskTier implements LowerTier {
 
   private final java.util.function.LongSupplier clock;
 
-  DiskTier(String cacheName, CacheSettings settings, java.util.function.LongSupplier clock) {
+  /** The engine environment shared by the manager's caches, asked for when the store opens. */
+  private final java.util.function.Supplier<io.cairn.engine.StoreEnvironment> environment;
+
+  DiskTier(String cacheName, CacheSettings settings, java.util.function.LongSupplier clock,
+      java.util.function.Supplier<io.cairn.engine.StoreEnvironment> environment) {
     this.cacheName = cacheName;
     this.settings = settings;
     this.clock = clock;
+    this.environment = environment;
     if (settings.persistent()) {
       open();
     }
@@ -145,11 +150,21 @@ final class DiskTier implements LowerTier {
           dir = tempDir;
         }
         Options o = Options.defaults().durability(settings.durability()).compactionStyle(settings.compactionStyle())
-            .bloomBitsPerKey(settings.bloomBitsPerKey()).blockCacheBytes(settings.blockCacheBytes())
+            .bloomBitsPerKey(settings.bloomBitsPerKey())
             .memtableBytes(settings.memtableBytes()).targetFileBytes(Math.max(64 * 1024, settings.memtableBytes()))
             .fifoMaxBytes(Math.max(1, settings.diskBytes())).fifoMergeWidth(settings.fifoMergeWidth()).clock(clock);
         if (settings.bidirectional()) {
           o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
+        }
+        o.compression(settings.compression());
+        if (!settings.persistent()) {
+          // The temporary directory is this cache's alone: no lock file (one file held open per cache).
+          o.lockDirectory(false);
+        }
+        if (settings.blockCacheBytes() != null) {
+          o.blockCacheBytes(settings.blockCacheBytes());
+        } else {
+          o.environment(environment.get());
         }
         if (settings.compactionStyle() == io.cairn.engine.CompactionStyle.FIFO) {
           o.fifoDropListener(this::onDrop);

@@ -23,9 +23,10 @@ import javax.cache.CacheException;
  * cache.orders.persistent=true           one cache's settings (cache names may contain dots)
  * remote.uri=redis://host:6379           a shared tier below every cache (see io.cairn.jcache.spi); the other
  * remote.timeout=2s                      remote.* keys are its options, checked by the shared tier's provider
+ * shared.block-cache-bytes=64m           what the caches' disk tiers share (see SharedResources)
  * </pre>
  * Keys may carry a leading {@code cairn.}. System properties {@code cairn.default.*}, {@code cairn.cache.*},
- * {@code cairn.remote.*} and {@code cairn.directory} apply to every manager, over its file; properties given to
+ * {@code cairn.remote.*}, {@code cairn.shared.*} and {@code cairn.directory} apply to every manager, over its file; properties given to
  * {@code getCacheManager} apply over both. An unknown key or a bad value fails with a {@link CacheException} naming
  * it.
  */
@@ -36,15 +37,18 @@ final class ManagerProperties {
   private final Map<String, Map<String, String>> caches;
   private final String remoteUri;
   private final Map<String, String> remoteOptions;
+  private final SharedResources sharedResources;
 
   private ManagerProperties(String source, Path root, Map<String, String> defaults,
-      Map<String, Map<String, String>> caches, String remoteUri, Map<String, String> remoteOptions) {
+      Map<String, Map<String, String>> caches, String remoteUri, Map<String, String> remoteOptions,
+      SharedResources sharedResources) {
     this.source = source;
     this.root = root;
     this.defaults = defaults;
     this.caches = caches;
     this.remoteUri = remoteUri;
     this.remoteOptions = remoteOptions;
+    this.sharedResources = sharedResources;
   }
 
   /** Reads the file {@code uri} names, if it names one, and the given properties on top. */
@@ -80,14 +84,14 @@ final class ManagerProperties {
     }
     for (String k : System.getProperties().stringPropertyNames()) {
       if (k.startsWith("cairn.default.") || k.startsWith("cairn.cache.") || k.startsWith("cairn.remote.")
-          || k.equals("cairn.directory")) {
+          || k.startsWith("cairn.shared.") || k.equals("cairn.directory")) {
         all.setProperty(k, System.getProperty(k));
       }
     }
     if (given != null) {
       for (String k : given.stringPropertyNames()) {
         if (k.startsWith("cairn.") || k.startsWith("default.") || k.startsWith("cache.") || k.startsWith("remote.")
-            || k.equals("directory")) {
+            || k.startsWith("shared.") || k.equals("directory")) {
           all.setProperty(k, given.getProperty(k));
         }
       }
@@ -101,6 +105,7 @@ final class ManagerProperties {
     Path root = Path.of("cairn-data");
     String remoteUri = null;
     Map<String, String> remoteOptions = new HashMap<>();
+    Map<String, String> sharedKeys = new HashMap<>();
     for (String raw : all.stringPropertyNames()) {
       String value = all.getProperty(raw).trim();
       String key = raw.startsWith("cairn.") ? raw.substring(6) : raw;
@@ -110,6 +115,8 @@ final class ManagerProperties {
         remoteUri = value.isEmpty() ? null : value;
       } else if (key.startsWith("remote.") && key.length() > 7) {
         remoteOptions.put(key.substring(7), value);
+      } else if (key.startsWith("shared.")) {
+        sharedKeys.put(key.substring(7), value);
       } else if (key.startsWith("default.")) {
         String setting = key.substring(8);
         check(setting, raw, value, source, null);
@@ -122,8 +129,8 @@ final class ManagerProperties {
         caches.computeIfAbsent(name, n -> new HashMap<>()).put(setting, value);
       } else {
         throw new CacheException("Cairn configuration" + (source == null ? "" : " " + source) + ": unknown key "
-            + raw + "=" + value + "; expected directory, default.<setting>, cache.<name>.<setting> or"
-            + " remote.<option>");
+            + raw + "=" + value + "; expected directory, default.<setting>, cache.<name>.<setting>, shared.<resource>"
+            + " or remote.<option>");
       }
     }
     if (remoteUri == null && !remoteOptions.isEmpty()) {
@@ -132,7 +139,8 @@ final class ManagerProperties {
           + remoteOptions.get(first) + " is given but remote.uri is not: name the shared tier's endpoint with"
           + " remote.uri (redis://host:port, rediss://..., or a Cluster seed list)");
     }
-    return new ManagerProperties(source, root, defaults, caches, remoteUri, Map.copyOf(remoteOptions));
+    return new ManagerProperties(source, root, defaults, caches, remoteUri, Map.copyOf(remoteOptions),
+        SharedResources.parse(sharedKeys, source));
   }
 
   /** Fails unless {@code setting} is one of {@link CairnSetting} and {@code value} a valid value of it. */
@@ -164,6 +172,11 @@ final class ManagerProperties {
   /** The shared tier's endpoint ({@code remote.uri}), or null: the manager's caches are local. */
   String remoteUri() {
     return remoteUri;
+  }
+
+  /** What the manager's caches share ({@code shared.*}). */
+  SharedResources sharedResources() {
+    return sharedResources;
   }
 
   /** The other {@code remote.*} settings, keyed without the prefix. */

@@ -148,8 +148,11 @@ class TieredCacheTest {
     conf.setTypes(Integer.class, byte[].class).setStatisticsEnabled(true);
     Cache<Integer, byte[]> c = manager.createCache("budget", conf);
     int n = 20_000;
+    java.util.Random r = new java.util.Random(42);
     for (int i = 0; i < n; i++) {
-      c.put(i, new byte[1000]);
+      byte[] v = new byte[1000];
+      r.nextBytes(v);
+      c.put(i, v);
     }
     c.unwrap(CairnCache.class).flush();
     StoreStatistics st = c.unwrap(CairnCache.class).engineStatistics();

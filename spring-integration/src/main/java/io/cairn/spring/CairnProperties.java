@@ -1,6 +1,7 @@
 package io.cairn.spring;
 
 import io.cairn.engine.CompactionStyle;
+import io.cairn.engine.Compression;
 import io.cairn.engine.Durability;
 import io.cairn.jcache.CairnSetting;
 import java.time.Duration;
@@ -42,6 +43,9 @@ public class CairnProperties {
   /** Redis (or Redis Cluster) as the shared tier below every cache: cairn.remote.uri makes every cache remote. */
   private Remote remote = new Remote();
 
+  /** What the disk tiers of the manager's caches share: background threads, one block cache, open files. */
+  private Shared shared = new Shared();
+
   /**
    * One cache's settings, one property per {@link CairnSetting} (bound from its key, so {@code heap-entries} is
    * {@link #getHeapEntries}); any left unset come from {@code cairn.defaults}, then Cairn's defaults.
@@ -68,8 +72,11 @@ public class CairnProperties {
     /** Bloom filter bits per key in the disk tier (0 to 64). */
     private Integer bloomBitsPerKey;
 
-    /** The disk tier's block cache. */
+    /** A block cache of the disk tier's own, with background threads of its own (default: the manager's shared ones). */
     private DataSize blockCacheBytes;
+
+    /** Disk-tier block compression: LZ4 (default), ZSTD (with zstd-jni on the class path) or NONE. */
+    private Compression compression;
 
     /** The disk tier's write buffer (at most 1GB; less than 64KB counts as 64KB). */
     private DataSize memtableBytes;
@@ -195,6 +202,14 @@ public class CairnProperties {
 
     public void setBlockCacheBytes(DataSize blockCacheBytes) {
       this.blockCacheBytes = blockCacheBytes;
+    }
+
+    public Compression getCompression() {
+      return compression;
+    }
+
+    public void setCompression(Compression compression) {
+      this.compression = compression;
     }
 
     public DataSize getMemtableBytes() {
@@ -339,6 +354,76 @@ public class CairnProperties {
     }
   }
 
+  /** The resources the manager's caches share ({@code shared.*} in a Cairn properties file). */
+  public static class Shared {
+    /** The block cache every cache's disk tier reads through (default 64MB). */
+    private DataSize blockCacheBytes;
+
+    /** Threads that flush memtables (default: a quarter of the cores, at least one). */
+    private Integer flushThreads;
+
+    /** Threads that compact (default: half the cores, at least one). */
+    private Integer compactionThreads;
+
+    /** Table files kept open at once (default 512). */
+    private Integer maxOpenFiles;
+
+    void writeTo(Properties p) {
+      if (blockCacheBytes != null) {
+        p.setProperty("shared.block-cache-bytes", Long.toString(blockCacheBytes.toBytes()));
+      }
+      if (flushThreads != null) {
+        p.setProperty("shared.flush-threads", flushThreads.toString());
+      }
+      if (compactionThreads != null) {
+        p.setProperty("shared.compaction-threads", compactionThreads.toString());
+      }
+      if (maxOpenFiles != null) {
+        p.setProperty("shared.max-open-files", maxOpenFiles.toString());
+      }
+    }
+
+    public DataSize getBlockCacheBytes() {
+      return blockCacheBytes;
+    }
+
+    public void setBlockCacheBytes(DataSize blockCacheBytes) {
+      this.blockCacheBytes = blockCacheBytes;
+    }
+
+    public Integer getFlushThreads() {
+      return flushThreads;
+    }
+
+    public void setFlushThreads(Integer flushThreads) {
+      this.flushThreads = flushThreads;
+    }
+
+    public Integer getCompactionThreads() {
+      return compactionThreads;
+    }
+
+    public void setCompactionThreads(Integer compactionThreads) {
+      this.compactionThreads = compactionThreads;
+    }
+
+    public Integer getMaxOpenFiles() {
+      return maxOpenFiles;
+    }
+
+    public void setMaxOpenFiles(Integer maxOpenFiles) {
+      this.maxOpenFiles = maxOpenFiles;
+    }
+  }
+
+  public Shared getShared() {
+    return shared;
+  }
+
+  public void setShared(Shared shared) {
+    this.shared = shared;
+  }
+
   /** These settings as the Cairn manager properties ({@code directory}, {@code default.*}, {@code cache.<name>.*}). */
   Properties toCairnProperties() {
     Properties p = new Properties();
@@ -346,6 +431,7 @@ public class CairnProperties {
     p.setProperty("default.statistics", "true");
     defaults.writeTo(p, "default.");
     caches.forEach((name, spec) -> spec.writeTo(p, "cache." + name + "."));
+    shared.writeTo(p);
     if (remote.getUri() != null && !remote.getUri().isBlank()) {
       p.setProperty("remote.uri", remote.getUri());
       remote.getOptions().forEach((k, v) -> p.setProperty("remote." + k, v));
