@@ -2,7 +2,6 @@ package io.cairn.server;
 
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.cache.Cache;
 
@@ -20,18 +19,6 @@ import javax.cache.Cache;
 final class CairnCommands {
   private CairnCommands() {}
 
-  /**
-   * Stands in for "no upper bound" until the provider's range scan accepts an open end: keys that begin with 256
-   * 0xff bytes are past it.
-   */
-  private static final Key TOP;
-
-  static {
-    byte[] b = new byte[256];
-    Arrays.fill(b, (byte) 0xff);
-    TOP = new Key(b);
-  }
-
   static void range(Session s, byte[][] a) {
     long count;
     try {
@@ -45,9 +32,9 @@ final class CairnCommands {
       return;
     }
     Key from = new Key(a[1]);
-    Key to = a[2].length == 0 ? TOP : new Key(a[2]);
+    Key to = a[2].length == 0 ? null : new Key(a[2]);
     List<Cache.Entry<Key, byte[]>> out = new ArrayList<>();
-    if (from.compareTo(to) < 0) {
+    if (to == null || from.compareTo(to) < 0) {
       for (Cache.Entry<Key, byte[]> e : s.db().cairn.range(from, to)) {
         out.add(e);
         if (out.size() >= count) {

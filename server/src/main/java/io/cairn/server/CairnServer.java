@@ -26,8 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryExpiredListener;
 
 /**
  * A running Cairn server: the keyspace (one Cairn cache per database), the shared tables (locks, watches, tracking,
@@ -61,7 +59,6 @@ public final class CairnServer implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
-  private volatile boolean expiryListening;
   private volatile boolean closed;
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
   private final String transport;
@@ -70,6 +67,7 @@ public final class CairnServer implements AutoCloseable {
     this.config = config;
     this.users = new Users(config);
     this.keyspace = new Keyspace(config);
+    ImplicitDeletions.registerAll(this);
     byte[] r = new byte[20];
     new java.security.SecureRandom().nextBytes(r);
     this.runId = java.util.HexFormat.of().formatHex(r);
@@ -206,34 +204,6 @@ public final class CairnServer implements AutoCloseable {
 
   int connectedClients() {
     return connected.get();
-  }
-
-  /** Once some client tracks keys: expiries from each database's timer become invalidations. */
-  void listenForExpiry() {
-    if (expiryListening) {
-      return;
-    }
-    expiryListening = true;
-    for (int i = 0; i < keyspace.size(); i++) {
-      keyspace.get(i).listenForExpiry(new ExpiryInvalidation(this));
-    }
-  }
-
-  /** Turns a database's EXPIRED events into tracking invalidations. */
-  private static final class ExpiryInvalidation implements CacheEntryExpiredListener<Key, byte[]> {
-    private final CairnServer server;
-
-    ExpiryInvalidation(CairnServer server) {
-      this.server = server;
-    }
-
-    @Override
-    public void onExpired(Iterable<CacheEntryEvent<? extends Key, ? extends byte[]>> events) {
-      for (CacheEntryEvent<? extends Key, ? extends byte[]> e : events) {
-        server.stats.expiredKeys.increment();
-        server.tracking.invalidate(e.getKey(), null);
-      }
-    }
   }
 
   void log(String message) {

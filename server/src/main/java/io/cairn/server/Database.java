@@ -17,7 +17,7 @@ import javax.cache.event.CacheEntryListener;
  * durability and value-to-key index come from its {@link DatabaseSettings}.
  *
  * <p>Thread-safety: the caches are thread-safe; atomicity per key comes from the cache (entry processors), across
- * keys from {@link KeyLocks}. {@link #expiryListener} is set once, under {@code this}.
+ * keys from {@link KeyLocks}.
  */
 final class Database {
   final String name;
@@ -26,7 +26,6 @@ final class Database {
   final CairnCache<Key, byte[]> cairn;
   /** The value-to-key view, or null when the database is not bidirectional. */
   final BidiCache<Key, byte[]> bidi;
-  private boolean expiryListener;
 
   @SuppressWarnings("unchecked")
   Database(CacheManager manager, String name, Path directory, DatabaseSettings s) {
@@ -52,17 +51,12 @@ final class Database {
   }
 
   /**
-   * Registers {@code onExpiry} once: a listener for the EXPIRED events the cache's timer fires without anyone touching
-   * the key. Only registered when something needs expiries (client tracking), since a registered listener costs every
-   * write an event.
+   * Registers {@code onExpiry} for the EXPIRED events the cache fires, including those of its timer, which fire
+   * without anyone touching the key (asynchronous, without old values).
    */
-  synchronized void listenForExpiry(CacheEntryExpiredListener<Key, byte[]> onExpiry) {
-    if (expiryListener) {
-      return;
-    }
+  void listenForExpiry(CacheEntryExpiredListener<Key, byte[]> onExpiry) {
     Factory<CacheEntryListener<? super Key, ? super byte[]>> factory = () -> onExpiry;
     cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(factory, null, false, false));
-    expiryListener = true;
   }
 
   /** Writes what the heap holds to disk and closes the cache. */

@@ -85,6 +85,16 @@ final class Keyspace {
     return slots.get(index);
   }
 
+  /** The number {@code db} is served under now (SWAPDB moves databases), or -1 if it is not one of these. */
+  int numberOf(Database db) {
+    for (int i = 0; i < slots.length(); i++) {
+      if (slots.get(i) == db) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Exchanges two slots; the caller holds every stripe exclusively. */
   void swap(int a, int b) {
     Database x = slots.get(a);

@@ -143,7 +143,7 @@ final class ServerCommands {
         line(b, "total_net_output_bytes", String.valueOf(st.outputBytes.sum()));
         line(b, "rejected_connections", String.valueOf(st.rejectedConnections.sum()));
         line(b, "expired_keys", String.valueOf(st.expiredKeys.sum()));
-        line(b, "evicted_keys", "0");
+        line(b, "evicted_keys", String.valueOf(st.evictedKeys.sum()));
         line(b, "evicted_clients", "0");
         line(b, "keyspace_hits", String.valueOf(st.keyspaceHits.sum()));
         line(b, "keyspace_misses", String.valueOf(st.keyspaceMisses.sum()));

@@ -12,6 +12,8 @@ final class ServerStats {
   final LongAdder keyspaceHits = new LongAdder();
   final LongAdder keyspaceMisses = new LongAdder();
   final LongAdder expiredKeys = new LongAdder();
+  /** Keys a database lost by itself (its disk budget, or a heap-only eviction): Redis's evicted_keys. */
+  final LongAdder evictedKeys = new LongAdder();
   final LongAdder inputBytes = new LongAdder();
   final LongAdder outputBytes = new LongAdder();
   final LongAdder outputLimitDisconnections = new LongAdder();
@@ -30,7 +32,7 @@ final class ServerStats {
 
   void reset() {
     for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, commands, errorReplies, failedAuths,
-        keyspaceHits, keyspaceMisses, expiredKeys, inputBytes, outputBytes, outputLimitDisconnections, timedOut,
+        keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, inputBytes, outputBytes, outputLimitDisconnections, timedOut,
         protocolErrors}) {
       a.reset();
     }

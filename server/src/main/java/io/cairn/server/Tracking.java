@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>An invalidation goes to the client (a RESP3 {@code invalidate} push) or to its REDIRECT target (a push, or a
  * {@code message} on {@code __redis__:invalidate} for a RESP2 subscriber); a FLUSHDB or FLUSHALL sends a null
  * invalidation ("everything") to every tracking client. Sources of invalidations: the server's own write paths
- * ({@link Session#touched}), expiry (an EXPIRED listener on each database, registered once tracking is first used),
- * and {@link #keysLost}, the entry point for keys a database drops by itself (its disk tier's byte budget), which the
- * provider cannot report yet.
+ * ({@link Session#touched}), and keys a database deletes by itself ({@link ImplicitDeletions}): expiry, and keys it
+ * loses ({@link #keyLost}: its disk tier's byte budget, a heap-only database's eviction).
  *
  * <p>Thread-safety: concurrent maps and sets; {@link #clients} counts tracking clients so that writes skip all of
  * this while nobody tracks.
@@ -56,7 +55,6 @@ final class Tracking {
     TrackingState t = s.tracking;
     if (!t.enabled) {
       clients.incrementAndGet();
-      server.listenForExpiry();
     }
     removePrefixes(s);
     t.bcast = bcast;
@@ -154,14 +152,9 @@ final class Tracking {
     }
   }
 
-  /**
-   * Keys that database dropped by itself (budget eviction from its disk tier): each is invalidated as if deleted.
-   * The provider reports no such drops yet (#14); this is where that report is to be wired.
-   */
-  void keysLost(Iterable<Key> keys) {
-    for (Key k : keys) {
-      invalidate(k, null);
-    }
+  /** A key a database lost by itself (its disk tier's budget, a heap-only eviction): invalidated as if deleted. */
+  void keyLost(Key key) {
+    invalidate(key, null);
   }
 
   /** FLUSHDB / FLUSHALL: a null invalidation to every tracking client, and the table starts over. */

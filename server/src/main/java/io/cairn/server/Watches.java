@@ -1,21 +1,23 @@
 package io.cairn.server;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who WATCHes which key: (database number, key) to the watching sessions. A write marks them dirty
- * ({@link #touch}) while it holds its key's stripe, and EXEC checks and runs under the exclusive mode of every
- * watched key's stripe, so a write lands either before the check (EXEC answers nil) or after the transaction.
- * Expiry needs no event: EXEC also treats a key that was live when watched and is gone now as changed.
+ * Who WATCHes which key: (database number, key) to the watching sessions, each with whether the key was live when it
+ * watched. A write marks them dirty ({@link #touch}) while it holds its key's stripe, and EXEC checks and runs under
+ * the exclusive mode of every watched key's stripe, so a write lands either before the check (EXEC answers nil) or
+ * after the transaction. A key the database loses by itself (its disk tier's budget, a heap-only eviction) dirties
+ * its watchers as Redis's eviction does ({@link #touchLost}), from whichever thread dropped it. Expiry needs no
+ * event: EXEC also treats a key that was live when watched and is gone now as changed.
  *
- * <p>Thread-safety: a concurrent map of concurrent sets; a session's own list of its watches is its event loop's.
+ * <p>Thread-safety: concurrent maps; a session's own list of its watches is its event loop's.
  */
 final class Watches {
   private record Slot(int db, Key key) {}
 
-  private final Map<Slot, Set<Session>> bySlot = new ConcurrentHashMap<>();
+  /** Per watched key, its watchers and whether each saw the key live when it watched. */
+  private final Map<Slot, Map<Session, Boolean>> bySlot = new ConcurrentHashMap<>();
 
   void watch(Session s, int db, Key key, boolean live) {
     for (Transaction.Watched w : s.tx.watched) {
@@ -24,7 +26,7 @@ final class Watches {
       }
     }
     s.tx.watched.add(new Transaction.Watched(db, key, live));
-    bySlot.computeIfAbsent(new Slot(db, key), k -> ConcurrentHashMap.newKeySet()).add(s);
+    bySlot.computeIfAbsent(new Slot(db, key), k -> new ConcurrentHashMap<>()).put(s, live);
   }
 
   /** A write to {@code key} of database {@code db}: its watchers' transactions will fail. */
@@ -32,11 +34,30 @@ final class Watches {
     if (bySlot.isEmpty()) {
       return;
     }
-    Set<Session> ss = bySlot.get(new Slot(db, key));
+    Map<Session, Boolean> ss = bySlot.get(new Slot(db, key));
     if (ss != null) {
-      for (Session s : ss) {
+      for (Session s : ss.keySet()) {
         s.tx.dirty = true;
       }
+    }
+  }
+
+  /**
+   * Database {@code db} lost {@code key} by itself: watchers that saw it live are dirtied, as Redis's eviction
+   * (signalModifiedKey) does; one that watched it already gone (expired, not yet purged) sees no change, as Redis's
+   * touchWatchedKey decides for a key that was expired when watched.
+   */
+  void touchLost(int db, Key key) {
+    if (bySlot.isEmpty()) {
+      return;
+    }
+    Map<Session, Boolean> ss = bySlot.get(new Slot(db, key));
+    if (ss != null) {
+      ss.forEach((s, liveWhenWatched) -> {
+        if (liveWhenWatched) {
+          s.tx.dirty = true;
+        }
+      });
     }
   }
 
@@ -48,9 +69,9 @@ final class Watches {
     if (bySlot.isEmpty()) {
       return;
     }
-    for (Map.Entry<Slot, Set<Session>> e : bySlot.entrySet()) {
+    for (Map.Entry<Slot, Map<Session, Boolean>> e : bySlot.entrySet()) {
       if (e.getKey().db() == db && live.test(e.getKey().key())) {
-        for (Session s : e.getValue()) {
+        for (Session s : e.getValue().keySet()) {
           s.tx.dirty = true;
         }
       }
@@ -60,9 +81,9 @@ final class Watches {
   void unwatchAll(Session s) {
     for (Transaction.Watched w : s.tx.watched) {
       Slot slot = new Slot(w.db(), w.key());
-      bySlot.computeIfPresent(slot, (k, set) -> {
-        set.remove(s);
-        return set.isEmpty() ? null : set;
+      bySlot.computeIfPresent(slot, (k, watchers) -> {
+        watchers.remove(s);
+        return watchers.isEmpty() ? null : watchers;
       });
     }
     s.tx.watched.clear();

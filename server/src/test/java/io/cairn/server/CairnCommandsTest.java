@@ -26,6 +26,19 @@ class CairnCommandsTest {
   }
 
   @Test
+  void rangeToTheEndIncludesKeysStartingWith0xff() throws Exception {
+    try (TestServer s = TestServer.start("--heap-entries", "100"); RespClient c = s.client()) {
+      String top = "\u00ff".repeat(300);
+      for (String k : new String[] {top, "\u00ff", "a"}) {
+        c.call("SET", k, "v");
+      }
+      assertEquals("*[*[$\u00ff,$v],*[$" + top + ",$v]]", c.call("CAIRN.RANGE", "\u00ff", "", "10"),
+          "keys made of 0xff bytes, longer than any stand-in bound, are before the open end");
+      assertEquals("*[*[$a,$v],*[$\u00ff,$v],*[$" + top + ",$v]]", c.call("CAIRN.RANGE", "", "", "10"));
+    }
+  }
+
+  @Test
   void getkeyOnABidirectionalDatabase() throws Exception {
     try (TestServer s = TestServer.start("--db.1.bidi", "yes"); RespClient c = s.client()) {
       assertTrue(c.call("CAIRN.GETKEY", "v").startsWith("-ERR database 0 is not bidirectional"));
