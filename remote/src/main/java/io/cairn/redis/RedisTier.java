@@ -5,7 +5,12 @@ import io.cairn.jcache.spi.ConflictException;
 import io.cairn.jcache.spi.SharedTier;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -49,6 +54,9 @@ final class RedisTier implements SharedTier {
 
   /** Test seam: runs with each GET's reply before it is returned (the read/invalidate race test holds it here). */
   static volatile BiConsumer<RedisTier, byte[]> afterRead;
+
+  /** Test seam: runs on the writing thread once a write and its stamp read are sent, with the stamp read's reply. */
+  static volatile java.util.function.Consumer<CompletableFuture<Integer>> afterWriteSent;
 
   final String cacheName;
   final Coherence coherence;
@@ -140,15 +148,16 @@ final class RedisTier implements SharedTier {
     long pxat = expireAtMillis == Long.MAX_VALUE ? 0 : saturatedAdd(expireAtMillis, graceMillis);
     CompletableFuture<Long> written = Scripts.setIf(redis(), rk, ValueHeader.stampBytes(expectedStamp),
         ValueHeader.wrap(stamp, expireAtMillis, value), pxat);
-    CompletableFuture<byte[]> confirm = redis().getrange(rk, ValueHeader.STAMP_OFFSET, ValueHeader.STAMP_OFFSET + 7)
-        .toCompletableFuture();
-    // The reservation is taken on the I/O thread as the stamp read's reply is handled: after Redis's notification
-    // of this very write (a script's write reaches even its NOLOOP writer, just after the script's reply), before
-    // any later one. Run on this thread instead (the reply was in before the callback was attached) it could come
-    // after a later one, so there is none then.
-    Thread caller = Thread.currentThread();
-    CompletableFuture<Integer> reserved = confirm.thenApply(now -> Thread.currentThread() == caller
-        || !Arrays.equals(now, stampBytes) ? Coherence.UNRESERVED : coherence.reserve(k));
+    // The reservation is taken while Lettuce decodes the stamp read's reply on the I/O thread: after Redis's
+    // notification of this very write (a script's write reaches even its NOLOOP writer, just after the script's
+    // reply), before any later one, however late this thread gets to look at the reply.
+    CompletableFuture<Integer> reserved = redis().dispatch(CommandType.GETRANGE,
+        new StampConfirmation(stampBytes, k, coherence), new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(rk)
+            .add(ValueHeader.STAMP_OFFSET).add(ValueHeader.STAMP_OFFSET + 7)).toCompletableFuture();
+    java.util.function.Consumer<CompletableFuture<Integer>> hook = afterWriteSent;
+    if (hook != null) {
+      hook.accept(reserved);
+    }
     if (await(written, "a conditional write", k) == 0) {
       reserved.cancel(false);
       throw new ConflictException("another process changed the entry first");
@@ -156,6 +165,29 @@ final class RedisTier implements SharedTier {
     int reservation = await(reserved, "a read of the stamp", k);
     replicate(rk);
     return new Written(stamp, reservation);
+  }
+
+  /**
+   * The reply to the GETRANGE of a stamp just written: the write's reservation if the stamp is still the one written,
+   * else {@link Coherence#UNRESERVED}. {@link #set} runs on the I/O thread as the reply is decoded, in order with the
+   * invalidation pushes of the same connection, which is what makes the reservation exact.
+   */
+  private static final class StampConfirmation extends CommandOutput<byte[], byte[], Integer> {
+    private final byte[] written;
+    private final byte[] key;
+    private final Coherence coherence;
+
+    StampConfirmation(byte[] written, byte[] key, Coherence coherence) {
+      super(ByteArrayCodec.INSTANCE, Coherence.UNRESERVED);
+      this.written = written;
+      this.key = key;
+      this.coherence = coherence;
+    }
+
+    @Override
+    public void set(ByteBuffer bytes) {
+      output = bytes != null && bytes.equals(ByteBuffer.wrap(written)) ? coherence.reserve(key) : Coherence.UNRESERVED;
+    }
   }
 
   private static long saturatedAdd(long a, long b) {

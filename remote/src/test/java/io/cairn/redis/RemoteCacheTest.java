@@ -2,6 +2,7 @@ package io.cairn.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -191,6 +193,24 @@ class RemoteCacheTest {
     assertEquals("new", eventually(() -> cb.get("k"), "new"), "the disconnect dropped the copy");
     otherWrites("kill", "k", "newer");
     assertEquals("newer", eventually(() -> cb.get("k"), "newer"), "tracking is on again after the reconnect");
+  }
+
+  @Test
+  void aWritersOwnValueIsItsNearCopyEvenWhenItLooksAtTheReplyLate() throws Exception {
+    Cache<Integer, java.util.Date> c = a.createCache("own", new CairnConfiguration<Integer, java.util.Date>()
+        .setTypes(Integer.class, java.util.Date.class).setStoreByValue(false));
+    // The writing thread looks at the write's replies only after they were handled: as when it is descheduled
+    // between sending the write and waiting for it, on a busy machine.
+    RedisTier.afterWriteSent = CompletableFuture::join;
+    try {
+      for (int i = 0; i < 20; i++) {
+        java.util.Date d = new java.util.Date(i);
+        c.put(i % 4, d);
+        assertSame(d, c.get(i % 4), "write " + i + ": store-by-reference serves the writer's own instance");
+      }
+    } finally {
+      RedisTier.afterWriteSent = null;
+    }
   }
 
   @Test
