@@ -126,7 +126,7 @@ final class BidiView<K, V> implements BidiCache<K, V> {
   public Iterable<Map.Entry<V, K>> inverse() {
     cache.ensureOpen();
     return () -> {
-      store.writeBackHeap(null, null);
+      store.walks.writeBackHeap(null, null);
       return new Iterator<>() {
         private final Iterator<byte[][]> records = store.lower().scanInverse();
         private Map.Entry<V, K> next;

@@ -32,7 +32,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     this.store = store;
     this.copier = copier;
     this.stats = stats;
-    List<K> keys = store.heapKeys();
+    List<K> keys = store.walks.heapKeys();
     this.seen = new HashSet<>(keys);
     this.heapKeys = keys.iterator();
   }
@@ -45,7 +45,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         next = visit(heapKeys.next());
       } else {
         if (lowerKeys == null) {
-          lowerKeys = store.lowerKeys();
+          lowerKeys = store.walks.lowerKeys();
         }
         if (!lowerKeys.hasNext()) {
           return false;

@@ -2,11 +2,6 @@ package io.cairn.jcache;
 
 import io.cairn.engine.Entry;
 import io.cairn.jcache.spi.ConflictException;
-import io.cairn.jcache.spi.SharedTier;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,21 +51,21 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   private static final System.Logger LOG = System.getLogger(TierStore.class.getName());
 
   final String name;
-  private final HeapTier<K, V> heap;
-  private final HeapIndex<K, V> map;
-  private final LowerTier lower;
+  final HeapTier<K, V> heap;
+  final HeapIndex<K, V> map;
+  final LowerTier lower;
   final Copier<K, V> copier;
-  private final Codec<K> keyCodec;
+  final Codec<K> keyCodec;
   final ExpiryRules expiry;
   final LoaderWriter.Loader<K, V> loader;
   final LoaderWriter.Writer<K, V> writer;
   final TypeCheck<K, V> check;
   final Statistics stats;
-  private final ValueClaims<K, V> claims;
+  final ValueClaims<K, V> claims;
   /** The bidirectional claims, or null for a plain cache (only the bidi view and putAll's pre-check use it). */
   private final BidiClaims<K, V> bidi;
   /** Set once any entry gets a finite expiry: until then the expiry timer has nothing to scan on the heap. */
-  private volatile boolean anyExpiry;
+  volatile boolean anyExpiry;
   /**
    * Whether a put of a key that is not on the heap may skip reading the tier below, when no listener wants its event
    * and no entry has an expiry: a plain cache whose policy is eternal, so the old entry (if any) changes nothing the
@@ -83,9 +78,13 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
   private volatile boolean evictionFailureLogged;
   /** The shared tier of a remote cache (the same object as {@link #lower}), or null for a local cache. */
-  private final SharedLowerTier shared;
+  final SharedLowerTier shared;
   /** The near cache's coherence of a remote cache, or null for a local cache. */
-  private final NearCoherence near;
+  final NearCoherence near;
+  /** A remote cache's reads and writes of the shared tier behind its near copies, or null for a local cache. */
+  private final NearCopies<K, V> nearCopies;
+  /** The operations over many keys: counting, clearing, the expiry sweep, range scans, write-back. */
+  final TierWalks<K, V> walks;
   /** Runs of a step a remote cache allows before a conflicting operation fails. */
   static final int MAX_RUNS = 100;
 
@@ -115,6 +114,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     });
     this.anyExpiry = lower.isOpen() && !lower.due(Long.MAX_VALUE - 1, 1).isEmpty();
     this.blindPuts = !bidirectional && near == null && expiry.eternal();
+    this.walks = new TierWalks<>(this);
+    this.nearCopies = near == null ? null : new NearCopies<>(this);
   }
 
   /** Whether the cache is remote (its tier below is shared with other processes). */
@@ -250,7 +251,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Runs {@code step} under {@code key}'s lock if the key is on the heap. */
-  private <S extends Step> S computeIfPresent(K key, S step) {
+  <S extends Step> S computeIfPresent(K key, S step) {
     for (int run = 1; ; run++) {
       try {
         map.computeIfPresent(key, step);
@@ -299,7 +300,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** The entry as it stands, from the heap or else read from below (not yet in the map). */
   Holder<V> resolve(K key, Holder<V> h) {
     if (shared != null) {
-      return h != null && near.servable((NearHolder<V>) h) ? h : readShared(key);
+      return h != null && near.servable((NearHolder<V>) h) ? h : nearCopies.read(key);
     }
     if (h != null || !lower.isOpen()) {
       return h;
@@ -312,29 +313,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         e.hasExpiry() ? e.expireAtMillis() : ETERNAL);
     d.writtenBelow();
     claims.wroteBelow(d, e.value());
-    if (d.expireAt != ETERNAL) {
-      anyExpiry = true;
-    }
-    return d;
-  }
-
-  /**
-   * A remote cache: the key's version in the shared tier as a new near holder (not yet in the map), or null. The
-   * stripe's epoch is reserved before the read, so an invalidation that arrives meanwhile voids the copy.
-   */
-  private Holder<V> readShared(K key) {
-    byte[] kb = keyCodec.encode(key);
-    int stripe = NearCoherence.stripe(kb);
-    int epoch = near.reserve(stripe);
-    int tick = near.tick();
-    SharedTier.Version v = shared.readVersion(kb);
-    if (v == null) {
-      return null;
-    }
-    NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(v.value()), v.expireAtMillis(), stripe);
-    d.stamp = v.stamp();
-    d.writtenBelow();
-    d.current(epoch, tick);
     if (d.expireAt != ETERNAL) {
       anyExpiry = true;
     }
@@ -370,30 +348,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /**
-   * A remote cache: writes {@code form} expiring at {@code expireAt} to the shared tier over the version {@code cur}
-   * copies (null: none), then makes the near copy hold it, current as of the reservation the shared tier took right
-   * after the write's reply (so Redis's notification of the write itself, which a script's write sends even to its
-   * NOLOOP writer, does not void it, and any later one does).
-   */
-  private Holder<V> commitShared(K key, Holder<V> cur, Object form, long expireAt) {
-    byte[] kb = keyCodec.encode(key);
-    NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
-        NearCoherence.stripe(kb));
-    int tick = near.tick();
-    SharedTier.Written w = shared.writeVersion(kb, copier.bytes(form), expireAt,
-        cur != null ? n.stamp : SharedTier.ABSENT);
-    n.setForm(form);
-    n.setExpireAt(expireAt);
-    n.stamp = w.stamp();
-    n.writtenBelow();
-    n.current(w.reservation(), tick);
-    if (expireAt != ETERNAL) {
-      anyExpiry = true;
-    }
-    return n;
-  }
-
-  /**
    * The key's entry now holds {@code form} (the kept form of {@code value}), expiring at {@code expireAt}: a new holder
    * when {@code cur} is null, else {@code cur} changed in place. Written below when the tier below is write-through;
    * a bidirectional cache claims the value first and gives the claim back if that write fails. The holder is changed
@@ -401,7 +355,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    */
   Holder<V> commit(Step s, K key, Holder<V> cur, Object form, V value, long expireAt) {
     if (shared != null) {
-      return commitShared(key, cur, form, expireAt);
+      return nearCopies.write(key, cur, form, expireAt);
     }
     Holder<V> n = cur != null ? cur : claims.newHolder(key, form, value, expireAt);
     claims.claim(key, n, cur == null, value, s);
@@ -436,7 +390,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       return;
     }
     if (shared != null) {
-      commitShared(key, h, h.form, expireAt);
+      nearCopies.write(key, h, h.form, expireAt);
       return;
     }
     if (lower.writeThrough()) {
@@ -456,7 +410,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Writes the heap's copy below, replacing what the tier held. */
-  private void writeBelow(K key, Holder<V> h) {
+  void writeBelow(K key, Holder<V> h) {
     byte[] bytes = copier.bytes(h.form);
     lower.write(keyCodec.encode(key), bytes, h.expireAt, h.below() ? h.lowerExpireAt : ETERNAL);
     h.writtenBelow();
@@ -496,6 +450,24 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     Holder<V> n = commit(s, key, cur, form, value, expireAt);
     s.events.updated(key, form, s.form);
     return n;
+  }
+
+  /**
+   * Gives the live entry {@code cur} the new value {@code value} (kept form {@code f}) with the policy's update expiry:
+   * the step is done and records the UPDATED event.
+   */
+  Holder<V> update(Step s, K k, Holder<V> cur, Object f, V value) {
+    Object old = cur.form;
+    Holder<V> n = commit(s, k, cur, f, value, expiry.update(s, cur.expireAt));
+    s.done = true;
+    s.events.updated(k, f, old);
+    return n;
+  }
+
+  /** A conditional operation found another value: an access of the entry, which may expire it. */
+  private Holder<V> accessed(Step s, K k, Holder<V> cur) {
+    reexpire(k, cur, expiry.access(s, cur.expireAt));
+    return s.expired(cur) ? drop(k, cur) : cur;
   }
 
   /** Whether the kept form {@code form} holds a value equal to {@code value}. */
@@ -717,10 +689,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         if (cur == null) {
           return create(this, k, f, value);
         }
-        Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
-        done = true;
-        events.updated(k, f, form);
-        return n;
+        return update(this, k, cur, f, value);
       }
     });
   }
@@ -767,53 +736,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /**
-   * Puts many entries; with the writer, only those it wrote are put, and its failure is rethrown after. A
-   * bidirectional cache first refuses, changing nothing, a map that gives one value to two keys or a value another
-   * key holds; each entry's write then claims its value as a single put does. Returns how many were put.
-   */
-  long putAll(Map<? extends K, ? extends V> entries, boolean replace, boolean useWriter, PendingEvents<K, V> events) {
-    claims.checkPutAll(entries, replace, this::containsKey);
-    Map<K, V> toPut = new LinkedHashMap<>(entries);
-    CacheWriterException failure = null;
-    if (useWriter && writer.enabled() && !toPut.isEmpty()) {
-      List<javax.cache.Cache.Entry<? extends K, ? extends V>> pending = LoaderWriter.entries(toPut);
-      failure = writer.writeAll(pending);
-      if (failure != null) {
-        for (javax.cache.Cache.Entry<? extends K, ? extends V> e : pending) {
-          toPut.remove(e.getKey());
-        }
-      }
-    }
-    long count = 0;
-    for (Map.Entry<K, V> e : toPut.entrySet()) {
-      V value = e.getValue();
-      Step s = compute(e.getKey(), new Step(events) {
-        @Override
-        Holder<V> run(K k, Holder<V> h) {
-          Holder<V> cur = live(this, k, h);
-          Object f = copier.in(value);
-          if (cur == null) {
-            return create(this, k, f, value);
-          }
-          if (!replace) {
-            return h == null ? null : cur;
-          }
-          Object old = cur.form;
-          Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
-          done = true;
-          events.updated(k, f, old);
-          return n;
-        }
-      });
-      count += s.done ? 1 : 0;
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return count;
-  }
-
-  /**
    * Removes a key's entry, calling the writer's delete whether or not it exists; {@code done} says whether a live entry
    * was removed, {@code form} holds its value.
    */
@@ -850,8 +772,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         }
         hit = true;
         if (!valueEquals(cur.form, oldValue)) {
-          reexpire(k, cur, expiry.access(this, cur.expireAt));
-          return expired(cur) ? drop(k, cur) : cur;
+          return accessed(this, k, cur);
         }
         writer.delete(k);
         done = true;
@@ -872,17 +793,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         }
         hit = true;
         if (!valueEquals(cur.form, oldValue)) {
-          reexpire(k, cur, expiry.access(this, cur.expireAt));
-          return expired(cur) ? drop(k, cur) : cur;
+          return accessed(this, k, cur);
         }
         checkUnique(k, newValue);
         writer.write(k, newValue);
-        Object f = copier.in(newValue);
-        Object old = cur.form;
-        Holder<V> n = commit(this, k, cur, f, newValue, expiry.update(this, cur.expireAt));
-        done = true;
-        events.updated(k, f, old);
-        return n;
+        return update(this, k, cur, copier.in(newValue), newValue);
       }
     });
   }
@@ -898,86 +813,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         }
         checkUnique(k, value);
         writer.write(k, value);
-        Object f = copier.in(value);
         hit = true;
         form = cur.form;
-        Holder<V> n = commit(this, k, cur, f, value, expiry.update(this, cur.expireAt));
-        done = true;
-        events.updated(k, f, form);
-        return n;
+        return update(this, k, cur, copier.in(value), value);
       }
     });
-  }
-
-  /** Removes the keys' entries (the writer's deleteAll first); returns how many live entries went. */
-  long removeAll(Set<K> keys, PendingEvents<K, V> events) {
-    Set<K> toRemove = new java.util.LinkedHashSet<>(keys);
-    CacheWriterException failure = null;
-    if (writer.enabled() && !toRemove.isEmpty()) {
-      Set<K> pending = new java.util.LinkedHashSet<>(toRemove);
-      failure = writer.deleteAll(pending);
-      if (failure != null) {
-        toRemove.removeAll(pending);
-      }
-    }
-    long count = 0;
-    for (K key : toRemove) {
-      Step s = compute(key, new Step(events) {
-        @Override
-        Holder<V> run(K k, Holder<V> h) {
-          Holder<V> cur = resolve(k, h);
-          if (cur == null) {
-            return null;
-          }
-          if (expired(cur)) {
-            events.expired(k, cur.form);
-          } else {
-            events.removed(k, cur.form);
-            done = true;
-          }
-          return drop(k, cur);
-        }
-      });
-      count += s.done ? 1 : 0;
-    }
-    if (failure != null) {
-      throw failure;
-    }
-    return count;
-  }
-
-  /** Every key in the cache, heap first, then keys only below (a remote cache: the shared tier's keys). */
-  List<K> allKeys() {
-    if (shared != null) {
-      List<K> keys = new ArrayList<>();
-      shared.keys().forEachRemaining(kb -> keys.add(keyCodec.decode(kb)));
-      return keys;
-    }
-    Set<K> seen = new HashSet<>(map.keys());
-    List<K> keys = new ArrayList<>(seen);
-    Iterator<Entry> it = lower.scan(null, null);
-    while (it.hasNext()) {
-      K k = keyCodec.decode(it.next().key());
-      if (seen.add(k)) {
-        keys.add(k);
-      }
-    }
-    return keys;
-  }
-
-  /** Empties the cache with no events and no writer calls: entry by entry on the heap, each releasing its claim. */
-  void clear() {
-    for (K key : map.keys()) {
-      computeIfPresent(key, new Step(PendingEvents.none()) {
-        @Override
-        Holder<V> run(K k, Holder<V> h) {
-          claims.released(h);
-          return null;
-        }
-      });
-    }
-    heap.clearQueues();
-    lower.deleteAll();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -1011,32 +851,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return cur;
   }
 
-  /** Counts the live entries on both tiers, reading every key. */
-  long size() {
-    long now = now();
-    long n = 0;
-    if (shared != null) {
-      for (Iterator<byte[]> it = shared.keys(); it.hasNext(); ) {
-        n += lower.read(it.next()) != null ? 1 : 0;
-      }
-      return n;
-    }
-    Set<K> heapKeys = new HashSet<>(map.keys());
-    for (K k : heapKeys) {
-      Holder<V> h = map.get(k);
-      if (h != null ? !h.isExpired(now) : lower.read(keyCodec.encode(k)) != null) {
-        n++;
-      }
-    }
-    Iterator<Entry> it = lower.scan(null, null);
-    while (it.hasNext()) {
-      if (!heapKeys.contains(keyCodec.decode(it.next().key()))) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   // ---------------------------------------------------------------------------------------------------------------
   // Entry processors
 
@@ -1046,99 +860,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Expiry timer, iteration, range scans, maintenance
-
-  /** Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys. */
-  void expireDue(long now, java.util.function.Supplier<PendingEvents<K, V>> eventsFactory) {
-    if (anyExpiry) {
-      for (Holder<V> holder : map.holders()) {
-        if (holder.isExpired(now)) {
-          PendingEvents<K, V> events = eventsFactory.get();
-          @SuppressWarnings("unchecked")
-          K key = (K) holder.key;
-          computeIfPresent(key, new Step(events) {
-            @Override
-            Holder<V> run(K k, Holder<V> h) {
-              Holder<V> cur = shared == null ? h : resolve(k, h);
-              if (cur == null || !cur.isExpired(now)) {
-                return cur;
-              }
-              events.expired(k, cur.form);
-              return drop(k, cur);
-            }
-          });
-          events.dispatch();
-        }
-      }
-    }
-    if (!lower.isOpen()) {
-      return;
-    }
-    for (LowerTier.Due due : lower.due(now, 10_000)) {
-      K key = keyCodec.decode(due.key());
-      PendingEvents<K, V> events = eventsFactory.get();
-      compute(key, new Step(events) {
-        @Override
-        Holder<V> run(K k, Holder<V> h) {
-          if (h != null) {
-            if (h.below() && h.lowerExpireAt == due.expireAt()) {
-              lower.delete(due.key(), due.expireAt(), claims.lowerValue(h));
-              h.goneBelow();
-              claims.wroteBelow(h, null);
-              h.dirty = true;
-            } else {
-              lower.deleteIndex(due.expireAt(), due.key());
-            }
-            return h;
-          }
-          Entry e = lower.readIncludingExpired(due.key());
-          if (e != null && e.expireAtMillis() == due.expireAt()) {
-            events.expired(k, copier.fromBytes(e.value()));
-            lower.delete(due.key(), due.expireAt(), e.value());
-          } else {
-            lower.deleteIndex(due.expireAt(), due.key());
-          }
-          return null;
-        }
-      });
-      events.dispatch();
-    }
-  }
-
-  /** The keys on the heap now (a remote cache: none, its keys are all below). */
-  List<K> heapKeys() {
-    return shared != null ? List.of() : map.keys();
-  }
-
-  /** The keys below, in key order (a remote cache: in the shared tier's order). */
-  Iterator<K> lowerKeys() {
-    if (shared != null) {
-      Iterator<byte[]> keys = shared.keys();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return keys.hasNext();
-        }
-
-        @Override
-        public K next() {
-          return keyCodec.decode(keys.next());
-        }
-      };
-    }
-    Iterator<Entry> it = lower.scan(null, null);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public K next() {
-        return keyCodec.decode(it.next().key());
-      }
-    };
-  }
+  // Iteration (the walks over many keys are TierWalks')
 
   /**
    * Reads one entry for an iterator, under its lock, applying the access rule of the expiry policy wherever it lives;
@@ -1163,48 +885,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         return cur;
       }
     });
-  }
-
-  /**
-   * Entries with encoded keys in [from, to), in key order, from below over a snapshot. A write-back cache first writes
-   * its unsaved heap entries in the range; writes racing with that are each seen whole or not at all.
-   */
-  Iterator<Entry> range(byte[] from, byte[] to) {
-    writeBackHeap(from, to);
-    return lower.scan(from, to);
-  }
-
-  /**
-   * A write-back cache: writes the heap entries whose copy below is missing or stale, those with encoded keys in
-   * [from, to) (null: unbounded), each under its lock.
-   */
-  void writeBackHeap(byte[] from, byte[] to) {
-    if (lower.writeThrough() || !lower.enabled()) {
-      return;
-    }
-    for (K key : map.keys()) {
-      if (from != null || to != null) {
-        byte[] k = keyCodec.encode(key);
-        if (from != null && Arrays.compareUnsigned(k, from) < 0 || to != null && Arrays.compareUnsigned(k, to) >= 0) {
-          continue;
-        }
-      }
-      computeIfPresent(key, new Step(PendingEvents.none()) {
-        @Override
-        Holder<V> run(K kk, Holder<V> h) {
-          if (h.dirty && !expired(h)) {
-            writeBelow(kk, h);
-          }
-          return h;
-        }
-      });
-    }
-  }
-
-  /** Writes the heap's unsaved entries below, then the tier's buffers. */
-  void flush() {
-    writeBackHeap(null, null);
-    lower.flush();
   }
 
   // ---------------------------------------------------------------------------------------------------------------

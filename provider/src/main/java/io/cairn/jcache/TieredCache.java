@@ -213,7 +213,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     PendingEvents<K, V> events = events();
     long[] count = {0};
     try {
-      count[0] = store.putAll(entries, replace, useWriter, events);
+      count[0] = store.walks.putAll(entries, replace, useWriter, events);
     } finally {
       stats.recordPuts(count[0], start);
       events.dispatch();
@@ -338,7 +338,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   @Override
   public void removeAll() {
     ensureOpen();
-    removeAllOf(new LinkedHashSet<>(store.allKeys()));
+    removeAllOf(new LinkedHashSet<>(store.walks.allKeys()));
   }
 
   private void removeAllOf(Set<K> keys) {
@@ -346,7 +346,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     PendingEvents<K, V> events = events();
     long[] count = {0};
     try {
-      count[0] = store.removeAll(keys, events);
+      count[0] = store.walks.removeAll(keys, events);
     } finally {
       stats.recordRemovals(count[0], start);
       events.dispatch();
@@ -356,7 +356,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   @Override
   public void clear() {
     ensureOpen();
-    store.clear();
+    store.walks.clear();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   @Override
   public long size() {
     ensureOpen();
-    return store.size();
+    return store.walks.size();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -509,7 +509,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   /** Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys. */
   void expireDue() {
     if (!closed) {
-      store.expireDue(store.now(), this::events);
+      store.walks.expireDue(store.now(), this::events);
     }
   }
 
@@ -547,7 +547,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     byte[] from = fromInclusive == null ? null : keyCodec.encode(fromInclusive);
     byte[] to = toExclusive == null ? null : keyCodec.encode(toExclusive);
     return () -> {
-      Iterator<io.cairn.engine.Entry> below = store.range(from, to);
+      Iterator<io.cairn.engine.Entry> below = store.walks.range(from, to);
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -566,7 +566,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   @Override
   public void flush() {
     ensureOpen();
-    store.flush();
+    store.walks.flush();
   }
 
   @Override

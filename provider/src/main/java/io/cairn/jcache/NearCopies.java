@@ -1,0 +1,79 @@
+package io.cairn.jcache;
+
+import io.cairn.jcache.spi.SharedTier;
+
+/**
+ * A remote cache's moves between its near copies ({@link NearHolder}s on the heap tier) and the shared tier below
+ * them, for {@link TierStore}'s steps, under the key's lock: a read that becomes a near copy current from the epoch
+ * reserved before it, and a conditional write whose near copy is current from the reservation the shared tier took
+ * after it. A write that lost a race throws {@link io.cairn.jcache.spi.ConflictException}, which the tier store's
+ * {@code compute} handles.
+ *
+ * <p>Thread-safety: stateless past construction; called under the key's lock.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class NearCopies<K, V> {
+  private static final long ETERNAL = Holder.ETERNAL;
+  private final TierStore<K, V> store;
+  private final SharedLowerTier shared;
+  private final NearCoherence near;
+  private final Codec<K> keyCodec;
+  private final Copier<K, V> copier;
+
+  NearCopies(TierStore<K, V> store) {
+    this.store = store;
+    this.shared = store.shared;
+    this.near = store.near;
+    this.keyCodec = store.keyCodec;
+    this.copier = store.copier;
+  }
+
+  /**
+   * The key's version in the shared tier as a new near holder (not yet in the map), or null. The
+   * stripe's epoch is reserved before the read, so an invalidation that arrives meanwhile voids the copy.
+   */
+  Holder<V> read(K key) {
+    byte[] kb = keyCodec.encode(key);
+    int stripe = NearCoherence.stripe(kb);
+    int epoch = near.reserve(stripe);
+    int tick = near.tick();
+    SharedTier.Version v = shared.readVersion(kb);
+    if (v == null) {
+      return null;
+    }
+    NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(v.value()), v.expireAtMillis(), stripe);
+    d.stamp = v.stamp();
+    d.writtenBelow();
+    d.current(epoch, tick);
+    if (d.expireAt != ETERNAL) {
+      store.anyExpiry = true;
+    }
+    return d;
+  }
+
+  /**
+   * Writes {@code form} expiring at {@code expireAt} to the shared tier over the version {@code cur}
+   * copies (null: none), then makes the near copy hold it, current as of the reservation the shared tier took right
+   * after the write's reply (so Redis's notification of the write itself, which a script's write sends even to its
+   * NOLOOP writer, does not void it, and any later one does).
+   */
+  Holder<V> write(K key, Holder<V> cur, Object form, long expireAt) {
+    byte[] kb = keyCodec.encode(key);
+    NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
+        NearCoherence.stripe(kb));
+    int tick = near.tick();
+    SharedTier.Written w = shared.writeVersion(kb, copier.bytes(form), expireAt,
+        cur != null ? n.stamp : SharedTier.ABSENT);
+    n.setForm(form);
+    n.setExpireAt(expireAt);
+    n.stamp = w.stamp();
+    n.writtenBelow();
+    n.current(w.reservation(), tick);
+    if (expireAt != ETERNAL) {
+      store.anyExpiry = true;
+    }
+    return n;
+  }
+}
