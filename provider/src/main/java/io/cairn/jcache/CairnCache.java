@@ -83,6 +83,14 @@ public interface CairnCache<K, V> {
   /** Flushes, then compacts the disk tier (purging expired and removed entries). */
   void compact();
 
+  /**
+   * What the heap and disk tiers hold and did, beyond JCache's statistics: heap entries, evictions and spills to
+   * disk; disk bytes, entries, reads, FIFO drops, the engine's events and statistics; expiries the timer found. A
+   * snapshot, taken without locks; works on a closed cache too (reporting its disk tier as not open), and never opens
+   * a disk tier that has not opened yet.
+   */
+  TierStatistics tiers();
+
   /** The disk tier's engine statistics (levels, files, bytes, amplification, bloom and block-cache figures). */
   StoreStatistics engineStatistics();
 }

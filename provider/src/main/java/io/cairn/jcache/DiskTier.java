@@ -48,7 +48,8 @@ import javax.cache.CacheException;
  * {@link CacheException} naming the cache and keeping the engine's message and cause: JCache callers see JCache's
  * exception type, never the engine's.
  *
- * <p>Thread-safety: the store reference is published once under {@code this}; the engine itself is thread-safe.
+ * <p>Thread-safety: the store reference is published once under {@code this}; the engine itself is thread-safe. The
+ * counters ({@link #snapshot}) are {@link java.util.concurrent.atomic.LongAdder}s, bumped by any reader.
  */
 final class DiskTier implements LowerTier {
   static final byte DATA = 0x00;
@@ -96,6 +97,11 @@ final class DiskTier implements LowerTier {
   private volatile java.util.function.Consumer<byte[]> onLost = k -> { };
   /** Entries FIFO dropped for the budget and nobody kept (neither recently read nor on the heap). */
   private final java.util.concurrent.atomic.LongAdder lost = new java.util.concurrent.atomic.LongAdder();
+  /** Point reads of the entry key space that found a live entry, and that found none. */
+  private final java.util.concurrent.atomic.LongAdder readHits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder readMisses = new java.util.concurrent.atomic.LongAdder();
+  /** Logs and counts the store's background events. */
+  private final DiskTierEvents events;
   /** Manual compactions under way, which clean stale inverse records whatever {@link #recordsProbed} says. */
   private final java.util.concurrent.atomic.AtomicInteger manualCompactions =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -111,6 +117,7 @@ final class DiskTier implements LowerTier {
     this.settings = settings;
     this.clock = clock;
     this.environment = environment;
+    this.events = new DiskTierEvents(cacheName);
     if (settings.persistent()) {
       open();
     }
@@ -156,7 +163,7 @@ final class DiskTier implements LowerTier {
         if (settings.bidirectional()) {
           o.prefixExtractor(INVERSE_PREFIX).compactionFilter(this::staleInverse);
         }
-        o.compression(settings.compression());
+        o.compression(settings.compression()).eventListener(events);
         if (!settings.persistent()) {
           // The temporary directory is this cache's alone: no lock file (one file held open per cache).
           o.lockDirectory(false);
@@ -274,8 +281,13 @@ final class DiskTier implements LowerTier {
   @Override
   public Entry read(byte[] key) {
     Store s = store;
+    if (s == null) {
+      return null;
+    }
     try {
-      return s == null ? null : s.getEntry(dataKey(key));
+      Entry e = s.getEntry(dataKey(key));
+      (e == null ? readMisses : readHits).increment();
+      return e;
     } catch (StoreException e) {
       throw failure("a read", e);
     }
@@ -570,6 +582,35 @@ final class DiskTier implements LowerTier {
   @Override
   public long droppedEntries() {
     return lost.sum();
+  }
+
+  /**
+   * What the tier holds and did now; reads the engine's statistics only if the store is open (never opens it).
+   * Never throws: a store that fails to report (it is closing) is reported as not open.
+   */
+  TierStatistics.Disk snapshot() {
+    Store s = store;
+    StoreStatistics engine = null;
+    io.cairn.engine.StoreError error = null;
+    if (s != null) {
+      try {
+        engine = s.statistics();
+        error = engine.errors().current();
+      } catch (RuntimeException closing) {
+        s = null;
+      }
+    }
+    long bytes = 0;
+    long records = 0;
+    if (engine != null) {
+      bytes = engine.tables().bytes();
+      for (StoreStatistics.Level l : engine.levels()) {
+        records += l.entries() - 2 * l.tombstones();
+      }
+    }
+    return new TierStatistics.Disk(enabled(), s != null, settings.persistent(), s == null ? null : s.directory(),
+        settings.diskBytes(), bytes, Math.max(0, records), readHits.sum(), readMisses.sum(), lost.sum(),
+        events.snapshot(), error, engine);
   }
 
   /** Closes the store; a non-persistent cache's files are deleted. */

@@ -58,7 +58,10 @@ final class HeapTier<K, V> {
   private final Queue<V> small = new Queue<>();
   private final Queue<V> main = new Queue<>();
   private final int[] ghost;
-  private long evictions;
+  /** Holders evicted for size; written with the eviction lock held, read without it. */
+  private volatile long evictions;
+  /** Of those, holders whose entry was written below as it left ({@link #spilled}); as {@link #evictions}. */
+  private volatile long spills;
 
   HeapTier(long capacity, Evictor<K, V> evictor) {
     this.capacity = Math.max(0, capacity);
@@ -113,12 +116,18 @@ final class HeapTier<K, V> {
 
   /** Holders evicted for size since the tier was built. */
   long evictions() {
-    evictionLock.lock();
-    try {
-      return evictions;
-    } finally {
-      evictionLock.unlock();
-    }
+    return evictions;
+  }
+
+  /** Entries evicted for size that were written to the tier below as they left. */
+  long spills() {
+    return spills;
+  }
+
+  /** Called by the {@link Evictor}, with the eviction lock held: the victim's entry was written below. */
+  void spilled() {
+    assert evictionLock.isHeldByCurrentThread();
+    spills++;
   }
 
   /**

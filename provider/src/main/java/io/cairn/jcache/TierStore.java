@@ -523,6 +523,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         }
         return lose(key, h);
       }
+      heap.spilled();
     }
     claims.evicted(h);
     return null;

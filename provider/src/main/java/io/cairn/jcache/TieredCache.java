@@ -47,7 +47,8 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   private final BidiView<K, V> bidiView;
   /** A remote cache's events to and from other processes; null for a local cache. */
   private final SharedEvents<K, V> sharedEvents;
-  private ExpiryTimer timer;
+  /** Set once by {@link #startTimer}; volatile so the timer's own first scan sees it. */
+  private volatile ExpiryTimer timer;
   private volatile ExecutorService loads;
   private volatile boolean closed;
 
@@ -506,11 +507,28 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   // ---------------------------------------------------------------------------------------------------------------
   // Expiry timer, iteration, range scans
 
-  /** Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys. */
+  /**
+   * Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys, and counts
+   * each entry it expires on the timer. (A remote cache's step that runs again after a conflict may count twice.)
+   */
   void expireDue() {
     if (!closed) {
-      store.walks.expireDue(store.now(), this::events);
+      store.walks.expireDue(store.now(), this::timerEvents);
     }
+  }
+
+  /** The events of one timer step: as {@link #events()}, also counting EXPIRED ones on the timer. */
+  private PendingEvents<K, V> timerEvents() {
+    ExpiryTimer t = timer;
+    return new PendingEvents<>(this, copier, listeners, sharedEvents) {
+      @Override
+      void add(javax.cache.event.EventType type, Object key, Object form, Object oldForm, boolean oldAvailable) {
+        if (type == javax.cache.event.EventType.EXPIRED && t != null) {
+          t.expiredOne();
+        }
+        super.add(type, key, form, oldForm, oldAvailable);
+      }
+    };
   }
 
   @Override
@@ -573,6 +591,17 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   public void compact() {
     flush();
     store.lower().compact();
+  }
+
+  @Override
+  public TierStatistics tiers() {
+    HeapTier<K, V> heap = store.heap;
+    TierStatistics.Heap h = new TierStatistics.Heap(heap.size(), heap.capacity(), heap.evictions(), heap.spills());
+    TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot()
+        : new TierStatistics.Disk(false, false, false, null, 0, 0, 0, 0, 0, 0, TierStatistics.Events.NONE, null,
+            null);
+    ExpiryTimer t = timer;
+    return new TierStatistics(h, d, t == null ? 0 : t.expired());
   }
 
   @Override
