@@ -93,4 +93,13 @@ public interface CairnCache<K, V> {
 
   /** The disk tier's engine statistics (levels, files, bytes, amplification, bloom and block-cache figures). */
   StoreStatistics engineStatistics();
+
+  /**
+   * The codec this cache turns keys into bytes with: the configured one ({@link CairnConfiguration#setKeyCodec}), else
+   * Cairn's for the key type (the tagged codec for {@code Object}: one type byte, then that type's encoding).
+   */
+  Codec<K> keyCodec();
+
+  /** The codec this cache turns values into bytes with, chosen as {@link #keyCodec} is. */
+  Codec<V> valueCodec();
 }

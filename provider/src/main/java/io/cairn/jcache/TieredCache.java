@@ -610,6 +610,16 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     return store.lower().statistics();
   }
 
+  @Override
+  public Codec<K> keyCodec() {
+    return copier.keyCodec();
+  }
+
+  @Override
+  public Codec<V> valueCodec() {
+    return copier.valueCodec();
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Listeners, configuration, lifecycle
 
