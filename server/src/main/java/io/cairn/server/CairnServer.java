@@ -20,12 +20,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.Cache;
 
 /**
  * A running Cairn server: the keyspace (one Cairn cache per database), the shared tables (locks, watches, tracking,
@@ -63,10 +65,10 @@ public final class CairnServer implements AutoCloseable {
   private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
   private final String transport;
 
-  private CairnServer(ServerConfig config) {
+  private CairnServer(ServerConfig config, Keyspace keyspace) {
     this.config = config;
     this.users = new Users(config);
-    this.keyspace = new Keyspace(config);
+    this.keyspace = keyspace;
     ImplicitDeletions.registerAll(this);
     byte[] r = new byte[20];
     new java.security.SecureRandom().nextBytes(r);
@@ -97,7 +99,54 @@ public final class CairnServer implements AutoCloseable {
 
   /** Opens the databases and binds every configured address; fails (closing what it opened) if one cannot. */
   static CairnServer start(ServerConfig config) throws InterruptedException {
-    CairnServer s = new CairnServer(config);
+    return bound(new CairnServer(config, new Keyspace(config)));
+  }
+
+  /** Settings an embedded server refuses: its databases are the application's caches, configured by it. */
+  private static final Set<String> STORAGE_SETTINGS = Set.of("databases", "dir", "heap-entries", "disk-bytes",
+      "persistent", "durability", "bidi");
+
+  /**
+   * Serves an application's own Cairn caches over RESP, embedded in it: database N is {@code caches.get(N)}, keys
+   * and values the bytes of each cache's codecs (see {@code ApplicationCache}). {@code args} are {@code --setting
+   * value...} as on the command line ({@code --port 0 --bind 127.0.0.1 --requirepass ...}); storage settings
+   * ({@code databases}, {@code dir}, {@code heap-entries}, {@code disk-bytes}, {@code persistent}, {@code durability},
+   * {@code bidi}, {@code db.N.*}) are refused, since the application configures its caches. {@link #close} stops
+   * the server and leaves the caches open.
+   *
+   * @throws IllegalArgumentException naming the setting or the cache, when one cannot be served
+   */
+  public static CairnServer serve(List<? extends Cache<?, ?>> caches, List<String> args)
+      throws InterruptedException {
+    if (caches.isEmpty()) {
+      throw new IllegalArgumentException("no cache to serve: an embedded server needs at least one database");
+    }
+    for (String a : args) {
+      String key = a.startsWith("--") ? a.substring(2).toLowerCase(java.util.Locale.ROOT) : "";
+      if (STORAGE_SETTINGS.contains(key) || key.startsWith("db.")) {
+        throw new IllegalArgumentException("'" + a.substring(2) + "' does not apply to an embedded server: its "
+            + "databases are the application's caches, configured where the application creates them");
+      }
+    }
+    ServerConfig config = ServerConfig.load(null, args);
+    config.databases = caches.size();
+    List<Database> databases = new ArrayList<>();
+    for (Cache<?, ?> c : caches) {
+      databases.add(new Database(view(c)));
+    }
+    CairnServer s = bound(new CairnServer(config, new Keyspace(databases)));
+    for (int i = 0; i < databases.size(); i++) {
+      ApplicationCache<?, ?> app = (ApplicationCache<?, ?>) databases.get(i).cache;
+      s.log("database " + i + ": cache '" + app.getName() + "' (" + app.codecs() + ")");
+    }
+    return s;
+  }
+
+  private static <K, V> ApplicationCache<K, V> view(Cache<K, V> cache) {
+    return new ApplicationCache<>(cache);
+  }
+
+  private static CairnServer bound(CairnServer s) throws InterruptedException {
     try {
       s.bind();
     } catch (RuntimeException | InterruptedException e) {

@@ -23,7 +23,8 @@ final class Database {
   final String name;
   final DatabaseSettings settings;
   final Cache<Key, byte[]> cache;
-  final CairnCache<Key, byte[]> cairn;
+  /** What the server uses beyond JCache: expiry, size, ranges, lost keys. */
+  final CairnView cairn;
   /** The value-to-key view, or null when the database is not bidirectional. */
   final BidiCache<Key, byte[]> bidi;
 
@@ -42,8 +43,17 @@ final class Database {
         .setBidirectional(s.bidirectional())
         .setKeyCodec(KeyCodec.INSTANCE);
     this.cache = manager.createCache(name, c);
-    this.cairn = cache.unwrap(CairnCache.class);
+    this.cairn = CairnView.of(cache.unwrap(CairnCache.class));
     this.bidi = s.bidirectional() ? cache.unwrap(BidiCache.class) : null;
+  }
+
+  /** An application's cache, served by an embedded server: it names the database; it is not bidirectional here. */
+  Database(ApplicationCache<?, ?> application) {
+    this.name = application.getName();
+    this.settings = application.settings();
+    this.cache = application;
+    this.cairn = application;
+    this.bidi = null;
   }
 
   long now() {
@@ -59,7 +69,10 @@ final class Database {
     cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(factory, null, false, false));
   }
 
-  /** Writes what the heap holds to disk and closes the cache. */
+  /**
+   * Writes what the heap holds to disk (persistent databases) and closes the cache; an application's cache is only
+   * detached from the server (see {@link ApplicationCache#close}).
+   */
   void close() {
     if (!cache.isClosed()) {
       if (settings.persistent()) {

@@ -516,6 +516,10 @@ final class KeyCommands {
     if (y < 0) {
       return;
     }
+    if (!s.server.keyspace.swappable()) {
+      s.error("ERR SWAPDB is not available: the databases are the application's caches");
+      return;
+    }
     if (x != y) {
       Keyspace ks = s.server.keyspace;
       Database dx = ks.get(x);

@@ -17,10 +17,14 @@ import javax.cache.Caching;
  * {@code dir/db<N>}. SWAPDB exchanges two slots; the file {@code dir/slots} (one cache name per line, replaced by
  * write-temp + rename) records which cache serves which number, so a swap of persistent databases outlives a restart.
  *
+ * <p>An embedded server's keyspace is an application's caches instead ({@link #Keyspace(List)}): their names and
+ * storage are the application's, so there is no directory, no slots file and no SWAPDB.
+ *
  * <p>Thread-safety: slots are read without locks; {@link #swap} runs under every stripe of {@link KeyLocks} held
  * exclusively, so no command is between reading a slot and using it when two slots change.
  */
 final class Keyspace {
+  /** The manager of the server's own caches; null for an application's caches. */
   private final CacheManager manager;
   private final AtomicReferenceArray<Database> slots;
   private final Path dir;
@@ -47,6 +51,18 @@ final class Keyspace {
       manager.close();
       throw e;
     }
+  }
+
+  /** An application's caches as databases 0, 1, ... in the order given. */
+  Keyspace(List<Database> databases) {
+    this.dir = null;
+    this.manager = null;
+    this.slots = new AtomicReferenceArray<>(databases.toArray(new Database[0]));
+  }
+
+  /** False for an application's caches: which cache a number names is the application's choice. */
+  boolean swappable() {
+    return manager != null;
   }
 
   /** The cache name per slot: from {@code dir/slots} when a swap wrote one, else db0, db1, ... */
@@ -128,6 +144,8 @@ final class Keyspace {
         db.close();
       }
     }
-    manager.close();
+    if (manager != null) {
+      manager.close();
+    }
   }
 }
