@@ -46,6 +46,9 @@ public class CairnProperties {
   /** What the disk tiers of the manager's caches share: background threads, one block cache, open files. */
   private Shared shared = new Shared();
 
+  /** An embedded Cairn server (io.cairn:cairn-server on the class path) serving the caches over RESP. */
+  private Server server = new Server();
+
   /**
    * One cache's settings, one property per {@link CairnSetting} (bound from its key, so {@code heap-entries} is
    * {@link #getHeapEntries}); any left unset come from {@code cairn.defaults}, then Cairn's defaults.
@@ -352,6 +355,68 @@ public class CairnProperties {
     public void setOptions(Map<String, String> options) {
       this.options = options;
     }
+  }
+
+  /**
+   * An embedded Cairn server: with {@code cairn.server.port} set, the application's own Cairn caches (the ones its
+   * {@code @Cacheable} methods use) are served to Redis clients, database N being the N-th cache of
+   * {@code cairn.server.databases}. A Redis key or value is the bytes of the cache's key or value codec.
+   */
+  public static class Server {
+    /** The port to listen on (0: a free one, published as local.cairn.server.port); unset: no server. */
+    private Integer port;
+
+    /** Addresses to listen on. */
+    private java.util.List<String> bind = new java.util.ArrayList<>(java.util.List.of("127.0.0.1"));
+
+    /**
+     * The caches served as databases 0, 1, ... (created with the defaults when missing); unset: every cache named
+     * in cairn.caches and spring.cache.cache-names, in name order.
+     */
+    private java.util.List<String> databases = new java.util.ArrayList<>();
+
+    /** The server's other settings, by their cairn-server key (for example requirepass, maxclients, timeout). */
+    private Map<String, String> options = new LinkedHashMap<>();
+
+    public Integer getPort() {
+      return port;
+    }
+
+    public void setPort(Integer port) {
+      this.port = port;
+    }
+
+    public java.util.List<String> getBind() {
+      return bind;
+    }
+
+    public void setBind(java.util.List<String> bind) {
+      this.bind = bind;
+    }
+
+    public java.util.List<String> getDatabases() {
+      return databases;
+    }
+
+    public void setDatabases(java.util.List<String> databases) {
+      this.databases = databases;
+    }
+
+    public Map<String, String> getOptions() {
+      return options;
+    }
+
+    public void setOptions(Map<String, String> options) {
+      this.options = options;
+    }
+  }
+
+  public Server getServer() {
+    return server;
+  }
+
+  public void setServer(Server server) {
+    this.server = server;
   }
 
   /** The resources the manager's caches share ({@code shared.*} in a Cairn properties file). */
