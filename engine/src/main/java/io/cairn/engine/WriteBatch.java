@@ -129,7 +129,7 @@ public final class WriteBatch {
 
   /** Receives the ops of an encoded batch, in order. */
   @FunctionalInterface
-  interface OpSink {
+  public interface OpSink {
     /** One op; {@code storedValue} is empty for a deletion and starts with the expiry for an expiring value. */
     void op(long sequence, byte type, byte[] key, byte[] storedValue);
   }
@@ -167,10 +167,11 @@ public final class WriteBatch {
   }
 
   /**
-   * Hands each op of an encoded batch to {@code sink}; returns the last sequence number used. Throws
+   * Hands each op of an encoded batch (a write-ahead log record) to {@code sink}; returns the last sequence number
+   * used. Reads only: tools that inspect a log without opening the store use it too. Throws
    * {@link IllegalArgumentException} when the bytes are not a well-formed batch.
    */
-  static long forEachOp(byte[] rep, OpSink sink) {
+  public static long forEachOp(byte[] rep, OpSink sink) {
     if (rep.length < HEADER_BYTES) {
       throw new IllegalArgumentException("batch of " + rep.length + " bytes is shorter than its header");
     }

@@ -69,6 +69,31 @@ public final class VersionEdit {
     return this;
   }
 
+  /** The manifest format this record declares (the first record of every manifest does), or -1 if it has none. */
+  public long formatVersion() {
+    return formatVersion;
+  }
+
+  /** The log number this record sets (logs below it are flushed), or -1 if it sets none. */
+  public long logNumber() {
+    return logNumber;
+  }
+
+  /** The next file number this record sets, or -1 if it sets none. */
+  public long nextFileNumber() {
+    return nextFileNumber;
+  }
+
+  /** The last sequence number this record sets, or -1 if it sets none. */
+  public long lastSequence() {
+    return lastSequence;
+  }
+
+  /** The compaction style the store was created with, as the first record names it; null in other records. */
+  public CompactionStyle style() {
+    return style;
+  }
+
   public List<Added> added() {
     return added;
   }
