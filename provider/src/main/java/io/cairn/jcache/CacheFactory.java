@@ -53,7 +53,7 @@ final class CacheFactory {
         sharedEvents = new SharedEvents<>(name, sharedTier.tier(), copier);
         sharedTier.coherence().onEvent(sharedEvents::received);
       } else {
-        lower = new DiskTier(name, settings, clock, manager::environment);
+        lower = new DiskTier(name, settings, clock, manager::environment, keyCodec, valueCodec);
       }
       listeners = new Listeners<>(name);
       for (CacheEntryListenerConfiguration<K, V> c : config.getCacheEntryListenerConfigurations()) {

@@ -33,7 +33,15 @@ import javax.cache.CacheException;
  *                             away (the prefix is in every table's bloom filter, see {@link #INVERSE_PREFIX}). A
  *                             record belongs to its key alone: moving a value between keys never touches another
  *                             key's record, and no write reads before it writes.
+ * 0xff                        the META record of a persistent store: what the directory holds, for the tools that
+ *                             read it without the application (the {@code cairn cache} command):
+ *                             layoutVersion:varint cacheName keyCodec valueCodec, each string length:varint utf8.
+ *                             Layout version 2 is this table; a directory without META is version 1 (the same keys,
+ *                             written before META existed). The codecs are named as {@link #codecName} says.
  * </pre>
+ * The META record is written when a persistent store opens without one, or with one that names other codecs or
+ * another cache; a META of a newer layout version than {@link #LAYOUT_VERSION} is refused at open. It has no expiry,
+ * is kept when FIFO drops its table, and survives {@link #deleteAll}.
  * An entry, its expiry record and its inverse record are written in one atomic batch, so every disk copy (k, v) has
  * its record (v, k). Removing an entry deletes its record in the same batch too; rewriting it with another value does
  * not delete the old record, which saves a third write per move. Such a stale record is harmless, since every reader
@@ -55,6 +63,10 @@ final class DiskTier implements LowerTier {
   static final byte DATA = 0x00;
   static final byte INDEX = 0x01;
   static final byte INVERSE = 0x02;
+  static final byte META = (byte) 0xff;
+  /** The layout this code writes and the newest it opens; see the key-space table above. */
+  static final int LAYOUT_VERSION = 2;
+  private static final byte[] META_KEY = {META};
   private static final byte[] NO_KEY = {};
 
   /**
@@ -86,6 +98,9 @@ final class DiskTier implements LowerTier {
 
   private final String cacheName;
   private final CacheSettings settings;
+  /** The codecs' names as the META record holds them. */
+  private final String keyCodec;
+  private final String valueCodec;
   private volatile Store store;
   private Path tempDir;
   private volatile boolean closed;
@@ -112,9 +127,12 @@ final class DiskTier implements LowerTier {
   private final java.util.function.Supplier<io.cairn.engine.StoreEnvironment> environment;
 
   DiskTier(String cacheName, CacheSettings settings, java.util.function.LongSupplier clock,
-      java.util.function.Supplier<io.cairn.engine.StoreEnvironment> environment) {
+      java.util.function.Supplier<io.cairn.engine.StoreEnvironment> environment, Codec<?> keyCodec,
+      Codec<?> valueCodec) {
     this.cacheName = cacheName;
     this.settings = settings;
+    this.keyCodec = codecName(keyCodec);
+    this.valueCodec = codecName(valueCodec);
     this.clock = clock;
     this.environment = environment;
     this.events = new DiskTierEvents(cacheName);
@@ -176,13 +194,74 @@ final class DiskTier implements LowerTier {
         if (settings.compactionStyle() == io.cairn.engine.CompactionStyle.FIFO) {
           o.fifoDropListener(this::onDrop);
         }
-        store = Store.open(dir, o);
+        Store opened = Store.open(dir, o);
+        if (settings.persistent()) {
+          try {
+            checkMeta(opened, dir);
+          } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+          }
+        }
+        store = opened;
         return store;
       } catch (IOException | RuntimeException e) {
         throw new CacheException("cannot open the disk tier of cache " + cacheName + " in " + dir + ": "
             + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * How the META record names a codec: a built-in one by its name ({@code String}, {@code Long}, {@code byte[]},
+   * {@code UUID}, ...), the tagged codec of {@code Object} caches as {@code tagged}, JDK serialization as
+   * {@code serialized}, any other by its class name.
+   */
+  static String codecName(Codec<?> c) {
+    if (c instanceof Codecs.Tagged) {
+      return "tagged";
+    }
+    if (c instanceof Codecs.Serialized) {
+      return "serialized";
+    }
+    return c.getClass().getName().startsWith(Codecs.class.getName()) ? c.name() : c.getClass().getName();
+  }
+
+  /** The META record's value: layout version, cache name, key codec, value codec. */
+  private byte[] meta() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+    byte[] buf = new byte[10];
+    out.write(buf, 0, Bytes.putVarint(buf, 0, LAYOUT_VERSION));
+    for (String field : new String[] {cacheName, keyCodec, valueCodec}) {
+      byte[] b = field.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      out.write(buf, 0, Bytes.putVarint(buf, 0, b.length));
+      out.write(b, 0, b.length);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Refuses a directory whose META record is of a newer layout than this code knows; writes META if it is missing
+   * (a version 1 directory, or a new one) or differs from this cache's.
+   */
+  private void checkMeta(Store s, Path dir) {
+    byte[] expected = meta();
+    byte[] found = s.get(META_KEY);
+    if (found != null) {
+      long version = Bytes.getVarint(found, new int[] {0}, found.length);
+      if (version < 1) {
+        throw new IllegalStateException("the META record of " + dir + " is unreadable (" + found.length
+            + " bytes, no layout version)");
+      }
+      if (version > LAYOUT_VERSION) {
+        throw new IllegalStateException(dir + " holds a disk tier of layout version " + version + ", written by a"
+            + " newer Cairn; this version reads layout versions up to " + LAYOUT_VERSION);
+      }
+      if (Arrays.equals(found, expected)) {
+        return;
+      }
+    }
+    s.put(META_KEY, expected);
   }
 
   /** An engine failure as the cache's caller sees it. */
@@ -477,6 +556,10 @@ final class DiskTier implements LowerTier {
    */
   private void onDrop(Entry e, boolean recentlyRead, WriteBatch keep) {
     byte[] k = e.key();
+    if (Arrays.equals(k, META_KEY)) {
+      keep.put(e);
+      return;
+    }
     if (k.length == 0 || k[0] != DATA) {
       return;
     }
@@ -523,7 +606,7 @@ final class DiskTier implements LowerTier {
     }
   }
 
-  /** Deletes every entry and index record (clear). */
+  /** Deletes every entry and index record (clear); the META record stays. */
   @Override
   public void deleteAll() {
     Store s = store;
@@ -532,7 +615,7 @@ final class DiskTier implements LowerTier {
     }
     try {
       WriteBatch b = new WriteBatch();
-      try (Cursor c = s.scan(null, null)) {
+      try (Cursor c = s.scan(null, META_KEY)) {
         while (c.hasNext()) {
           b.delete(c.next().key());
           if (b.count() >= 1000) {
