@@ -4,6 +4,7 @@ import io.cairn.engine.bloom.BloomFilter;
 import io.cairn.engine.format.Bytes;
 import io.cairn.engine.format.InternalKey;
 import io.cairn.engine.iterator.InternalIterator;
+import io.cairn.engine.sstable.TableProperties;
 import io.cairn.engine.sstable.TableReader;
 import io.cairn.engine.version.FileMeta;
 import io.cairn.engine.version.Run;
@@ -19,17 +20,17 @@ import java.util.Set;
  * run, dropped or not) holds its key at the drop's snapshot. Runs are visited oldest first, each key once per run, so
  * a key in two dropped runs is offered once, from the newer.
  *
- * <p>The keep cap: a drop rewrites at most {@code 1 / KEPT_SHARE} of what it reads. Before each entry it compares
- * the key and value bytes kept so far with the key and value bytes of every entry read so far from the dropped
- * tables (tombstones and shadowed versions included, since they are freed too); while the kept share is over the cap
- * the entry is dropped without being offered. So each drop frees at least half its bytes, a listener that keeps
- * everything cannot hold the store over its budget or rewrite it forever, and the entries dropped past the cap are
- * spread over the key range rather than being its tail.
+ * <p>The keep cap: a drop rewrites at most {@code 1 / KEPT_SHARE} of the key and value bytes its tables hold (their
+ * properties' raw key and value bytes, tombstones and shadowed versions included, since they are freed too). The cap
+ * is known before the first entry is offered, and once what was kept passes it the remaining entries are dropped
+ * without being offered. So each drop frees at least half its bytes (less the last entry kept), a listener that keeps everything cannot hold the store over
+ * its budget or rewrite it forever, and what a listener keeps survives wherever it sits in the key range: the keys a
+ * cache has in use may all sort first, and all fit under the cap when they are under half of the tables.
  *
  * <p>Not thread-safe: one drop runs on one thread, under the store's compaction lock.
  */
 final class FifoDrop {
-  /** Kept bytes are at most this fraction's inverse of the bytes read. */
+  /** Kept bytes are at most this fraction's inverse of the dropped tables' bytes. */
   static final int KEPT_SHARE = 2;
   /** How often (in entries read) the drop checks whether the store is closing. */
   private static final int CLOSING_CHECK_ENTRIES = 1024;
@@ -57,7 +58,8 @@ final class FifoDrop {
   private final long nowMillis;
   private final int batchBytes;
   private final int readaheadBytes;
-  private long readBytes;
+  /** The key and value bytes the drop may keep; set by {@link #run} from the dropped tables' properties. */
+  private long capBytes;
   private long committedBytes;
   private WriteBatch batch = new WriteBatch();
 
@@ -79,6 +81,16 @@ final class FifoDrop {
    * in {@code dropped}, and commits what the listener keeps.
    */
   void run(List<Run> runs, Set<Long> dropped) {
+    long held = 0;
+    for (Run run : runs) {
+      if (dropped.contains(run.runId())) {
+        for (FileMeta f : run.files()) {
+          TableProperties p = env.table(f).properties();
+          held += p.rawKeyBytes() - p.entries() * InternalKey.TRAILER_BYTES + p.rawValueBytes();
+        }
+      }
+    }
+    capBytes = held / KEPT_SHARE;
     for (int i = runs.size() - 1; i >= 0; i--) {
       Run run = runs.get(i);
       if (dropped.contains(run.runId())) {
@@ -100,7 +112,6 @@ final class FifoDrop {
         }
         byte[] k = it.key();
         byte[] stored = it.value();
-        readBytes += k.length - InternalKey.TRAILER_BYTES + stored.length;
         byte type = InternalKey.type(k);
         if (type == InternalKey.TYPE_DELETION) {
           continue;
@@ -112,7 +123,7 @@ final class FifoDrop {
             continue;
           }
         }
-        if ((committedBytes + batch.userBytes()) * KEPT_SHARE > readBytes) {
+        if (committedBytes + batch.userBytes() > capBytes) {
           continue;
         }
         byte[] user = InternalKey.userKey(k);

@@ -268,10 +268,10 @@ public final class Options {
    *   snapshot is skipped: the newer write wins. Kept writes count in {@link StoreStatistics#fifoKeptEntries} and
    *   the log's bytes, not in {@link StoreStatistics#userBytesWritten}.</li>
    *   <li><b>No loop.</b> Kept writes land in the newest run, so the age order reaches them again only after every
-   *   older run. And a drop rewrites at most half of the key and value bytes it reads from the dropped tables:
-   *   while what was kept so far exceeds half of what was read so far, entries are dropped without being offered.
-   *   So every drop frees at least half of what it deletes, and a listener that keeps everything still lets the
-   *   store settle within its budget.</li>
+   *   older run. And a drop rewrites at most half of the key and value bytes the dropped tables hold (as their
+   *   properties count them): once what was kept passes that, the remaining entries are dropped without being
+   *   offered. So every drop frees about half of what it deletes at least, a listener that keeps everything still lets the store settle within
+   *   its budget, and what a listener keeps survives wherever it sorts, as long as it is under half.</li>
    *   <li><b>Recently read.</b> Each open table keeps about two bits per entry in memory (a quarter byte per entry):
    *   a point read ({@link Store#get}, {@link Store#getEntry}, {@link Store#getEntryIncludingExpired}) that returns
    *   a key from a table marks it there, with no lock and no write once marked; merges carry the marks to their

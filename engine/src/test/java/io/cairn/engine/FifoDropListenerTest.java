@@ -172,18 +172,22 @@ class FifoDropListenerTest {
 
     /**
      * The keys run 1 offers, in order, when the listener keeps those {@code keep} accepts: the live ones whose newest
-     * version is in run 1, minus those the keep cap passes over (half of the bytes read so far).
+     * version is in run 1, minus those the keep cap passes over (every entry after what was kept passed half of the key
+     * and value bytes run 1 holds).
      */
     List<String> offers(IntPredicate keep) {
+      long held = 0;
+      for (int i = 0; i < KEYS; i++) {
+        boolean tombstone = fates[i] == Fate.TOMBSTONE_IN_RUN;
+        held += key('a', i).length() + (tombstone ? 0 : VALUE_BYTES + (expiries[i] == Entry.NO_EXPIRY ? 0 : 8));
+      }
+      long cap = held / FifoDrop.KEPT_SHARE;
       List<String> out = new ArrayList<>();
-      long read = 0;
       long kept = 0;
       for (int i = 0; i < KEYS; i++) {
         String k = key('a', i);
-        boolean tombstone = fates[i] == Fate.TOMBSTONE_IN_RUN;
-        read += k.length() + (tombstone ? 0 : VALUE_BYTES + (expiries[i] == Entry.NO_EXPIRY ? 0 : 8));
         boolean live = fates[i] == Fate.LIVE || fates[i] == Fate.LIVE_EXPIRING;
-        if (!live || kept * FifoDrop.KEPT_SHARE > read) {
+        if (!live || kept > cap) {
           continue;
         }
         out.add(k);

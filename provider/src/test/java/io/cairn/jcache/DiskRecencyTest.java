@@ -1,5 +1,6 @@
 package io.cairn.jcache;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,5 +105,45 @@ class DiskRecencyTest {
         assertEquals(i % 2 == 0 ? null : "second" + i, again.get(i), "key " + i + " after a restart");
       }
     }
+  }
+
+  /**
+   * Under a disk budget a tenth of the data, the entries in use survive: a hot set whose keys all sort first (so
+   * they lead every table they are in), read between rounds of writes of cold keys, stays whole while most cold keys
+   * are dropped. Reads mark entries in the engine without writing; a drop rewrites the marked ones, up to half of
+   * what it drops: the hot set (100 KB) is under half of the 256 KB tables it lands in. (A drop that kept only a
+   * share of what it had read so far would lose every other hot key here, since they all come first.)
+   */
+  @Test
+  void underATightBudgetTheEntriesInUseSurvive() {
+    CairnConfiguration<String, byte[]> conf = new CairnConfiguration<String, byte[]>()
+        .setTypes(String.class, byte[].class).setHeapEntries(100).setDiskBytes(2L << 20)
+        .setMemtableBytes(256 * 1024);
+    Cache<String, byte[]> c = manager.createCache("tight", conf);
+    java.util.Random r = new java.util.Random(7);
+    int hot = 100;
+    byte[][] hotValues = new byte[hot][];
+    for (int i = 0; i < hot; i++) {
+      hotValues[i] = new byte[1000];
+      r.nextBytes(hotValues[i]);
+      c.put(String.format("a%05d", i), hotValues[i]);
+    }
+    int rounds = 20;
+    int coldPerRound = 1000;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < coldPerRound; i++) {
+        byte[] v = new byte[1000];
+        r.nextBytes(v);
+        c.put(String.format("b%07d", round * coldPerRound + i), v);
+      }
+      for (int i = 0; i < hot; i++) {
+        assertArrayEquals(hotValues[i], c.get(String.format("a%05d", i)), "hot key " + i + " after round " + round);
+      }
+    }
+    int cold = 0;
+    for (int i = 0; i < rounds * coldPerRound; i++) {
+      cold += c.containsKey(String.format("b%07d", i)) ? 1 : 0;
+    }
+    assertTrue(cold < rounds * coldPerRound / 2, "most cold keys were dropped for the budget: " + cold + " remain");
   }
 }
