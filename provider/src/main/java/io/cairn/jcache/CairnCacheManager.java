@@ -35,6 +35,9 @@ public final class CairnCacheManager implements CacheManager {
   /** The engine environment the caches' disk tiers share, made when the first one opens; guarded by this. */
   private io.cairn.engine.StoreEnvironment environment;
   private volatile boolean closed;
+  /** Told of each cache {@link #createCache} builds (see {@link #addCreationListener}). */
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<? super Cache<?, ?>>>
+      creationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   CairnCacheManager(CairnCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
     this.provider = provider;
@@ -85,7 +88,30 @@ public final class CairnCacheManager implements CacheManager {
     CacheSettings resolved = CacheSettings.resolve(cacheName, config, settings);
     TieredCache<K, V> cache = CacheFactory.build(cacheName, this, config, resolved);
     caches.put(cacheName, cache);
+    for (java.util.function.Consumer<? super Cache<?, ?>> l : creationListeners) {
+      try {
+        l.accept(cache);
+      } catch (RuntimeException e) {
+        System.getLogger(CairnCacheManager.class.getName()).log(System.Logger.Level.WARNING, "cache manager " + uri
+            + ": a creation listener failed on cache " + cacheName + " (the cache was created): " + e, e);
+      }
+    }
     return cache;
+  }
+
+  /**
+   * Registers {@code created}, called with each cache this manager creates from now on, on the creating thread
+   * before {@code createCache} returns, with the manager's lock held: so metrics bound to the manager
+   * ({@link io.cairn.jcache.metrics.CairnMetrics}) cover caches created on first use too. It must be quick and must
+   * not create or close caches; one that throws is logged, and the cache is created all the same.
+   */
+  public void addCreationListener(java.util.function.Consumer<? super Cache<?, ?>> created) {
+    creationListeners.add(Objects.requireNonNull(created, "creation listener"));
+  }
+
+  /** Removes a listener {@link #addCreationListener} registered. */
+  public void removeCreationListener(java.util.function.Consumer<? super Cache<?, ?>> created) {
+    creationListeners.remove(created);
   }
 
   /**

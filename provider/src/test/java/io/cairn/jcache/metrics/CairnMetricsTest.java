@@ -1,0 +1,158 @@
+package io.cairn.jcache.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.jcache.CairnCache;
+import io.cairn.jcache.CairnCachingProvider;
+import io.cairn.jcache.CairnConfiguration;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** CairnMetrics through a SimpleMeterRegistry: the meters move as real caches with a small heap spill to disk. */
+class CairnMetricsTest {
+  @TempDir Path dir;
+  private CacheManager manager;
+  private SimpleMeterRegistry registry;
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+
+  @BeforeEach
+  void open() {
+    Properties p = new Properties();
+    p.setProperty("directory", dir.resolve("data").toString());
+    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:metrics-" + System.nanoTime()), getClass().getClassLoader(), p);
+    registry = new SimpleMeterRegistry();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+    registry.close();
+  }
+
+  private double gauge(String name, String cache, String... tags) {
+    Gauge g = registry.find(name).tags(Tags.of(tags).and("cache", cache)).gauge();
+    assertTrue(g != null, "no gauge " + name + " for " + cache + " among " + registry.getMetersAsString());
+    return g.value();
+  }
+
+  private double counter(String name, String cache, String... tags) {
+    FunctionCounter c = registry.find(name).tags(Tags.of(tags).and("cache", cache)).functionCounter();
+    assertTrue(c != null, "no counter " + name + " for " + cache + " among " + registry.getMetersAsString());
+    return c.count();
+  }
+
+  @Test
+  void heapDiskAndEngineMetersMoveAsTheCacheWorks() {
+    Cache<Integer, String> c = manager.createCache("spilling", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setMemtableBytes(64 * 1024));
+    new CairnMetrics(manager, Tags.of("app", "test")).statisticsMaxAge(Duration.ZERO).bindTo(registry);
+    assertEquals(0, gauge("cairn.entries", "spilling", "tier", "heap"));
+    assertEquals(0, gauge("cairn.bytes", "spilling", "tier", "disk"), "the disk tier has not opened yet");
+    assertEquals(1, registry.find("cairn.entries").tag("app", "test").tag("tier", "heap").gauges().size());
+
+    for (int i = 0; i < 2_000; i++) {
+      c.put(2 * i, "value " + i + " ".repeat(100));
+    }
+    assertEquals(10, gauge("cairn.entries", "spilling", "tier", "heap"));
+    assertEquals(1_990, counter("cairn.evictions", "spilling", "tier", "heap"));
+    assertEquals(1_990, counter("cairn.spills", "spilling", "tier", "heap"));
+    for (int i = 0; i < 100; i++) {
+      c.get(2 * i);
+    }
+    c.get(-1);
+    assertEquals(100, counter("cairn.reads", "spilling", "tier", "disk", "result", "hit"));
+    assertEquals(1, counter("cairn.reads", "spilling", "tier", "disk", "result", "miss"));
+
+    c.unwrap(CairnCache.class).flush();
+    assertTrue(gauge("cairn.bytes", "spilling", "tier", "disk") > 0);
+    assertEquals(2_000, gauge("cairn.entries", "spilling", "tier", "disk"), "each key written to disk once");
+    assertTrue(counter("cairn.engine.flushes", "spilling", "tier", "disk") >= 1);
+    assertTrue(gauge("cairn.engine.live.files", "spilling", "tier", "disk") >= 1);
+    assertTrue(gauge("cairn.engine.write.amplification", "spilling", "tier", "disk") > 0);
+    assertTrue(gauge("cairn.engine.space.amplification", "spilling", "tier", "disk") >= 1);
+    double ratio = gauge("cairn.engine.block.cache.hit.ratio", "spilling", "tier", "disk");
+    assertTrue(ratio >= 0 && ratio <= 1, "a ratio: " + ratio);
+    assertEquals(0, counter("cairn.engine.background.errors", "spilling", "tier", "disk"));
+    assertEquals(0, counter("cairn.fifo.drops", "spilling", "tier", "disk"));
+
+    // Odd keys were never written: the bloom filters of the tables whose key range holds them say so.
+    double useful = counter("cairn.engine.bloom.useful", "spilling", "tier", "disk");
+    for (int i = 1; i < 200; i += 2) {
+      assertNull(c.get(i));
+    }
+    assertTrue(counter("cairn.engine.bloom.useful", "spilling", "tier", "disk") > useful,
+        "the flushed tables' bloom filters answered for absent keys");
+
+    double spills = counter("cairn.spills", "spilling", "tier", "heap");
+    assertEquals(2_000, spills, "the ten dirty heap entries spilled too as the keys read back took their places");
+    c.close();
+    assertTrue(Double.isNaN(gauge("cairn.entries", "spilling", "tier", "heap")), "a closed cache's gauges are NaN");
+    assertEquals(spills, counter("cairn.spills", "spilling", "tier", "heap"), "its counters keep their last value");
+  }
+
+  @Test
+  void cachesCreatedAfterBindingGetMetersAndTheTimerCountsExpiries() throws Exception {
+    new CairnMetrics(manager).statisticsMaxAge(Duration.ZERO).bindTo(registry);
+    Cache<String, String> c = manager.createCache("later", new CairnConfiguration<String, String>()
+        .setTypes(String.class, String.class).setHeapEntries(5).setClock(clock::get));
+    CairnCache<String, String> cc = c.unwrap(CairnCache.class);
+    for (int i = 0; i < 20; i++) {
+      cc.put("k" + i, "v", clock.get() + 100);
+    }
+    assertEquals(5, gauge("cairn.entries", "later", "tier", "heap"));
+    assertEquals(0, counter("cairn.timer.expiries", "later"));
+    clock.addAndGet(101);
+    // The timer runs four times a second; wait for it to have removed all twenty (no time is asserted).
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (counter("cairn.timer.expiries", "later") < 20 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(20, counter("cairn.timer.expiries", "later"), "every entry, on both tiers");
+    assertEquals(0, cc.size());
+  }
+
+  @Test
+  void aFifoBudgetsDropsAreCounted() {
+    Cache<Integer, String> c = manager.createCache("budget", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(1L << 20)
+        .setMemtableBytes(64 * 1024));
+    new CairnMetrics(manager).statisticsMaxAge(Duration.ZERO).bindTo(registry);
+    java.util.Random r = new java.util.Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder(500);
+      for (int j = 0; j < 500; j++) {
+        sb.append((char) ('a' + r.nextInt(26)));
+      }
+      c.put(i, sb.toString());
+    }
+    c.unwrap(CairnCache.class).flush();
+    assertTrue(counter("cairn.fifo.drops", "budget", "tier", "disk") > 0);
+    assertTrue(counter("cairn.engine.compactions", "budget", "tier", "disk") > 0);
+  }
+
+  @Test
+  void aHeapOnlyCacheHasNoDiskMeters() {
+    manager.createCache("heap-only", new CairnConfiguration<Integer, String>().setTypes(Integer.class, String.class)
+        .setDiskBytes(0));
+    new CairnMetrics(manager).bindTo(registry);
+    assertEquals(0, gauge("cairn.entries", "heap-only", "tier", "heap"));
+    assertNull(registry.find("cairn.bytes").tag("cache", "heap-only").gauge());
+  }
+}
