@@ -426,18 +426,30 @@ final class Codecs {
     }
   }
 
-  /** For caches typed {@code Object}: a type byte, then the built-in encoding of that type, or serialization. */
+  /**
+   * For caches typed {@code Object}: a type byte, then the built-in encoding of that type, or serialization.
+   *
+   * <p>The type bytes are part of the on-disk format (a persistent cache's files, a remote cache's Redis values), so
+   * each type's code is written out here and never derived from a position: a new type takes a new code, and a
+   * code once given is never reused.
+   * <pre>
+   * 0x01 String   0x02 Integer  0x03 Long     0x04 byte[]   0x05 UUID     0x06 Double
+   * 0x07 Short    0x08 Boolean  0x09 Float    0x0a Character 0x0b Byte   0x7f JDK serialization
+   * </pre>
+   */
   static final class Tagged implements Codec<Object> {
-    private static final Class<?>[] TYPES = {String.class, Integer.class, Long.class, byte[].class, UUID.class,
-        Double.class, Short.class, Boolean.class, Float.class, Character.class, Byte.class};
     private static final byte SERIALIZED = 0x7f;
-    private static final Map<Class<?>, Integer> TAGS;
+    /** Type code to type; the codes above. */
+    private static final Map<Byte, Class<?>> TYPES = Map.ofEntries(Map.entry((byte) 0x01, String.class),
+        Map.entry((byte) 0x02, Integer.class), Map.entry((byte) 0x03, Long.class), Map.entry((byte) 0x04, byte[].class),
+        Map.entry((byte) 0x05, UUID.class), Map.entry((byte) 0x06, Double.class), Map.entry((byte) 0x07, Short.class),
+        Map.entry((byte) 0x08, Boolean.class), Map.entry((byte) 0x09, Float.class),
+        Map.entry((byte) 0x0a, Character.class), Map.entry((byte) 0x0b, Byte.class));
+    private static final Map<Class<?>, Byte> TAGS;
 
     static {
-      java.util.HashMap<Class<?>, Integer> m = new java.util.HashMap<>();
-      for (int i = 0; i < TYPES.length; i++) {
-        m.put(TYPES[i], i + 1);
-      }
+      java.util.HashMap<Class<?>, Byte> m = new java.util.HashMap<>();
+      TYPES.forEach((code, type) -> m.put(type, code));
       TAGS = Map.copyOf(m);
     }
 
@@ -450,7 +462,7 @@ final class Codecs {
     @Override
     @SuppressWarnings("unchecked")
     public byte[] encode(Object v) {
-      Integer tag = TAGS.get(v.getClass());
+      Byte tag = TAGS.get(v.getClass());
       byte[] body = tag == null ? fallback.encode(v) : ((Codec<Object>) builtIn(v.getClass())).encode(v);
       byte[] out = new byte[body.length + 1];
       out[0] = tag == null ? SERIALIZED : tag.byteValue();
@@ -467,11 +479,11 @@ final class Codecs {
       if (b[0] == SERIALIZED) {
         return fallback.decode(body);
       }
-      int i = b[0] - 1;
-      if (i < 0 || i >= TYPES.length) {
+      Class<?> type = TYPES.get(b[0]);
+      if (type == null) {
         throw new CacheException("unknown type tag " + b[0] + " in a stored key or value");
       }
-      return builtIn(TYPES[i]).decode(body);
+      return builtIn(type).decode(body);
     }
 
     @Override
