@@ -140,6 +140,42 @@ class KeyIterationTest {
   }
 
   @Test
+  void aScanReturnsEveryKeyPresentThroughoutWhileKeysMoveBetweenTiers() throws Exception {
+    try (TestServer s = TestServer.start("--heap-entries", "100"); RespClient c = s.client();
+        RespClient w = s.client()) {
+      Set<String> stable = new HashSet<>(fill(c, "s:", 0, 2000, 20));
+      Set<String> seen = new HashSet<>();
+      String cursor = "0";
+      int round = 0;
+      do {
+        String reply = c.call("SCAN", cursor, "COUNT", "50");
+        int inner = reply.indexOf(",*[");
+        cursor = reply.substring(3, inner);
+        seen.addAll(bulks(reply.substring(inner + 1, reply.length() - 1)));
+        // Between calls: read 50 stable keys (bringing keys from disk to the heap, pushing others down), overwrite
+        // 20 of them, and add 50 new keys.
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < 50; i++) {
+          b.writeBytes(RespClient.encode("GET", "s:" + RANDOM.nextInt(2000)));
+        }
+        for (int i = 0; i < 20; i++) {
+          b.writeBytes(RespClient.encode("SET", "s:" + RANDOM.nextInt(2000), value(20)));
+        }
+        w.send(b.toByteArray());
+        for (int i = 0; i < 70; i++) {
+          w.read();
+        }
+        fill(w, "new:" + round + ":", 0, 50, 20);
+        round++;
+      } while (!cursor.equals("0"));
+      Set<String> missing = new HashSet<>(stable);
+      missing.removeAll(seen);
+      assertEquals(Set.of(), missing, "keys present throughout the scan, moved between tiers by reads and writes");
+      assertEquals(2000 + 50L * round, dbsize(c));
+    }
+  }
+
+  @Test
   void expiredKeysOnEitherTierAreNeitherListedNorCounted() throws Exception {
     try (TestServer s = TestServer.start("--heap-entries", "100"); RespClient c = s.client()) {
       long expireAt = System.currentTimeMillis() + 1500;
