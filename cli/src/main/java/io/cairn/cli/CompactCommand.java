@@ -90,7 +90,8 @@ final class CompactCommand implements Callable<Integer> {
             .append(l.runs() == 1 ? " run" : " runs");
       }
     }
-    return s.tables().files() + " tables in " + runs + " runs" + (levels.length() == 0 ? "" : " (" + levels + ")")
+    return Formats.count(s.tables().files(), "table") + " in " + Formats.count(runs, "run")
+        + (levels.length() == 0 ? "" : " (" + levels + ")")
         + ", " + Formats.bytes(s.tables().bytes()) + " bytes, " + Formats.bytes(entries) + " entries, "
         + Formats.bytes(tombstones) + " tombstones";
   }

@@ -151,4 +151,9 @@ final class Formats {
   static String bytes(long n) {
     return String.format("%,d", n);
   }
+
+  /** {@code n} and the noun, plural unless {@code n} is 1: "1 log", "3 tables". */
+  static String count(long n, String noun) {
+    return bytes(n) + " " + noun + (n == 1 ? "" : "s");
+  }
 }

@@ -4,7 +4,6 @@ import io.cairn.engine.CorruptionException;
 import io.cairn.engine.StoreException;
 import io.cairn.engine.WriteBatch;
 import io.cairn.engine.format.InternalKey;
-import io.cairn.engine.iterator.InternalIterator;
 import io.cairn.engine.sstable.TableProperties;
 import io.cairn.engine.sstable.TableReader;
 import io.cairn.engine.version.FileMeta;
@@ -24,8 +23,9 @@ import java.util.Set;
  * Checks every byte a store would read: CURRENT and the manifest (each edit decoded and applied, each listed table
  * present), every live table (footer, properties, every index and data block and the filter with their checksums,
  * key order, and the counts and key range the manifest recorded), and every log recovery would replay (each chunk's
- * checksum, each record decoded as a write batch). It goes on past a damaged file to the next one, so one run names
- * every damaged file, each with the offset of its first bad bytes.
+ * checksum, each record decoded as a write batch). It goes on past a damaged block to the next block its table's index
+ * names, and past a damaged file to the next file, so one run names every damaged table block, and every damaged log
+ * or manifest with the offset of its first bad chunk (a log cannot be read on past bad framing).
  *
  * <p>A torn log tail (the end of a write cut by a crash) is not damage: the store cuts it at open, losing only the
  * write that was cut. It is a warning, which fails the run only under {@code --strict}.
@@ -96,24 +96,19 @@ final class Verifier {
         problems.add(new Problem(path, 0, "file is " + t.fileSize() + " bytes, the manifest recorded "
             + f.fileBytes()));
       }
-      t.verify();
       TableProperties props = t.properties();
-      long entries = 0;
-      long tombstones = 0;
-      byte[] first = null;
-      byte[] last = null;
-      try (InternalIterator it = t.iterator()) {
-        for (it.seekToFirst(); it.valid(); it.next()) {
-          byte[] k = it.key();
-          if (first == null) {
-            first = k;
-          }
-          last = k;
-          entries++;
-          if (InternalKey.type(k) == InternalKey.TYPE_DELETION) {
-            tombstones++;
-          }
-        }
+      TableReader.BlockCheck check = t.verifyEachBlock(e -> problems.add(Problem.of(e)));
+      long entries = check.entries();
+      long tombstones = check.tombstones();
+      byte[] first = check.smallest();
+      byte[] last = check.largest();
+      if (problems.size() > before) {
+        report(name, level, before);
+        return -1;
+      }
+      if (check.dataBlocks() != props.dataBlocks()) {
+        problems.add(new Problem(path, 0, "its index leads to " + check.dataBlocks() + " data blocks, its properties"
+            + " say " + props.dataBlocks()));
       }
       if (entries != props.entries() || tombstones != props.tombstones()) {
         problems.add(new Problem(path, 0, "holds " + entries + " entries (" + tombstones + " tombstones), its "
@@ -129,7 +124,8 @@ final class Verifier {
             + " .. " + InternalKey.describe(f.largest())));
       }
       if (problems.size() == before) {
-        out.println(name + " (L" + level + ", " + props.dataBlocks() + " data blocks, " + entries + " entries): ok");
+        out.println(name + " (L" + level + ", " + Formats.count(props.dataBlocks(), "data block") + ", "
+            + Formats.bytes(entries) + " entries): ok");
         return entries;
       }
     } catch (CorruptionException e) {
@@ -139,10 +135,14 @@ final class Verifier {
     } catch (IOException | StoreException e) {
       problems.add(new Problem(path, 0, "unreadable: " + e.getMessage()));
     }
-    for (Problem p : problems.subList(before, problems.size())) {
+    report(name, level, before);
+    return -1;
+  }
+
+  private void report(String name, int level, int from) {
+    for (Problem p : problems.subList(from, problems.size())) {
       out.println(name + " (L" + level + "): " + p);
     }
-    return -1;
   }
 
   private void log(Path path) {
@@ -165,14 +165,15 @@ final class Verifier {
         String w = name + ": torn tail after offset " + reader.lastRecordEnd() + " (a write cut by a crash; the store"
             + " cuts it at open)";
         warnings.add(w);
-        out.println(name + " (" + records + " records): warning: torn tail after offset " + reader.lastRecordEnd());
+        out.println(name + " (" + Formats.count(records, "record") + "): warning: torn tail after offset "
+            + reader.lastRecordEnd());
         return;
       }
-      out.println(name + " (" + records + " records): ok");
+      out.println(name + " (" + Formats.count(records, "record") + "): ok");
     } catch (CorruptionException e) {
       Problem p = Problem.of(e);
       problems.add(p);
-      out.println(name + " (" + records + " records before the damage): " + p);
+      out.println(name + " (" + Formats.count(records, "record") + " before the damage): " + p);
     } catch (IOException e) {
       Problem p = new Problem(path, 0, "unreadable: " + e.getMessage());
       problems.add(p);

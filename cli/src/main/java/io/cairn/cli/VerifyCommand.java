@@ -31,8 +31,9 @@ final class VerifyCommand implements Callable<Integer> {
       Verifier.Report r = new Verifier(files, out).run();
       out.println();
       if (r.problems().isEmpty()) {
-        out.println("clean: manifest, " + r.tables() + " tables (" + Formats.bytes(r.entries()) + " entries), "
-            + r.logs() + " logs" + (r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warnings"));
+        out.println("clean: manifest, " + Formats.count(r.tables(), "table") + " (" + Formats.bytes(r.entries())
+            + " entries), " + Formats.count(r.logs(), "log")
+            + (r.warnings().isEmpty() ? "" : "; " + Formats.count(r.warnings().size(), "warning")));
       } else {
         out.println(r.problems().size() + (r.problems().size() == 1 ? " problem:" : " problems:"));
         for (Problem p : r.problems()) {

@@ -164,7 +164,7 @@ class EngineCommandsTest {
     List<String> before = Cli.run("dump", dir).lines();
     Cli.Result r = Cli.run("compact", dir);
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("after   1 tables in 1 runs (L3: 1 run)"), r.out());
+    assertTrue(r.out().contains("after   1 table in 1 run (L3: 1 run)"), r.out());
     assertTrue(r.out().contains(", 0 tombstones"), r.out());
     assertEquals(before, Cli.run("dump", dir).lines(), "compaction changes nothing a read sees");
     Cli.Result inspect = Cli.run("inspect", dir);

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +48,7 @@ class VerifyCommandTest {
     Path dir = build();
     Cli.Result r = Cli.run("verify", dir);
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("clean: manifest, 3 tables (900 entries), 1 logs"), r.out());
+    assertTrue(r.out().contains("clean: manifest, 3 tables (900 entries), 1 log"), r.out());
     assertTrue(r.out().contains("(" + LOGGED + " records): ok"), r.out());
   }
 
@@ -69,6 +71,26 @@ class VerifyCommandTest {
     assertEquals(2, dump.code(), dump.toString());
     assertTrue(dump.err().contains("corruption in " + tables.get(0) + " at offset 0")
         || dump.err().contains("corruption in " + tables.get(2)), dump.err());
+  }
+
+  @Test
+  void everyDamagedBlockOfOneTableIsNamed() throws Exception {
+    Path dir = build();
+    Path table = Cli.files(dir, "sst").get(1);
+    Cli.flip(table, 100);
+    Cli.flip(table, 20_000);
+    Cli.Result r = Cli.run("verify", dir);
+    assertEquals(1, r.code(), r.toString());
+    assertTrue(r.out().contains("2 problems:"), r.out());
+    Matcher m = Pattern.compile(Pattern.quote(table.toString()) + " at offset (\\d+): block checksum mismatch")
+        .matcher(r.out());
+    List<Long> offsets = new java.util.ArrayList<>();
+    while (m.find()) {
+      offsets.add(Long.parseLong(m.group(1)));
+    }
+    assertEquals(2, offsets.size(), r.out());
+    assertEquals(0L, offsets.get(0));
+    assertTrue(offsets.get(1) > 100 && offsets.get(1) <= 20_000, "the block holding byte 20000: " + offsets);
   }
 
   @Test

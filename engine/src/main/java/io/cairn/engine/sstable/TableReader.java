@@ -329,6 +329,106 @@ public final class TableReader implements AutoCloseable {
     filter();
   }
 
+  /**
+   * What {@link #verifyEachBlock} read from the blocks that were whole.
+   *
+   * @param dataBlocks data blocks read and found whole
+   * @param entries their entries (tombstones included)
+   * @param tombstones their tombstones
+   * @param smallest the first internal key read, or null
+   * @param largest the last internal key read, or null
+   */
+  public record BlockCheck(long dataBlocks, long entries, long tombstones, byte[] smallest, byte[] largest) {}
+
+  /**
+   * Reads every block from the file (not through the block cache) and checks it, for verification tools: each index
+   * block, each data block an index entry leads to, and the filter, with their checksums, entry framing and key order.
+   * Unlike {@link #verify()} it does not stop at the first damaged block: each damage is handed to {@code problems}
+   * (naming the file and the block's offset) and the walk goes on with the next block the index names. Reads only.
+   */
+  public BlockCheck verifyEachBlock(java.util.function.Consumer<CorruptionException> problems) {
+    long[] counts = new long[3];
+    byte[][] range = new byte[2][];
+    checkBlocks(footer.index(), 1, counts, range, problems);
+    try {
+      readContents(file, path, footer.filter());
+    } catch (CorruptionException e) {
+      problems.accept(e);
+    } catch (IOException e) {
+      problems.accept(new CorruptionException(path, footer.filter().offset(), "unreadable filter block: " + e));
+    }
+    return new BlockCheck(counts[0], counts[1], counts[2], range[0], range[1]);
+  }
+
+  /** Checks the block at {@code h}, an index block while {@code depth <= indexLevels}, then its children. */
+  private void checkBlocks(BlockHandle h, int depth, long[] counts, byte[][] range,
+      java.util.function.Consumer<CorruptionException> problems) {
+    Block b;
+    try {
+      byte[] buf = new byte[h.size() + TableFormat.TRAILER_BYTES];
+      file.read(h.offset(), buf, 0, buf.length);
+      b = toBlock(buf, h);
+    } catch (CorruptionException e) {
+      problems.accept(e);
+      return;
+    } catch (IOException e) {
+      problems.accept(new CorruptionException(path, h.offset(), "unreadable block of " + h.size() + " bytes: " + e));
+      return;
+    }
+    boolean index = depth <= footer.indexLevels();
+    long entries = 0;
+    long tombstones = 0;
+    byte[] first = null;
+    byte[] last = null;
+    java.util.List<BlockHandle> children = new java.util.ArrayList<>();
+    try {
+      Block.Cursor c = b.cursor();
+      for (c.seekToFirst(); c.valid(); c.next()) {
+        byte[] k = c.key();
+        if (last != null && InternalKey.compare(last, k) >= 0) {
+          throw new CorruptionException(path, h.offset(), "keys out of order: " + InternalKey.describe(k)
+              + " after " + InternalKey.describe(last));
+        }
+        if (first == null) {
+          first = k;
+        }
+        last = k;
+        if (index) {
+          children.add(handle(c.value(), h.offset()));
+        } else {
+          entries++;
+          if (c.type() == InternalKey.TYPE_DELETION) {
+            tombstones++;
+          }
+        }
+      }
+    } catch (CorruptionException e) {
+      problems.accept(e);
+      if (!index) {
+        return;
+      }
+    }
+    if (index) {
+      for (BlockHandle child : children) {
+        checkBlocks(child, depth + 1, counts, range, problems);
+      }
+      return;
+    }
+    if (first != null && range[1] != null && InternalKey.compare(range[1], first) >= 0) {
+      problems.accept(new CorruptionException(path, h.offset(), "block starts at " + InternalKey.describe(first)
+          + ", not after the previous block's last key " + InternalKey.describe(range[1])));
+    }
+    counts[0]++;
+    counts[1] += entries;
+    counts[2] += tombstones;
+    if (first != null) {
+      if (range[0] == null) {
+        range[0] = first;
+      }
+      range[1] = last;
+    }
+  }
+
   @Override
   public void close() {
     try {
