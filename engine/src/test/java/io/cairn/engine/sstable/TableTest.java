@@ -126,6 +126,58 @@ class TableTest {
     assertTrue(detected > 0);
   }
 
+  @ParameterizedTest
+  @EnumSource(IndexLayout.class)
+  void verifyEachBlockCountsWhatIsWholeAndNamesEveryDamagedBlock(IndexLayout layout) throws IOException {
+    Path p = dir.resolve("000001.sst");
+    TableProperties props = build(p, 3000, layout, 512);
+    try (TableReader t = open(p)) {
+      java.util.List<CorruptionException> problems = new java.util.ArrayList<>();
+      TableReader.BlockCheck clean = t.verifyEachBlock(problems::add);
+      assertTrue(problems.isEmpty(), problems.toString());
+      assertEquals(props.entries(), clean.entries());
+      assertEquals(props.tombstones(), clean.tombstones());
+      assertEquals(props.dataBlocks(), clean.dataBlocks());
+      assertArrayEquals(props.smallest(), clean.smallest());
+      assertArrayEquals(props.largest(), clean.largest());
+    }
+    Files.write(p, flipped(Files.readAllBytes(p), 10, 20_000));
+    try (TableReader t = open(p)) {
+      java.util.List<CorruptionException> problems = new java.util.ArrayList<>();
+      TableReader.BlockCheck damaged = t.verifyEachBlock(problems::add);
+      assertEquals(2, problems.size(), problems.toString());
+      assertEquals(0, problems.get(0).offset());
+      assertTrue(problems.get(1).offset() > 10 && problems.get(1).offset() <= 20_000, problems.toString());
+      assertEquals(props.dataBlocks() - 2, damaged.dataBlocks(), "the walk goes on past both damaged blocks");
+    }
+  }
+
+  @Test
+  void verifyEachBlockFindsEveryFlippedByteThatOpenDoesNot() throws IOException {
+    Path p = dir.resolve("000001.sst");
+    build(p, 300, IndexLayout.BTREE, 256);
+    byte[] good = Files.readAllBytes(p);
+    for (int at = 0; at < good.length; at += 7) {
+      Files.write(p, flipped(good, at));
+      try (TableReader t = open(p)) {
+        java.util.List<CorruptionException> problems = new java.util.ArrayList<>();
+        t.verifyEachBlock(problems::add);
+        assertFalse(problems.isEmpty(), "flip at offset " + at + " went undetected");
+        assertTrue(problems.get(0).getMessage().contains(p.toString()), problems.get(0).getMessage());
+      } catch (CorruptionException e) {
+        assertTrue(e.getMessage().contains(p.toString()), "open named the file: " + e.getMessage());
+      }
+    }
+  }
+
+  private static byte[] flipped(byte[] good, int... offsets) {
+    byte[] bad = good.clone();
+    for (int at : offsets) {
+      bad[at] ^= 0x10;
+    }
+    return bad;
+  }
+
   @Test
   void notATableIsRejected() throws IOException {
     Path p = dir.resolve("000009.sst");
