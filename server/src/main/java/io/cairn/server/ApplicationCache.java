@@ -20,8 +20,11 @@ import javax.cache.configuration.Configuration;
 import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.CacheEntryListener;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
@@ -35,6 +38,10 @@ import javax.cache.processor.MutableEntry;
  * what the application wrote. Bytes the codec does not decode back to themselves (malformed UTF-8 for a String
  * codec, an unknown type byte for the tagged codec of an {@code Object} cache) are refused with an error naming the
  * cache and its codec, so a client never writes something other than what it sent.
+ *
+ * <p>Writes the application makes itself (not through the server) reach the server through a synchronous listener
+ * ({@link #listenForApplicationWrites}), so tracking clients get invalidations and WATCHing transactions fail for
+ * them; the server's own calls are marked on their thread ({@link #serving}) so that listener skips them.
  *
  * <p>Closing the view does not close the application's cache: it removes the listeners the server registered on
  * it. The application's expiry policy, listeners, writer and statistics apply to writes from clients as to its own.
@@ -52,6 +59,10 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
   private final Map<CacheEntryListenerConfiguration<Key, byte[]>, CacheEntryListenerConfiguration<K, V>> listeners =
       new LinkedHashMap<>();
   private final Map<Consumer<? super Key>, Consumer<K>> losses = new HashMap<>();
+  /** The listener {@link #listenForApplicationWrites} registered, or null. */
+  private CacheEntryListenerConfiguration<K, V> applicationWrites;
+  /** True while a call of the server's runs on this thread: its writes are not the application's. */
+  private final ThreadLocal<Boolean> serving = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   @SuppressWarnings("unchecked")
   ApplicationCache(Cache<K, V> cache) {
@@ -120,6 +131,24 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
         + " codec is " + codec.name() + "): " + why);
   }
 
+  /** Runs one of the server's calls on the cache, marked as the server's for the application-write listener. */
+  private <T> T serving(java.util.function.Supplier<T> call) {
+    Boolean outer = serving.get();
+    serving.set(Boolean.TRUE);
+    try {
+      return call.get();
+    } finally {
+      serving.set(outer);
+    }
+  }
+
+  private void serving(Runnable call) {
+    serving(() -> {
+      call.run();
+      return null;
+    });
+  }
+
   private Cache.Entry<Key, byte[]> entry(Cache.Entry<K, V> e) {
     Key k = key(e.getKey());
     byte[] v = bytes(e.getValue());
@@ -146,7 +175,7 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
   @Override
   public byte[] get(Key key) {
-    return bytes(cache.get(key(key)));
+    return serving(() -> bytes(cache.get(key(key))));
   }
 
   @Override
@@ -177,54 +206,54 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
   @Override
   public void put(Key key, byte[] value) {
-    cache.put(key(key), value(value));
+    serving(() -> cache.put(key(key), value(value)));
   }
 
   @Override
   public byte[] getAndPut(Key key, byte[] value) {
-    return bytes(cache.getAndPut(key(key), value(value)));
+    return serving(() -> bytes(cache.getAndPut(key(key), value(value))));
   }
 
   @Override
   public void putAll(Map<? extends Key, ? extends byte[]> map) {
     Map<K, V> app = new LinkedHashMap<>();
     map.forEach((k, v) -> app.put(key(k), value(v)));
-    cache.putAll(app);
+    serving(() -> cache.putAll(app));
   }
 
   @Override
   public boolean putIfAbsent(Key key, byte[] value) {
-    return cache.putIfAbsent(key(key), value(value));
+    return serving(() -> cache.putIfAbsent(key(key), value(value)));
   }
 
   @Override
   public boolean remove(Key key) {
-    return cache.remove(key(key));
+    return serving(() -> cache.remove(key(key)));
   }
 
   @Override
   public boolean remove(Key key, byte[] oldValue) {
-    return cache.remove(key(key), value(oldValue));
+    return serving(() -> cache.remove(key(key), value(oldValue)));
   }
 
   @Override
   public byte[] getAndRemove(Key key) {
-    return bytes(cache.getAndRemove(key(key)));
+    return serving(() -> bytes(cache.getAndRemove(key(key))));
   }
 
   @Override
   public boolean replace(Key key, byte[] oldValue, byte[] newValue) {
-    return cache.replace(key(key), value(oldValue), value(newValue));
+    return serving(() -> cache.replace(key(key), value(oldValue), value(newValue)));
   }
 
   @Override
   public boolean replace(Key key, byte[] value) {
-    return cache.replace(key(key), value(value));
+    return serving(() -> cache.replace(key(key), value(value)));
   }
 
   @Override
   public byte[] getAndReplace(Key key, byte[] value) {
-    return bytes(cache.getAndReplace(key(key), value(value)));
+    return serving(() -> bytes(cache.getAndReplace(key(key), value(value))));
   }
 
   @Override
@@ -233,22 +262,23 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
     for (Key k : ks) {
       app.add(key(k));
     }
-    cache.removeAll(app);
+    serving(() -> cache.removeAll(app));
   }
 
   @Override
   public void removeAll() {
-    cache.removeAll();
+    serving(() -> cache.removeAll());
   }
 
   @Override
   public void clear() {
-    cache.clear();
+    serving(() -> cache.clear());
   }
 
   @Override
   public <T> T invoke(Key key, EntryProcessor<Key, byte[], T> processor, Object... arguments) {
-    return cache.invoke(key(key), (e, args) -> processor.process(new Entry(key, e), args), arguments);
+    return serving(() -> cache.invoke(key(key), (e, args) -> processor.process(new Entry(key, e), args),
+        arguments));
   }
 
   @Override
@@ -336,7 +366,7 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
       @Override
       public void remove() {
-        it.remove();
+        serving(it::remove);
       }
     };
   }
@@ -351,7 +381,7 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
   @Override
   public void put(Key key, byte[] value, long expireAtMillis) {
-    cairn.put(key(key), value(value), expireAtMillis);
+    serving(() -> cairn.put(key(key), value(value), expireAtMillis));
   }
 
   @Override
@@ -437,6 +467,52 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
     }
   }
 
+  /**
+   * Tells {@code changed} of each key the application itself creates, updates or removes, synchronously on the
+   * application's writing thread; not of the server's own writes (the server handles those as for its own caches),
+   * nor of a {@code clear()}, which fires no events in JCache.
+   */
+  synchronized void listenForApplicationWrites(Consumer<Key> changed) {
+    ApplicationWrites app = new ApplicationWrites(changed);
+    Factory<CacheEntryListener<? super K, ? super V>> factory = () -> app;
+    applicationWrites = new MutableCacheEntryListenerConfiguration<>(factory, null, false, true);
+    cache.registerCacheEntryListener(applicationWrites);
+  }
+
+  /** The application's own writes, by key. */
+  private final class ApplicationWrites implements CacheEntryCreatedListener<K, V>, CacheEntryUpdatedListener<K, V>,
+      CacheEntryRemovedListener<K, V> {
+    private final Consumer<Key> changed;
+
+    ApplicationWrites(Consumer<Key> changed) {
+      this.changed = changed;
+    }
+
+    private void changed(Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
+      if (serving.get()) {
+        return;
+      }
+      for (CacheEntryEvent<? extends K, ? extends V> e : events) {
+        changed.accept(key(e.getKey()));
+      }
+    }
+
+    @Override
+    public void onCreated(Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
+      changed(events);
+    }
+
+    @Override
+    public void onUpdated(Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
+      changed(events);
+    }
+
+    @Override
+    public void onRemoved(Iterable<CacheEntryEvent<? extends K, ? extends V>> events) {
+      changed(events);
+    }
+  }
+
   /** An application's event with its key and values as bytes. */
   private final class Event extends CacheEntryEvent<Key, byte[]> {
     private final CacheEntryEvent<? extends K, ? extends V> event;
@@ -496,7 +572,11 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
         cache.deregisterCacheEntryListener(c);
       }
       losses.values().forEach(cairn::removeLossListener);
+      if (applicationWrites != null) {
+        cache.deregisterCacheEntryListener(applicationWrites);
+      }
     }
+    applicationWrites = null;
     listeners.clear();
     losses.clear();
   }

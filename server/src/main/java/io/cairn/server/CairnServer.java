@@ -137,6 +137,11 @@ public final class CairnServer implements AutoCloseable {
     CairnServer s = bound(new CairnServer(config, new Keyspace(databases)));
     for (int i = 0; i < databases.size(); i++) {
       ApplicationCache<?, ?> app = (ApplicationCache<?, ?>) databases.get(i).cache;
+      int number = i;
+      app.listenForApplicationWrites(key -> {
+        s.watches.touch(number, key);
+        s.tracking.invalidate(key, null);
+      });
       s.log("database " + i + ": cache '" + app.getName() + "' (" + app.codecs() + ")");
     }
     return s;

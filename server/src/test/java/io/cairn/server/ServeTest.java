@@ -89,6 +89,43 @@ class ServeTest {
   }
 
   @Test
+  void theApplicationsOwnWritesInvalidateTrackedKeysAndFailWatchingTransactions() throws Exception {
+    CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
+        .getCacheManager(URI.create("urn:cairn:serve-test-" + System.nanoTime()), getClass().getClassLoader());
+    try {
+      Cache<String, String> text = m.createCache("text", new CairnConfiguration<String, String>()
+          .setTypes(String.class, String.class));
+      text.put("tracked", "1");
+      text.put("watched", "1");
+      CairnServer server = CairnServer.serve(List.of(text), List.of("--port", "0"));
+      try (RespClient r = new RespClient("127.0.0.1", server.port());
+          RespClient tx = new RespClient("127.0.0.1", server.port())) {
+        r.call("HELLO", "3");
+        assertEquals("+OK", r.call("CLIENT", "TRACKING", "ON", "NOLOOP"));
+        assertEquals("$1", r.call("GET", "tracked"));
+        assertEquals("_", r.call("GET", "own"), "RESP3 null: the client now tracks a missing key");
+        assertEquals("+OK", r.call("SET", "own", "mine"), "NOLOOP: no invalidation for the client's own write");
+        assertEquals("+OK", tx.call("WATCH", "watched"));
+        text.put("tracked", "2");
+        assertEquals(">[$invalidate,*[$tracked]]", r.read(), "the application's put invalidates the tracked key");
+        text.put("watched", "2");
+        assertEquals("+OK", tx.call("MULTI"));
+        assertEquals("+QUEUED", tx.call("SET", "watched", "3"));
+        assertEquals("*nil", tx.call("EXEC"), "the application's write to a watched key fails the transaction");
+        assertEquals("2", text.get("watched"));
+        assertEquals("$2", r.call("GET", "tracked"));
+        text.remove("tracked");
+        assertEquals(">[$invalidate,*[$tracked]]", r.read(), "and so does its remove");
+      }
+      server.close();
+      text.put("tracked", "after");
+      assertEquals("after", text.get("tracked"), "the listener is gone with the server; the cache works on");
+    } finally {
+      m.close();
+    }
+  }
+
+  @Test
   void storageSettingsAndNonCairnCachesAreRefused() throws Exception {
     CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
         .getCacheManager(URI.create("urn:cairn:serve-test-" + System.nanoTime()), getClass().getClassLoader());
