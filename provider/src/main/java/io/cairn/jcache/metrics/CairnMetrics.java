@@ -54,7 +54,7 @@ import javax.cache.CacheManager;
  * </table>
  *
  * <p>The meters read {@link CairnCache#tiers()}, which reads the engine's statistics: one snapshot per cache serves
- * every meter read within {@link #statisticsMaxAge} of it (one second unless set), so a registry publishing all
+ * every meter read within {@link #statisticsMaxAge} of it (100 ms unless set), so a registry publishing all
  * meters at once costs one snapshot per cache. A meter of a cache that was closed reads NaN (a gauge) or its last
  * value (a counter); one created again under the same name is read from then on. Meters hold the manager weakly, as
  * Micrometer's gauges do.
@@ -62,7 +62,7 @@ import javax.cache.CacheManager;
 public final class CairnMetrics implements MeterBinder {
   private final CacheManager manager;
   private final Tags tags;
-  private volatile Duration statisticsMaxAge = Duration.ofSeconds(1);
+  private volatile Duration statisticsMaxAge = Duration.ofMillis(100);
 
   /** Meters for {@code manager}'s caches (a Cairn manager, or one that unwraps to it). */
   public CairnMetrics(CacheManager manager) {
@@ -106,6 +106,7 @@ public final class CairnMetrics implements MeterBinder {
   private void bind(MeterRegistry registry, CacheManager m, Cache<?, ?> cache, long maxAgeNanos) {
     Sampler s = new Sampler(cache.getName(), maxAgeNanos);
     TierStatistics first = s.sample(m);
+    s.expire();
     Tags cacheTags = tags.and("cache", cache.getName());
     Tags heap = cacheTags.and("tier", "heap");
     Tags disk = cacheTags.and("tier", "disk");
@@ -195,6 +196,11 @@ public final class CairnMetrics implements MeterBinder {
     Sampler(String name, long maxAgeNanos) {
       this.name = name;
       this.maxAgeNanos = maxAgeNanos;
+    }
+
+    /** Makes the next read take a fresh snapshot (the one taken at binding only decides which meters exist). */
+    synchronized void expire() {
+      sampledAt = System.nanoTime() - maxAgeNanos - 1;
     }
 
     synchronized TierStatistics sample(CacheManager m) {
