@@ -101,17 +101,24 @@ final class StoreContents implements AutoCloseable {
    * @param includeExpired also hand out entries whose expiry is at or before {@code nowMillis}
    */
   void scan(byte[] from, byte[] to, boolean includeExpired, long nowMillis, Predicate<Item> sink) {
+    try {
+      merge(from, to, includeExpired, nowMillis, sink);
+    } catch (CorruptionException e) {
+      throw new CliException(e.getMessage() + " (run cairn verify " + files.directory() + ")", e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new CliException("reading " + files.directory() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void merge(byte[] from, byte[] to, boolean includeExpired, long nowMillis, Predicate<Item> sink)
+      throws IOException {
     List<InternalIterator> sources = new ArrayList<>();
     sources.add(replayed.iterator(from, to));
-    try {
-      for (FileMeta f : manifest.allFiles()) {
-        if ((to == null || InternalKey.compareUserKey(f.smallest(), to) < 0)
-            && (from == null || InternalKey.compareUserKey(f.largest(), from) >= 0)) {
-          sources.add(files.table(f.fileNumber()).iterator());
-        }
+    for (FileMeta f : manifest.allFiles()) {
+      if ((to == null || InternalKey.compareUserKey(f.smallest(), to) < 0)
+          && (from == null || InternalKey.compareUserKey(f.largest(), from) >= 0)) {
+        sources.add(files.table(f.fileNumber()).iterator());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     try (MergingIterator it = new MergingIterator(sources)) {
       if (from == null) {
@@ -149,8 +156,6 @@ final class StoreContents implements AutoCloseable {
           return;
         }
       }
-    } catch (CorruptionException e) {
-      throw new CliException(e.getMessage() + " (run cairn verify " + files.directory() + ")", e);
     }
   }
 
