@@ -44,7 +44,7 @@ class TierStatisticsTest {
   void spillsAndDiskReadsAreCountedAndTheDiskTierReportsItsSize() {
     Cache<Integer, String> c = manager.createCache("spills", new CairnConfiguration<Integer, String>()
         .setTypes(Integer.class, String.class).setHeapEntries(10));
-    CairnCache<Integer, String> cc = c.unwrap(CairnCache.class);
+    CairnCache<Integer, String> cc = cairn(c);
     TierStatistics before = cc.tiers();
     assertEquals(0, before.heap().entries());
     assertEquals(10, before.heap().capacity());
@@ -94,7 +94,7 @@ class TierStatisticsTest {
     Cache<Integer, String> c = manager.createCache("budget", new CairnConfiguration<Integer, String>()
         .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(1L << 20)
         .setMemtableBytes(64 * 1024));
-    CairnCache<Integer, String> cc = c.unwrap(CairnCache.class);
+    CairnCache<Integer, String> cc = cairn(c);
     Set<Integer> lost = ConcurrentHashMap.newKeySet();
     cc.addLossListener(lost::add);
     Random r = new Random(7);
@@ -117,7 +117,7 @@ class TierStatisticsTest {
   void theTimerCountsWhatItExpiresOnBothTiers() {
     Cache<String, String> c = manager.createCache("timer", new CairnConfiguration<String, String>()
         .setTypes(String.class, String.class).setClock(clock::get).setHeapEntries(10));
-    CairnCache<String, String> cc = c.unwrap(CairnCache.class);
+    CairnCache<String, String> cc = cairn(c);
     for (int i = 0; i < 30; i++) {
       cc.put("k" + i, "v", clock.get() + 100);
     }
@@ -156,6 +156,11 @@ class TierStatisticsTest {
     TierStatistics t = c.unwrap(CairnCache.class).tiers();
     assertEquals(40, t.heap().evictions());
     assertEquals(0, t.heap().spills(), "every disk copy was current already");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> CairnCache<K, V> cairn(Cache<K, V> c) {
+    return c.unwrap(CairnCache.class);
   }
 
   /** Text that does not compress: random letters. */
