@@ -64,12 +64,20 @@ public final class CairnMetrics implements MeterBinder {
   private final Tags tags;
   private volatile Duration statisticsMaxAge = Duration.ofMillis(100);
 
-  /** Meters for {@code manager}'s caches (a Cairn manager, or one that unwraps to it). */
+  /**
+   * Meters for {@code manager}'s caches (a Cairn manager, or one that unwraps to it).
+   *
+   * @throws IllegalArgumentException if {@code manager} is not a Cairn cache manager
+   */
   public CairnMetrics(CacheManager manager) {
     this(manager, Tags.empty());
   }
 
-  /** Meters for {@code manager}'s caches, each also carrying {@code tags}. */
+  /**
+   * Meters for {@code manager}'s caches, each also carrying {@code tags}.
+   *
+   * @throws IllegalArgumentException if {@code manager} is not a Cairn cache manager
+   */
   public CairnMetrics(CacheManager manager, Iterable<Tag> tags) {
     this.manager = Objects.requireNonNull(manager, "cache manager");
     manager.unwrap(CairnCacheManager.class);
