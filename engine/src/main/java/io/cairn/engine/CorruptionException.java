@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 /** Stored bytes failed a check (checksum, magic, length, ordering). Names the file and the offset of the bad bytes. */
 public class CorruptionException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
   private final Path file;
   private final long offset;
 

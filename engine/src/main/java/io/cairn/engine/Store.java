@@ -186,6 +186,8 @@ public final class Store implements AutoCloseable {
 
   /** The manifest write of an edit failed; the edit may or may not be on disk. */
   private static final class ManifestFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
     ManifestFailure(IOException cause) {
       super(cause.getMessage(), cause);
     }

@@ -6,6 +6,8 @@ package io.cairn.engine;
  * counted ({@link StoreStatistics.Errors#rejectedWrites()}), not logged one by one.
  */
 public class WritesStoppedException extends StoreException {
+  private static final long serialVersionUID = 1L;
+
   private final transient StoreError error;
 
   public WritesStoppedException(String message, StoreError error) {

@@ -39,7 +39,7 @@ final class CacheFactory {
       ExpiryRules expiry = new ExpiryRules(config.getExpiryPolicyFactory().create(), clock);
       owned.add(expiry.policy());
       CacheLoader<K, V> loader = config.getCacheLoaderFactory() == null ? null
-          : (CacheLoader<K, V>) config.getCacheLoaderFactory().create();
+          : config.getCacheLoaderFactory().create();
       owned.add(loader);
       CacheWriter<? super K, ? super V> writer = config.getCacheWriterFactory() == null ? null
           : config.getCacheWriterFactory().create();

@@ -49,7 +49,9 @@ final class CairnEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     if (!oldValueAvailable || getEventType() != javax.cache.event.EventType.UPDATED) {
       return this;
     }
-    return new CairnEntryEvent<>(getSource(), getEventType(), key, value, null, false);
+    @SuppressWarnings("unchecked") // EventObject's source is raw; it is the Cache<K, V> this event was made with
+    Cache<K, V> source = getSource();
+    return new CairnEntryEvent<>(source, getEventType(), key, value, null, false);
   }
 
   @Override

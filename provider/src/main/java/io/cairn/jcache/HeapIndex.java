@@ -39,7 +39,7 @@ final class HeapIndex<K, V> {
   /** Holders linked, counted under the stripe locks (a sum of per-stripe counts would cost a lookup per write). */
   private final java.util.concurrent.atomic.AtomicLong count = new java.util.concurrent.atomic.AtomicLong();
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array is made raw and cast
   HeapIndex(long expectedEntries) {
     int slots = tableSize(Math.min(expectedEntries, 1 << 16));
     this.table = (Holder<V>[]) new Holder[slots];
@@ -160,7 +160,7 @@ final class HeapIndex<K, V> {
   }
 
   /** Doubles the table (if no other thread did meanwhile), relinking every holder, with every stripe locked. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private void grow() {
     for (ReentrantLock l : stripes) {
       l.lock();
@@ -228,7 +228,7 @@ final class HeapIndex<K, V> {
   }
 
   /** Forgets every holder at once (the cache is closing). */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   void discardAll() {
     for (ReentrantLock l : stripes) {
       l.lock();

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class BidiCacheTest {
   @TempDir Path dir;
   private CacheManager manager;
@@ -212,9 +213,9 @@ class BidiCacheTest {
     c.put("k42", 1042);
     c.put("k43", 1043);
     c.put("k7", 7007); // k7 from disk: value 7 becomes a vacancy
-    long checks = engine.engineStatistics().prefixChecks();
+    long checks = engine.engineStatistics().filter().prefixChecks();
     c.put("k8", 7);
-    assertEquals(checks, engine.engineStatistics().prefixChecks(), "value 7 was vacated: no table was asked");
+    assertEquals(checks, engine.engineStatistics().filter().prefixChecks(), "value 7 was vacated: no table was asked");
     assertEquals("k8", b.getKey(7));
     assertNull(b.getKey(8));
     assertEquals("k7", b.getKey(7007));
@@ -249,9 +250,9 @@ class BidiCacheTest {
       }
       assertEquals(2, c.get("a"));
     }
-    long checks = engine.engineStatistics().prefixChecks();
+    long checks = engine.engineStatistics().filter().prefixChecks();
     c.put("a", 1);
-    assertEquals(checks, engine.engineStatistics().prefixChecks(), "value 1 was a's own vacancy: no table was asked");
+    assertEquals(checks, engine.engineStatistics().filter().prefixChecks(), "value 1 was a's own vacancy: no table was asked");
     assertEquals("a", b.getKey(1));
     assertNull(b.getKey(2));
 
@@ -281,18 +282,18 @@ class BidiCacheTest {
       engine.flush();
     }
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-    while (engine.engineStatistics().compactions() == 0 && System.nanoTime() < deadline) {
+    while (engine.engineStatistics().compact().count() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     io.cairn.engine.StoreStatistics st = engine.engineStatistics();
-    assertTrue(st.compactions() > 0, "flushed runs were merged in the background: " + st);
-    assertEquals(0, st.filteredEntries(), "no writer reads records before a spill; merges keep them: " + st);
+    assertTrue(st.compact().count() > 0, "flushed runs were merged in the background: " + st);
+    assertEquals(0, st.compact().filteredEntries(), "no writer reads records before a spill; merges keep them: " + st);
     for (int i = 0; i < keys; i++) {
       assertNull(b.getKey(5000 + i));
       assertEquals("k" + i, b.getKey((rounds - 1) * 1000 + i));
     }
     engine.compact();
-    assertTrue(engine.engineStatistics().filteredEntries() > 0, "a manual compaction cleans them");
+    assertTrue(engine.engineStatistics().compact().filteredEntries() > 0, "a manual compaction cleans them");
     int seen = 0;
     for (Map.Entry<Integer, String> e : b.inverse()) {
       assertEquals(e.getValue(), b.getKey(e.getKey()));
@@ -325,14 +326,14 @@ class BidiCacheTest {
       assertFalse(b.containsValue(2 * i + 1));
     }
     io.cairn.engine.StoreStatistics after = engine.engineStatistics();
-    long checks = after.prefixChecks() - before.prefixChecks();
-    long useful = after.prefixUseful() - before.prefixUseful();
+    long checks = after.filter().prefixChecks() - before.filter().prefixChecks();
+    long useful = after.filter().prefixUseful() - before.filter().prefixUseful();
     assertTrue(after.levels().stream().mapToInt(io.cairn.engine.StoreStatistics.Level::files).sum() > 1, after
         .toString());
     // A probe asks the filter of each table whose key range covers the value; FIFO may have merged the flushed runs
     // into one run of several tables, so a value between two tables' ranges is answered without any filter check.
     assertTrue(checks > n && useful > checks * 0.95, checks + " checks, " + useful + " useful: " + after);
-    long reads = after.blockCacheMisses() + after.blockCacheHits() - before.blockCacheMisses() - before.blockCacheHits();
+    long reads = after.blockCache().misses() + after.blockCache().hits() - before.blockCache().misses() - before.blockCache().hits();
     assertTrue(reads <= 2 * (checks - useful) + 10, "only a filter's false positive may read a block: " + reads
         + " block reads, " + checks + " checks, " + useful + " useful");
   }
@@ -360,7 +361,7 @@ class BidiCacheTest {
     }
     engine.compact();
     io.cairn.engine.StoreStatistics st = engine.engineStatistics();
-    assertEquals(9L * keys, st.filteredEntries(), st.toString());
+    assertEquals(9L * keys, st.compact().filteredEntries(), st.toString());
     long entries = st.levels().stream().mapToLong(io.cairn.engine.StoreStatistics.Level::entries).sum();
     assertEquals(2L * keys + 1, entries, "one entry and one inverse record per key, and the META record: " + st);
     int seen = 0;

@@ -69,7 +69,7 @@ class CacheLifecycleTest {
     assertNull(manager.getCache("orders"), "the failed cache is not handed out");
     // The disk tier was opened (persistent) before the listeners; its lock must be free again.
     try (Store s = Store.open(storeDir, Options.defaults().compactionStyle(io.cairn.engine.CompactionStyle.FIFO))) {
-      assertTrue(Files.isDirectory(storeDir));
+      assertTrue(s.statistics().tables().files() >= 0 && Files.isDirectory(storeDir), "the store opened");
     }
     Cache<String, String> good = manager.createCache("orders", new CairnConfiguration<String, String>()
         .setTypes(String.class, String.class).setPersistent(true).setDirectory(storeDir));

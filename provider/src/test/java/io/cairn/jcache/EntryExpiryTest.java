@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Per-entry expiry through {@link CairnCache} and {@link CairnMutableEntry}, on a clock the test moves. */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class EntryExpiryTest {
   @TempDir Path dir;
   private CacheManager manager;

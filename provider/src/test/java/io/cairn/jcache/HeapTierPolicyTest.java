@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * Zipf 0.99 trace and on a Zipf trace polluted by long scans of keys read once. Also: the tier holds its capacity.
  * Traces are seeded ({@code -Dcairn.seed=N}); the seed is printed.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class HeapTierPolicyTest {
   private static final long SEED = Long.getLong("cairn.seed", 20261202L);
 

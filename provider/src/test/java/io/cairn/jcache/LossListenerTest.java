@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loss listeners hear of every key the cache drops by itself, and of no key it still holds. Open range bounds. */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class LossListenerTest {
   @TempDir Path dir;
   private CacheManager manager;

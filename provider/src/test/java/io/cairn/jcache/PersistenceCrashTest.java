@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A child JVM writes to a persistent cache and prints each acknowledged put; the test kills it with SIGKILL and
  * reopens the cache: every acknowledged entry is there with its value and its absolute expiry.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class PersistenceCrashTest {
   @TempDir Path dir;
 

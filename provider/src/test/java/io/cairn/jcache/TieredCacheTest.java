@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class TieredCacheTest {
   @TempDir Path dir;
   private CachingProvider provider;
@@ -120,13 +121,13 @@ class TieredCacheTest {
       assertEquals("value-" + i + "-" + "x".repeat(i % 100), c.get(i), "key " + i);
     }
     assertTrue(tiered.heapSize() <= heap);
-    Statistics st = (Statistics) c.unwrap(TieredCache.class).unwrapStatistics();
+    Statistics st = c.unwrap(TieredCache.class).unwrapStatistics();
     assertEquals(n, st.getCachePuts());
     assertEquals(n, st.getCacheHits(), "every read hits, from the heap or the disk");
     assertEquals(0, st.getCacheMisses());
     assertEquals(0, st.getCacheEvictions(), "nothing is lost: evicted entries live on disk");
     StoreStatistics engine = c.unwrap(CairnCache.class).engineStatistics();
-    assertTrue(engine.userBytesWritten() > 0, engine.toString());
+    assertTrue(engine.writes().userBytes() > 0, engine.toString());
     int count = 0;
     for (Cache.Entry<Integer, String> e : c) {
       assertEquals("value-" + e.getKey() + "-" + "x".repeat(e.getKey() % 100), e.getValue());
@@ -156,7 +157,7 @@ class TieredCacheTest {
     }
     c.unwrap(CairnCache.class).flush();
     StoreStatistics st = c.unwrap(CairnCache.class).engineStatistics();
-    assertTrue(st.tableBytes() <= (2L << 20) + (1L << 20), "disk tier within its budget (plus a table): " + st);
+    assertTrue(st.tables().bytes() <= (2L << 20) + (1L << 20), "disk tier within its budget (plus a table): " + st);
     long present = 0;
     for (int i = 0; i < n; i++) {
       if (c.get(i) != null) {

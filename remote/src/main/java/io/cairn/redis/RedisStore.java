@@ -131,9 +131,7 @@ final class RedisStore implements SharedStore {
       clusterClient = RedisClusterClient.create(Resources.SHARED, endpoint.uris());
       clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP3)
           .timeoutOptions(timeouts).autoReconnect(true)
-          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enablePeriodicRefresh(Duration.ofSeconds(5))
-              .enableAllAdaptiveRefreshTriggers().build())
-          .build());
+          .topologyRefreshOptions(refreshOptions()).build());
     } else {
       clusterClient = null;
       client = RedisClient.create(Resources.SHARED, endpoint.uris().get(0));
@@ -193,6 +191,17 @@ final class RedisStore implements SharedStore {
     });
     long ping = options.pingInterval().toMillis();
     health = TIMER.scheduleWithFixedDelay(this::ping, ping, ping, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A Cluster's topology is read again every 5 s and at once on a MOVED or ASK redirect, a persistent reconnect, an
+   * uncovered slot or an unknown node, so a failover moves the tier's writes and tracking to the new master quickly.
+   * Lettuce 7 marks its adaptive-trigger switches deprecated without a replacement yet; they still do this.
+   */
+  @SuppressWarnings("deprecation")
+  private static ClusterTopologyRefreshOptions refreshOptions() {
+    return ClusterTopologyRefreshOptions.builder().enablePeriodicRefresh(Duration.ofSeconds(5))
+        .enableAllAdaptiveRefreshTriggers().build();
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -54,11 +54,16 @@ class HibernateIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       in.write("QUIT\n");
       in.flush();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
         process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

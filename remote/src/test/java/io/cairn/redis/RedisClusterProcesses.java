@@ -158,7 +158,7 @@ final class RedisClusterProcesses implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     admin.shutdown(Duration.ZERO, Duration.ofSeconds(1));
     for (RedisProcess n : nodes) {
       n.close();

@@ -515,6 +515,8 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
   /** An application's event with its key and values as bytes. */
   private final class Event extends CacheEntryEvent<Key, byte[]> {
+    private static final long serialVersionUID = 1L;
+
     private final CacheEntryEvent<? extends K, ? extends V> event;
 
     Event(CacheEntryEvent<? extends K, ? extends V> event) {

@@ -10,6 +10,8 @@ final class Numbers {
 
   /** An argument or value that is not a number in the form required; thrown without a stack trace. */
   static final class NotANumber extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     static final NotANumber INSTANCE = new NotANumber();
 
     private NotANumber() {

@@ -21,6 +21,8 @@ final class RespParser {
 
   /** A request that breaks the protocol: the reply Redis gives, after which the connection closes. */
   static final class ProtocolException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     ProtocolException(String message) {
       super(message, null, false, false);
     }

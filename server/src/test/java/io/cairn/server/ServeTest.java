@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * byte[] cache are read and written by clients and by the application alike; a client's write fires the
  * application's listeners; TTLs are entry expiries; closing the server leaves the caches open and working.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class ServeTest {
   /** Created events the application sees, as "key=value". */
   static final List<String> CREATED = new CopyOnWriteArrayList<>();

@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
  * Each Spring Boot cache convention, run against Cairn and against Caffeine's JCache provider in the same test, so
  * each assertion shows what Boot does for any JCache provider and that Cairn does the same.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class BootConventionsTest {
   @TempDir Path dir;
 

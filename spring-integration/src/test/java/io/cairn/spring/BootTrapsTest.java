@@ -23,6 +23,7 @@ import org.springframework.boot.hibernate.autoconfigure.HibernatePropertiesCusto
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The traps of Spring Boot applications: Hibernate sharing, the application's class loader, nested-jar config. */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class BootTrapsTest {
   @TempDir Path dir;
 

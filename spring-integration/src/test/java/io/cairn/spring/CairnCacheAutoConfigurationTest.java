@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class CairnCacheAutoConfigurationTest {
   @TempDir Path dir;
 
@@ -181,7 +182,7 @@ class CairnCacheAutoConfigurationTest {
         "cairn.caches.quotes.persistent=true");
     shared.run(first -> shared.run(second -> {
       first.getBean(Lookups.class).quote("A");
-      ConfigurableApplicationContext closing = (ConfigurableApplicationContext) first.getSourceApplicationContext();
+      ConfigurableApplicationContext closing = first.getSourceApplicationContext();
       closing.close();
       Lookups l = second.getBean(Lookups.class);
       assertEquals("B@1", l.quote("B"), "the second context's caches still work after the first closed");

@@ -45,6 +45,7 @@ import org.springframework.util.unit.DataSize;
  * {@link CairnProperties.Cache} against the settings table: one bound property per setting, documented in the
  * configuration metadata, each reaching the cache it configures.
  */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class CairnPropertiesTest {
   @TempDir Path dir;
 
@@ -187,8 +188,8 @@ class CairnPropertiesTest {
     for (int i = 1; i < 2000; i += 2) {
       assertNull(c.get(i));
     }
-    return new DiskTier(written.memtableBytes(), written.walBytesWritten(),
-        engine.engineStatistics().pinnedFilterBytes());
+    return new DiskTier(written.memtable().bytes(), written.writes().walBytes(),
+        engine.engineStatistics().filter().pinnedBytes());
   }
 
   @Test

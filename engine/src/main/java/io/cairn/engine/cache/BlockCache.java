@@ -40,7 +40,9 @@ public final class BlockCache<V> {
     }
     this.capacityBytes = capacityBytes;
     this.weigher = weigher;
-    this.shards = new Shard[shardCount];
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type is made raw and cast
+    Shard<V>[] made = new Shard[shardCount];
+    this.shards = made;
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new Shard<>(capacityBytes / shardCount);
     }

@@ -190,7 +190,7 @@ class MemTableTest {
             if (p == 0) {
               continue;
             }
-            int i = (int) (1 + r.nextInt((int) p)) - 1;
+            int i = 1 + r.nextInt((int) p) - 1;
             byte[] user = LengthPrefixed.key(i % 300, i);
             Map.Entry<byte[], byte[]> e = m.get(user, p);
             if (e == null || InternalKey.sequence(e.getKey()) != i + 1) {

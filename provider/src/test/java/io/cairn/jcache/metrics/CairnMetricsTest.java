@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** CairnMetrics through a SimpleMeterRegistry: the meters move as real caches with a small heap spill to disk. */
+@SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
 class CairnMetricsTest {
   @TempDir Path dir;
   private CacheManager manager;
