@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * When a remote cache's near copy may be served: never after an invalidation of its key (or of everything) that
  * arrived after the read or write that made it began, never if it was made while notifications were off, and never
- * past its maximum age. The shared tier's callbacks are driven by hand here; RemoteCacheTest drives them with Redis.
+ * past its maximum age. The shared tier's callbacks are driven by hand here; RemoteCacheIT drives them with Redis.
  */
 class NearCoherenceTest {
   private static byte[] key(String k) {

@@ -21,12 +21,16 @@ import javax.cache.CacheManager;
 
 /**
  * One process of {@link StalenessIT}: a near cache over the shared Redis with a writer, two readers and a remover on a
- * small key set. A value is {@code seq@writtenAtMillis}, where seq comes from a Redis INCR taken inside the entry
- * processor after it read the entry, so the values Redis holds for a key only grow (a write lands only over the
- * version it read). Each reader remembers the largest seq it returned per key: a smaller one later is a
- * monotonic-read violation. A read whose value Redis has already replaced counts as stale, for the time since the
- * newer value was written. After the run (when the parent says CHECK), every key is read through the cache until it
- * equals Redis or two seconds pass; the keys that never do are mismatches. The last line is the RESULT.
+ * small key set. A value is {@code seq@writtenAtMillis}, where seq comes from a Redis INCR taken inside an entry
+ * processor after it read the entry. The writer only updates entries that exist (its write lands only over the
+ * version it read); each key is removed and created again by one process alone, its owner (key mod the number of
+ * processes), from one thread. So the seqs a key holds in Redis only grow, deletions included: a creation's INCR
+ * comes after the removal before it, and no other process can create and remove the key between an owner's read of
+ * "absent" and its write. Each reader remembers the largest seq it returned per key: a smaller one later is a
+ * monotonic-read violation, printed with what Redis holds. A read whose value Redis has already replaced counts as
+ * stale, for the time since the newer value was written. After the run (when the parent says CHECK), every key is
+ * read through the cache until it equals Redis or two seconds pass; the keys that never do are mismatches. The last
+ * line is the RESULT.
  */
 public final class StalenessChild {
   private StalenessChild() {}
@@ -35,6 +39,8 @@ public final class StalenessChild {
     String uri = args[0];
     long seconds = Long.parseLong(args[1]);
     long seed = Long.parseLong(args[2]);
+    int index = Integer.parseInt(args[3]);
+    int processes = Integer.parseInt(args[4]);
     int keys = 8;
     Properties p = new Properties();
     p.setProperty("remote.uri", uri);
@@ -54,13 +60,20 @@ public final class StalenessChild {
     LongAccumulator staleMax = new LongAccumulator(Math::max, 0);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     List<Thread> threads = new ArrayList<>();
+    byte[] counter = "staleness:seq".getBytes(StandardCharsets.UTF_8);
+    // The owner creates its keys before anyone starts; the writers only update what exists.
+    for (int k = index; k < keys; k += processes) {
+      create(cache, raw, counter, k);
+    }
     threads.add(new Thread(() -> {
       Random r = new Random(seed);
       while (System.nanoTime() < end) {
         int k = r.nextInt(keys);
         cache.invoke(k, (e, a) -> {
-          long seq = raw.sync().incr("staleness:seq".getBytes(StandardCharsets.UTF_8));
-          e.setValue(seq + "@" + System.currentTimeMillis());
+          if (e.exists()) {
+            long seq = raw.sync().incr(counter);
+            e.setValue(seq + "@" + System.currentTimeMillis());
+          }
           return null;
         });
         writes.incrementAndGet();
@@ -68,11 +81,14 @@ public final class StalenessChild {
     }, "writer"));
     threads.add(new Thread(() -> {
       Random r = new Random(seed + 1);
+      int owned = (keys - index + processes - 1) / processes;
       while (System.nanoTime() < end) {
-        if (cache.remove(r.nextInt(keys))) {
+        int k = index + processes * r.nextInt(owned);
+        if (cache.remove(k)) {
           removes.incrementAndGet();
         }
         sleepQuietly(5);
+        create(cache, raw, counter, k);
       }
     }, "remover"));
     for (int t = 0; t < 2; t++) {
@@ -90,6 +106,8 @@ public final class StalenessChild {
           long seq = seq(v);
           if (seq < maxSeen[k]) {
             violations.incrementAndGet();
+            System.out.println("VIOLATION " + Thread.currentThread().getName() + ": key " + k + " returned " + v
+                + " after seq " + maxSeen[k] + "; Redis holds " + redisValue(raw, k));
           }
           maxSeen[k] = Math.max(maxSeen[k], seq);
           String now = redisValue(raw, k);
@@ -129,6 +147,17 @@ public final class StalenessChild {
     raw.close();
     client.shutdown();
     provider.close();
+  }
+
+  /** The owner's creation of {@code k} if absent, its seq taken after it read the entry. */
+  private static void create(Cache<Integer, String> cache, StatefulRedisConnection<byte[], byte[]> raw,
+      byte[] counter, int k) {
+    cache.invoke(k, (e, a) -> {
+      if (!e.exists()) {
+        e.setValue(raw.sync().incr(counter) + "@" + System.currentTimeMillis());
+      }
+      return null;
+    });
   }
 
   private static boolean sleepQuietly(long ms) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Near-cache staleness across processes, after Hazelcast's MapNearCacheStalenessTest: three child JVMs
- * ({@link StalenessChild}) with near caches over one real redis-server race a writer, two readers and a remover each
- * on eight keys for {@code -Dcairn.staleness.seconds} (CI: a few seconds; longer runs are the long mode). Afterwards
+ * ({@link StalenessChild}) with near caches over one real redis-server race a writer, two readers and a remover (which
+ * also recreates what it removed) each on eight keys for {@code -Dcairn.staleness.seconds} (CI: a few seconds; longer runs are the long mode). Afterwards
  * every near-cache read equals Redis, and no process ever returned a value older than one it had returned. The
  * largest observed staleness (how long after a newer value was written a process still returned the older one) is
  * reported, not asserted: it is a timing. Seeds are printed; {@code -Dcairn.seed=N} replays the key choices.
@@ -33,7 +33,8 @@ class StalenessIT {
       for (int i = 0; i < 3; i++) {
         children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
             System.getProperty("java.class.path"), "-Xmx256m", StalenessChild.class.getName(), redis.uri(),
-            Long.toString(seconds), Long.toString(seed + 1000L * i)).redirectErrorStream(true).start());
+            Long.toString(seconds), Long.toString(seed + 1000L * i), Integer.toString(i), "3")
+            .redirectErrorStream(true).start());
       }
       List<BufferedReader> outs = new ArrayList<>();
       List<List<String>> lines = new ArrayList<>();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process must not lose either), with a small memtable so kills land during flushes and compactions too.
  * Cycles: {@code -Dcairn.crash.cycles} (CI: 20; the long mode: 1000 or more).
  */
-class CrashTest {
+class CrashIT {
   @TempDir Path dir;
 
   /** One deterministic operation: puts and deletes applied as one batch. Null value = delete. */
@@ -104,7 +104,7 @@ class CrashTest {
   @Test
   void acknowledgedWritesSurviveSigkill() throws Exception {
     int cycles = Integer.getInteger("cairn.crash.cycles", 20);
-    long seed = TestSeeds.seed("CrashTest");
+    long seed = TestSeeds.seed("CrashIT");
     Random master = new Random(seed);
     Map<String, byte[]> model = new HashMap<>();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -199,7 +199,7 @@ class CrashTest {
           + " acknowledged op " + acked + " nor that after op " + (acked + 1) + "; store has " + actual.size()
           + " keys, model " + model.size());
     }
-    System.out.printf("CrashTest: %d cycles, %d acknowledged ops, in-flight op found applied in %d cycles%n", cycles,
+    System.out.printf("CrashIT: %d cycles, %d acknowledged ops, in-flight op found applied in %d cycles%n", cycles,
         totalAcks, inFlightApplied);
     assertTrue(totalAcks > cycles, "children acknowledged too few writes to test anything: " + totalAcks);
   }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * the heap it used is bounded. {@code -Dcairn.fuzz.seconds=N} sets the duration (CI: 20); the seed is printed and
  * {@code -Dcairn.seed=N} replays the frame choices.
  */
-class ProtocolFuzzTest {
+class ProtocolFuzzIT {
   private static final String[] COMMANDS = {"GET", "SET", "INCR", "MGET", "DEL", "EXPIRE", "MULTI", "EXEC", "HELLO",
       "CLIENT", "SUBSCRIBE", "PING", "APPEND", "SETRANGE", "CONFIG", "WATCH", "SCAN"};
 
@@ -30,7 +30,7 @@ class ProtocolFuzzTest {
   void theServerSurvivesGarbage() throws Exception {
     long seed = Long.getLong("cairn.seed", System.nanoTime());
     int seconds = Integer.getInteger("cairn.fuzz.seconds", 20);
-    System.out.println("ProtocolFuzzTest seed=" + seed + " seconds=" + seconds);
+    System.out.println("ProtocolFuzzIT seed=" + seed + " seconds=" + seconds);
     try (TestServer s = TestServer.start("--proto-max-bulk-len", "8mb"); RespClient keeper = s.client()) {
       for (int i = 0; i < 1000; i++) {
         assertEquals("+OK", keeper.call("SET", "kept:" + i, "value-" + i));
@@ -47,7 +47,7 @@ class ProtocolFuzzTest {
         frames += f.get(seconds + 60L, TimeUnit.SECONDS);
       }
       pool.shutdown();
-      System.out.println("ProtocolFuzzTest: " + frames + " frames sent");
+      System.out.println("ProtocolFuzzIT: " + frames + " frames sent");
       // The event loops may still be closing the fuzzers' last connections (thousands a second): wait for them.
       String pong = "";
       long drained = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -56,7 +56,7 @@ class ProtocolFuzzTest {
           pong = probe.call("PING");
         }
         if (!pong.equals("+PONG")) {
-          System.out.println("ProtocolFuzzTest: " + s.server.connectedClients() + " connections still open: " + pong);
+          System.out.println("ProtocolFuzzIT: " + s.server.connectedClients() + " connections still open: " + pong);
           Thread.sleep(200);
         }
       }

@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Configuration;
  * redis-server (started by the test), where another instance of the application finds them; a cache declared
  * {@code local-only} writes nothing there.
  */
-class RemoteCachesTest {
+class RemoteCachesIT {
   @TempDir Path dir;
 
   /** A lookup service whose calls are counted. */
@@ -133,7 +133,7 @@ class RemoteCachesTest {
         return p.toString();
       }
     }
-    try (InputStream in = RemoteCachesTest.class.getClassLoader()
+    try (InputStream in = RemoteCachesIT.class.getClassLoader()
         .getResourceAsStream("redis-server-6.2.6-v5-linux-amd64")) {
       Path bin = dir.resolve("redis-server");
       Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);

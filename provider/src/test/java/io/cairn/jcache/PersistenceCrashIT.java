@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reopens the cache: every acknowledged entry is there with its value and its absolute expiry.
  */
 @SuppressWarnings({"unchecked", "rawtypes"}) // unwrap(Class) and getConfiguration(Class) give raw Cairn types
-class PersistenceCrashTest {
+class PersistenceCrashIT {
   @TempDir Path dir;
 
   static CairnConfiguration<String, String> config(Path dir, Durability d) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * store is deleted, and writes come back by themselves, with every acknowledged write there, then and after a
  * reopen.
  */
-class SmallDiskTest {
+class SmallDiskIT {
 
   @Test
   void fillingARealDiskStopsWritesAndFreeingItBringsThemBack() throws Exception {

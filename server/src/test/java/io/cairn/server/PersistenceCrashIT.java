@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * writes; after a restart every SET that was acknowledged is there with its expiry. CI runs 3 cycles;
  * {@code -Dcairn.server.crash.cycles=N} runs more. The seed is printed; {@code -Dcairn.seed=N} replays it.
  */
-class PersistenceCrashTest {
+class PersistenceCrashIT {
   private static Process startChild(Path dir, int port) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -50,7 +50,7 @@ class PersistenceCrashTest {
   void everyAcknowledgedSetSurvivesKillNine() throws Exception {
     long seed = Long.getLong("cairn.seed", System.nanoTime());
     int cycles = Integer.getInteger("cairn.server.crash.cycles", 3);
-    System.out.println("PersistenceCrashTest seed=" + seed + " cycles=" + cycles);
+    System.out.println("PersistenceCrashIT seed=" + seed + " cycles=" + cycles);
     Random rnd = new Random(seed);
     Path dir = Files.createTempDirectory("cairn-server-crash-");
     Map<String, String[]> acked = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ class PersistenceCrashTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "SHUTDOWN ends the process");
         assertEquals(0, p.exitValue());
       }
-      System.out.println("PersistenceCrashTest: " + acked.size() + " acknowledged SETs survived " + cycles
+      System.out.println("PersistenceCrashIT: " + acked.size() + " acknowledged SETs survived " + cycles
           + " kills");
     } finally {
       TestServer.deleteTree(dir);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Expiry times are either long (so they cannot pass during the run) or already past (so both expire at once); TTLs
  * are compared with a tolerance for the time between the two calls.
  */
-class DifferentialTest {
+class DifferentialIT {
   private static final String[] KEYS = {"k0", "k1", "k2", "k3", "k4", "k5", "num", "f"};
   private static final String[] VALUES = {"v", "", "10", "-5", "3.5", "abc", "9223372036854775807",
       "-9223372036854775808", " 1", "1e3", "0", "007", "hello world", "\u00ff\u0000x"};
@@ -26,10 +26,10 @@ class DifferentialTest {
   void sameRepliesAsRedis() throws Exception {
     long seed = Long.getLong("cairn.seed", System.nanoTime());
     int ops = Integer.getInteger("cairn.differential.ops", 3000);
-    System.out.println("DifferentialTest seed=" + seed + " ops=" + ops + " (replay with -Dcairn.seed=" + seed + ")");
+    System.out.println("DifferentialIT seed=" + seed + " ops=" + ops + " (replay with -Dcairn.seed=" + seed + ")");
     try (RealRedis redis = RealRedis.start()) {
       assumeTrue(redis != null, () -> "skipped: no redis-server to compare with: " + RealRedis.whyNot);
-      System.out.println("DifferentialTest against redis " + redis.version);
+      System.out.println("DifferentialIT against redis " + redis.version);
       try (TestServer cairn = TestServer.start();
           RespClient c2 = cairn.client(); RespClient c3 = cairn.client();
           RespClient r2 = new RespClient("127.0.0.1", redis.port); RespClient r3 = new RespClient("127.0.0.1",

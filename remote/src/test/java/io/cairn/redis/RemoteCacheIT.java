@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * another client, Cairn's connection killed followed by another client's write, and a read racing an invalidation
  * (the reply held with a test hook until the write and its invalidation have happened).
  */
-class RemoteCacheTest {
+class RemoteCacheIT {
   private static final URI MANAGER = URI.create("urn:cairn:remote-test");
   private static RedisProcess redis;
   private static RedisClient other;
