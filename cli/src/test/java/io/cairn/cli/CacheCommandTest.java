@@ -3,14 +3,13 @@ package io.cairn.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.jcache.TestManagers;
 import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.Options;
 import io.cairn.engine.Store;
-import io.cairn.jcache.CairnCachingProvider;
 import io.cairn.jcache.CairnConfiguration;
 import io.cairn.jcache.Codec;
 import java.io.Serializable;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +38,7 @@ class CacheCommandTest {
   void open() {
     Properties p = new Properties();
     p.setProperty("directory", tmp.resolve("root").toString());
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:cli-" + System.nanoTime()), getClass().getClassLoader(), p);
+    manager = TestManagers.open("cli", p);
   }
 
   @AfterEach

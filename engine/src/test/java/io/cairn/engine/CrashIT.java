@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,17 +106,13 @@ class CrashIT {
     long seed = TestSeeds.seed("CrashIT");
     Random master = new Random(seed);
     Map<String, byte[]> model = new HashMap<>();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long totalAcks = 0;
     int inFlightApplied = 0;
     for (int cycle = 0; cycle < cycles; cycle++) {
       long childSeed = master.nextLong();
       Durability d = cycle % 4 == 3 ? Durability.BUFFERED : Durability.SYNC;
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-          System.getProperty("java.class.path"), Child.class.getName(), dir.toString(), Long.toString(childSeed),
-          Integer.toString(cycle), d.name());
-      pb.redirectErrorStream(true);
-      Process p = pb.start();
+      Process p = ChildJvm.builder(Child.class, List.of("-XX:TieredStopAtLevel=1"), dir.toString(),
+          Long.toString(childSeed), Integer.toString(cycle), d.name()).start();
       AtomicInteger lastAck = new AtomicInteger(-1);
       StringBuilder other = new StringBuilder();
       Object ready = new Object();
@@ -158,10 +153,7 @@ class CrashIT {
       }
       Thread.sleep(50 + master.nextInt(900));
       killed.set(true);
-      // SIGKILL through the handle: unlike Process.destroyForcibly it leaves the pipe open, so the acknowledgements
-      // the child printed before it died are all read.
-      p.toHandle().destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
+      ChildJvm.kill9(p);
       reader.join();
       assertTrue(other.length() == 0 || !other.toString().contains("Exception"),
           "seed " + seed + " cycle " + cycle + ": child failed before the kill:\n" + other);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -41,8 +42,7 @@ class BidiCacheTest {
 
   @BeforeEach
   void open() {
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:bidi-" + System.nanoTime()), getClass().getClassLoader());
+    manager = TestManagers.open("bidi");
   }
 
   @AfterEach
@@ -524,7 +524,7 @@ class BidiCacheTest {
   @ParameterizedTest(name = "persistent={0}")
   @ValueSource(booleans = {false, true})
   void concurrentWritersKeepBothViewsInAgreement(boolean persistent) throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("BidiCacheTest concurrentWriters");
     System.out.println("concurrentWritersKeepBothViewsInAgreement(persistent=" + persistent + "): seed " + seed);
     CairnConfiguration<String, Integer> conf = config(8).setMemtableBytes(64 * 1024);
     if (persistent) {

@@ -3,6 +3,7 @@ package io.cairn.jcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cairn.engine.TestSeeds;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class BidiModelTest {
   @ParameterizedTest(name = "persistent={0}")
   @ValueSource(booleans = {true, false})
   void bidiCacheMatchesAPairOfMaps(boolean persistent) throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("BidiModelTest");
     System.out.println("BidiModelTest (persistent=" + persistent + "): seed " + seed + " (replay with -Dcairn.seed="
         + seed + ")");
     int steps = Integer.getInteger("cairn.bidi.steps", 2500);

@@ -11,16 +11,13 @@ import io.cairn.engine.Options;
 import io.cairn.engine.Store;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.stream.Stream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.configuration.Factory;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
@@ -36,10 +33,7 @@ class CacheLifecycleTest {
 
   @BeforeEach
   void open() {
-    Properties p = new Properties();
-    p.setProperty("directory", dir.resolve("data").toString());
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:lifecycle-" + System.nanoTime()), getClass().getClassLoader(), p);
+    manager = TestManagers.open("lifecycle", dir);
   }
 
   @AfterEach

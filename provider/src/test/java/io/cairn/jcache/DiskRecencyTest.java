@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.engine.Durability;
 import io.cairn.engine.StoreStatistics;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +25,7 @@ class DiskRecencyTest {
 
   @BeforeEach
   void open() {
-    Properties p = new Properties();
-    p.setProperty("directory", dir.resolve("data").toString());
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:recency-" + System.nanoTime()), getClass().getClassLoader(), p);
+    manager = TestManagers.open("recency", dir);
   }
 
   @AfterEach

@@ -11,14 +11,11 @@ import io.cairn.engine.CompactionStyle;
 import io.cairn.engine.Options;
 import io.cairn.engine.Store;
 import io.cairn.engine.format.Bytes;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +30,7 @@ class DiskTierMetaTest {
 
   @BeforeEach
   void open() {
-    Properties p = new Properties();
-    p.setProperty("directory", dir.resolve("data").toString());
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:meta-" + System.nanoTime()), getClass().getClassLoader(), p);
+    manager = TestManagers.open("meta", dir);
   }
 
   @AfterEach

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryEvent;
@@ -37,10 +34,7 @@ class EntryExpiryTest {
 
   @BeforeEach
   void open() {
-    Properties p = new Properties();
-    p.setProperty("directory", dir.resolve("data").toString());
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:expiry-" + System.nanoTime()), getClass().getClassLoader(), p);
+    manager = TestManagers.open("expiry", dir);
   }
 
   @AfterEach

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.cairn.engine.TestSeeds;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * never misses a key that stays in the index, and never sees one that was never put. {@code -Dcairn.seed=N} replays.
  */
 class HeapIndexTest {
-  private static final long SEED = Long.getLong("cairn.seed", System.nanoTime());
+  private static final long SEED = TestSeeds.seed("HeapIndexTest");
 
   /** A key whose hash collides with many others, so chains are long. */
   record Colliding(int id) {

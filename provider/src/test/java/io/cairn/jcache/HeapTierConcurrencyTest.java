@@ -3,6 +3,7 @@ package io.cairn.jcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ class HeapTierConcurrencyTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void evictionsNeverLoseOrResurrectAWrite(boolean persistent) throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("HeapTierConcurrencyTest");
     int ops = Integer.getInteger("cairn.heap.ops", 20_000);
     System.out.println("HeapTierConcurrencyTest seed " + seed + " persistent=" + persistent);
     Properties p = new Properties();

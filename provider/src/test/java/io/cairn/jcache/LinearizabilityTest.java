@@ -2,6 +2,7 @@ package io.cairn.jcache;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,7 +92,7 @@ class LinearizabilityTest {
   @ParameterizedTest(name = "heap entries {0}")
   @ValueSource(longs = {1, 1000})
   void everyHistoryIsLinearizable(long heapEntries) throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("LinearizabilityTest");
     System.out.println("LinearizabilityTest heap " + heapEntries + ": seed " + seed);
     int rounds = Integer.getInteger("cairn.lin.rounds", 150);
     CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cairn.engine.ChildJvm;
 import io.cairn.engine.Durability;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
@@ -56,11 +58,9 @@ class PersistenceCrashIT {
 
   @Test
   void acknowledgedPutsSurviveSigkill() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path cacheDir = dir.resolve("cache");
     for (Durability d : new Durability[] {Durability.BUFFERED, Durability.SYNC}) {
-      Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          Child.class.getName(), cacheDir.toString(), d.name()).redirectErrorStream(true).start();
+      Process p = ChildJvm.builder(Child.class, List.of(), cacheDir.toString(), d.name()).start();
       AtomicInteger last = new AtomicInteger(-1);
       StringBuilder other = new StringBuilder();
       Thread reader = new Thread(() -> {
@@ -83,8 +83,7 @@ class PersistenceCrashIT {
       while (last.get() < 2000 && p.isAlive() && System.currentTimeMillis() < deadline) {
         Thread.sleep(20);
       }
-      p.toHandle().destroyForcibly();
-      p.waitFor(30, TimeUnit.SECONDS);
+      ChildJvm.kill9(p);
       reader.join();
       int acked = last.get();
       if (acked < 0) {

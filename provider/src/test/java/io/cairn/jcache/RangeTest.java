@@ -3,7 +3,7 @@ package io.cairn.jcache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
+import io.cairn.engine.TestSeeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,7 @@ class RangeTest {
 
   @BeforeEach
   void open() {
-    manager = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:range-" + System.nanoTime()), getClass().getClassLoader());
+    manager = TestManagers.open("range");
   }
 
   @AfterEach
@@ -51,7 +49,7 @@ class RangeTest {
   @ParameterizedTest(name = "persistent {0}")
   @ValueSource(booleans = {false, true})
   void rangesMatchASortedModelAcrossTiers(boolean persistent) {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("RangeTest");
     System.out.println("RangeTest persistent " + persistent + ": seed " + seed);
     Random r = new Random(seed);
     CairnConfiguration<Integer, String> conf = new CairnConfiguration<Integer, String>().setHeapEntries(25)

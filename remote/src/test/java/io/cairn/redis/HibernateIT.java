@@ -2,12 +2,12 @@ package io.cairn.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cairn.engine.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +28,7 @@ class HibernateIT {
     final List<String> seen = new ArrayList<>();
 
     App(String redisUri, String jdbc) throws Exception {
-      process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Dcairn.remote.uri=" + redisUri, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          HibernateChild.class.getName(), jdbc).redirectErrorStream(true).start();
+      process = ChildJvm.builder(HibernateChild.class, List.of("-Dcairn.remote.uri=" + redisUri), jdbc).start();
       out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       answer("READY");

@@ -3,12 +3,13 @@ package io.cairn.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
+import io.cairn.engine.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,15 +27,13 @@ class StalenessIT {
   @Test
   void nearCachesNeverGoBackAndEndEqualToRedis() throws Exception {
     long seconds = Long.getLong("cairn.staleness.seconds", 8);
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("StalenessIT");
     System.out.println("StalenessIT seed " + seed + " (replay with -Dcairn.seed=" + seed + "), " + seconds + " s");
     try (RedisProcess redis = RedisProcess.start()) {
       List<Process> children = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        children.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-            System.getProperty("java.class.path"), "-Xmx256m", StalenessChild.class.getName(), redis.uri(),
-            Long.toString(seconds), Long.toString(seed + 1000L * i), Integer.toString(i), "3")
-            .redirectErrorStream(true).start());
+        children.add(ChildJvm.builder(StalenessChild.class, List.of(), redis.uri(), Long.toString(seconds),
+            Long.toString(seed + 1000L * i), Integer.toString(i), "3").start());
       }
       List<BufferedReader> outs = new ArrayList<>();
       List<List<String>> lines = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.cairn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class CairnCommandsTest {
         assertTrue(ttl > 990 && ttl <= 1000, "with its TTL: " + ttl);
       }
     } finally {
-      TestServer.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 

@@ -3,6 +3,7 @@ package io.cairn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cairn.engine.TestSeeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,7 @@ class DifferentialIT {
 
   @Test
   void sameRepliesAsRedis() throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("DifferentialIT");
     int ops = Integer.getInteger("cairn.differential.ops", 3000);
     System.out.println("DifferentialIT seed=" + seed + " ops=" + ops + " (replay with -Dcairn.seed=" + seed + ")");
     try (RealRedis redis = RealRedis.start()) {

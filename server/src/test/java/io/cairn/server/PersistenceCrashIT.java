@@ -3,10 +3,14 @@ package io.cairn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
+import io.cairn.engine.TestFiles;
+import io.cairn.engine.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class PersistenceCrashIT {
   private static Process startChild(Path dir, int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "--port", String.valueOf(port), "--dir", dir.toString(), "--persistent", "yes",
-        "--durability", "buffered", "--heap-entries", "500", "--io-threads", "1", "--databases", "2")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
-        .start();
+    return ChildJvm.builder(Main.class, List.of("-XX:TieredStopAtLevel=1"), "--port", String.valueOf(port), "--dir",
+        dir.toString(), "--persistent", "yes", "--durability", "buffered", "--heap-entries", "500", "--io-threads", "1",
+        "--databases", "2").redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile())).start();
   }
 
   private static RespClient connect(Process p, int port) throws Exception {
@@ -48,7 +49,7 @@ class PersistenceCrashIT {
 
   @Test
   void everyAcknowledgedSetSurvivesKillNine() throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("PersistenceCrashIT");
     int cycles = Integer.getInteger("cairn.server.crash.cycles", 3);
     System.out.println("PersistenceCrashIT seed=" + seed + " cycles=" + cycles);
     Random rnd = new Random(seed);
@@ -106,7 +107,7 @@ class PersistenceCrashIT {
       System.out.println("PersistenceCrashIT: " + acked.size() + " acknowledged SETs survived " + cycles
           + " kills");
     } finally {
-      TestServer.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 }

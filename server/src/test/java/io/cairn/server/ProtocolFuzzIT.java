@@ -3,6 +3,7 @@ package io.cairn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestSeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ class ProtocolFuzzIT {
 
   @Test
   void theServerSurvivesGarbage() throws Exception {
-    long seed = Long.getLong("cairn.seed", System.nanoTime());
+    long seed = TestSeeds.seed("ProtocolFuzzIT");
     int seconds = Integer.getInteger("cairn.fuzz.seconds", 20);
     System.out.println("ProtocolFuzzIT seed=" + seed + " seconds=" + seconds);
     try (TestServer s = TestServer.start("--proto-max-bulk-len", "8mb"); RespClient keeper = s.client()) {

@@ -1,5 +1,6 @@
 package io.cairn.server;
 
+import io.cairn.engine.TestFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -109,7 +110,7 @@ final class RealRedis implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    TestServer.deleteTree(dir);
+    TestFiles.deleteTree(dir);
   }
 
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,7 +116,7 @@ class SecurityTest {
         }
       }
     } finally {
-      TestServer.deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 

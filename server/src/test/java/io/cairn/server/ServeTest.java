@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.jcache.TestManagers;
 import io.cairn.jcache.CairnCache;
-import io.cairn.jcache.CairnCachingProvider;
 import io.cairn.jcache.CairnConfiguration;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
@@ -43,8 +41,7 @@ class ServeTest {
 
   @Test
   void clientsAndTheApplicationShareItsCaches() throws Exception {
-    CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:serve-test-" + System.nanoTime()), getClass().getClassLoader());
+    CacheManager m = TestManagers.open("serve-test");
     try {
       Cache<String, String> text = m.createCache("text", new CairnConfiguration<String, String>()
           .setTypes(String.class, String.class).setHeapEntries(10L));
@@ -91,8 +88,7 @@ class ServeTest {
 
   @Test
   void theApplicationsOwnWritesInvalidateTrackedKeysAndFailWatchingTransactions() throws Exception {
-    CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:serve-test-" + System.nanoTime()), getClass().getClassLoader());
+    CacheManager m = TestManagers.open("serve-test");
     try {
       Cache<String, String> text = m.createCache("text", new CairnConfiguration<String, String>()
           .setTypes(String.class, String.class));
@@ -128,8 +124,7 @@ class ServeTest {
 
   @Test
   void storageSettingsAndNonCairnCachesAreRefused() throws Exception {
-    CacheManager m = Caching.getCachingProvider(CairnCachingProvider.class.getName())
-        .getCacheManager(URI.create("urn:cairn:serve-test-" + System.nanoTime()), getClass().getClassLoader());
+    CacheManager m = TestManagers.open("serve-test");
     try {
       Cache<Object, Object> c = m.createCache("c", new CairnConfiguration<>());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

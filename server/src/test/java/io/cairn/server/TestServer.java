@@ -1,13 +1,12 @@
 package io.cairn.server;
 
+import io.cairn.engine.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** A Cairn server started in this JVM on a free loopback port, with a data directory of its own. */
 final class TestServer implements AutoCloseable {
@@ -45,18 +44,8 @@ final class TestServer implements AutoCloseable {
   public void close() throws IOException {
     server.close();
     if (ownDir) {
-      deleteTree(dir);
+      TestFiles.deleteTree(dir);
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
