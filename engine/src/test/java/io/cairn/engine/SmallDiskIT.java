@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,12 +21,10 @@ class SmallDiskIT {
 
   @Test
   void fillingARealDiskStopsWritesAndFreeingItBringsThemBack() throws Exception {
-    Path mount = Files.createTempDirectory("cairn-tmpfs-");
-    String why = mountTmpfs(mount);
-    if (why != null) {
-      Files.deleteIfExists(mount);
-    }
-    assumeTrue(why == null, () -> "skipped: no 8 MiB tmpfs to fill (" + why + ")");
+    String[] why = new String[1];
+    SmallDisk disk = SmallDisk.mount(8, why);
+    assumeTrue(disk != null, () -> "skipped: no 8 MiB tmpfs to fill (" + why[0] + ")");
+    Path mount = disk.root();
     try {
       Path filler = mount.resolve("filler");
       Files.write(filler, new byte[3 << 20]);
@@ -77,7 +72,7 @@ class SmallDiskIT {
         checkAcked(s, acked);
       }
     } finally {
-      umount(mount);
+      disk.close();
     }
   }
 
@@ -101,29 +96,5 @@ class SmallDiskIT {
       sb.append(c).append(" <- ");
     }
     return sb.toString();
-  }
-
-  /** Mounts an 8 MiB tmpfs on {@code dir}; null on success, else why not. */
-  private static String mountTmpfs(Path dir) throws InterruptedException {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return "mounting needs root; running as " + System.getProperty("user.name");
-    }
-    try {
-      Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", dir.toString())
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor() == 0 ? null : "mount failed: " + out;
-    } catch (IOException e) {
-      return "cannot run mount: " + e.getMessage();
-    }
-  }
-
-  private static void umount(Path dir) throws IOException, InterruptedException {
-    new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,0 +1,58 @@
+package io.cairn.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real, small file system for tests of a full disk (the engine's test-jar): a tmpfs of a few MiB mounted on a new
+ * temporary directory. Mounting needs root; {@link #mount} says why not otherwise, so the test can skip saying so.
+ */
+public final class SmallDisk implements AutoCloseable {
+  private final Path root;
+
+  private SmallDisk(Path root) {
+    this.root = root;
+  }
+
+  /** The mounted file system's root. */
+  public Path root() {
+    return root;
+  }
+
+  /** A tmpfs of {@code mib} MiB, or null with the reason in {@code why[0]}. */
+  public static SmallDisk mount(int mib, String[] why) throws IOException, InterruptedException {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      why[0] = "mounting needs root; running as " + System.getProperty("user.name");
+      return null;
+    }
+    Path dir = Files.createTempDirectory("cairn-tmpfs-");
+    try {
+      Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + mib + "m", "tmpfs", dir.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (p.waitFor() != 0) {
+        why[0] = "mount failed: " + out;
+        Files.deleteIfExists(dir);
+        return null;
+      }
+    } catch (IOException e) {
+      why[0] = "cannot run mount: " + e.getMessage();
+      Files.deleteIfExists(dir);
+      return null;
+    }
+    return new SmallDisk(dir);
+  }
+
+  /** Unmounts it and removes the mount point. */
+  @Override
+  public void close() throws IOException {
+    try {
+      new ProcessBuilder("umount", root.toString()).inheritIO().start().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    TestFiles.deleteTree(root);
+  }
+}
