@@ -132,6 +132,13 @@ public final class LogReader implements Closeable {
       return "chunk length " + len + " crosses a block boundary";
     }
     if (at + LogWriter.HEADER_BYTES + len > data.length) {
+      // A write cut by a crash ends the file inside its chunk, and the bytes there do not match the checksum. If they
+      // do, the chunk is whole and its length field is what is damaged: not a truncation.
+      int present = data.length - at - LogWriter.HEADER_BYTES;
+      if (Checksum.unmask(Bytes.getInt(data, at)) == Checksum.crc(type, data, at + LogWriter.HEADER_BYTES, present)) {
+        return "chunk length " + len + " runs past the end of the file, but the " + present
+            + " bytes there are the whole chunk: its length is damaged";
+      }
       return PAST_END;
     }
     int expected = Checksum.unmask(Bytes.getInt(data, at));

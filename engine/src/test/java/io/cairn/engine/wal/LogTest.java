@@ -127,4 +127,38 @@ class LogTest {
       assertTrue(r.tornTail());
     }
   }
+
+  /**
+   * A manifest's last record whose length field was damaged to run past the end of the file looks like a write cut by
+   * a crash; its bytes still match the checksum, so the strict (manifest) reader calls it corruption instead of
+   * dropping the record, and names the chunk's offset.
+   */
+  @Test
+  void aWholeLastChunkWithADamagedLengthIsCorruptionToAStrictReader() throws IOException {
+    List<byte[]> recs = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      recs.add(("record number " + i).getBytes());
+    }
+    Path p = write(recs);
+    byte[] all = Files.readAllBytes(p);
+    int last = all.length - LogWriter.HEADER_BYTES - recs.get(9).length;
+    all[last + 5] += 3;
+    Files.write(p, all);
+    try (LogReader r = new LogReader(LocalFileSystem.INSTANCE, p, true)) {
+      for (int i = 0; i < 9; i++) {
+        assertArrayEquals(recs.get(i), r.next());
+      }
+      CorruptionException e = assertThrows(CorruptionException.class, r::next);
+      assertEquals(last, e.offset(), e.getMessage());
+      assertTrue(e.getMessage().contains("length is damaged"), e.getMessage());
+    }
+    Files.write(p, Arrays.copyOf(all, all.length - 2));
+    try (LogReader r = new LogReader(LocalFileSystem.INSTANCE, p, true)) {
+      for (int i = 0; i < 9; i++) {
+        assertArrayEquals(recs.get(i), r.next());
+      }
+      assertNull(r.next(), "a record really cut short is still a torn tail");
+      assertTrue(r.tornTail());
+    }
+  }
 }
