@@ -352,7 +352,11 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
 
   @Override
   public Iterator<Cache.Entry<Key, byte[]>> iterator() {
-    Iterator<Cache.Entry<K, V>> it = cache.iterator();
+    return served(cache.iterator());
+  }
+
+  /** The application's entries as the server's; a removal goes through the underlying iterator. */
+  private Iterator<Cache.Entry<Key, byte[]>> served(Iterator<Cache.Entry<K, V>> it) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -400,20 +404,7 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
     K from = fromInclusive == null || fromInclusive.bytes.length == 0 ? null : key(fromInclusive);
     K to = toExclusive == null || toExclusive.bytes.length == 0 ? null : key(toExclusive);
     Iterable<Cache.Entry<K, V>> r = cairn.range(from, to);
-    return () -> {
-      Iterator<Cache.Entry<K, V>> it = r.iterator();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public Cache.Entry<Key, byte[]> next() {
-          return entry(it.next());
-        }
-      };
-    };
+    return () -> served(r.iterator());
   }
 
   @Override
