@@ -25,7 +25,9 @@ import java.util.Set;
  * is known before the first entry is offered, and once what was kept passes it the remaining entries are dropped
  * without being offered. So each drop frees at least half its bytes (less the last entry kept), a listener that keeps everything cannot hold the store over
  * its budget or rewrite it forever, and what a listener keeps survives wherever it sits in the key range: the keys a
- * cache has in use may all sort first, and all fit under the cap when they are under half of the tables.
+ * cache has in use may all sort first, and all fit under the cap when they are under half of the tables. Entries past
+ * the cap go to {@link FifoDropListener#onDiscard}, by the same rules as offers, so the listener hears of every live
+ * entry the drop deletes; a drop for space ({@code discardAll}) has no cap to keep under and discards every one.
  *
  * <p>Not thread-safe: one drop runs on one thread, under the store's compaction lock.
  */
@@ -58,6 +60,8 @@ final class FifoDrop {
   private final long nowMillis;
   private final int batchBytes;
   private final int readaheadBytes;
+  /** Whether nothing may be kept: every live entry is discarded (a drop for space). */
+  private final boolean discardAll;
   /** The key and value bytes the drop may keep; set by {@link #run} from the dropped tables' properties. */
   private long capBytes;
   private long committedBytes;
@@ -67,9 +71,12 @@ final class FifoDrop {
    * @param nowMillis the store's clock at the drop: entries expiring at or before it are not offered
    * @param batchBytes the encoded size past which what the listener kept is committed (between two entries)
    * @param readaheadBytes the chunk size for reading the dropped tables
+   * @param discardAll whether to keep nothing, offering no entry and discarding every live one
    */
-  FifoDrop(Env env, FifoDropListener listener, long nowMillis, int batchBytes, int readaheadBytes) {
+  FifoDrop(Env env, FifoDropListener listener, long nowMillis, int batchBytes, int readaheadBytes,
+      boolean discardAll) {
     this.env = env;
+    this.discardAll = discardAll;
     this.listener = listener;
     this.nowMillis = nowMillis;
     this.batchBytes = batchBytes;
@@ -123,16 +130,18 @@ final class FifoDrop {
             continue;
           }
         }
-        if (committedBytes + batch.userBytes() > capBytes) {
-          continue;
-        }
         byte[] user = InternalKey.userKey(k);
         long hash = BloomFilter.hash(user, 0, user.length);
         if (env.shadowed(user, hash, newerRuns)) {
           continue;
         }
         byte[] value = type == InternalKey.TYPE_EXPIRING_VALUE ? Arrays.copyOfRange(stored, 8, stored.length) : stored;
-        offer(new Entry(user, value, expireAt), table.accessBits().wasRead(hash), table);
+        Entry e = new Entry(user, value, expireAt);
+        if (discardAll || committedBytes + batch.userBytes() > capBytes) {
+          discard(e, table);
+          continue;
+        }
+        offer(e, table.accessBits().wasRead(hash), table);
         if (batch.encodedBytes() >= batchBytes) {
           commitBatch();
         }
@@ -146,6 +155,15 @@ final class FifoDrop {
     } catch (RuntimeException x) {
       throw new StoreException("the FIFO drop listener failed on key " + Bytes.toDisplay(e.key()) + " of table "
           + table.path() + " (the table was not dropped): " + x, x);
+    }
+  }
+
+  private void discard(Entry e, TableReader table) {
+    try {
+      listener.onDiscard(e);
+    } catch (RuntimeException x) {
+      throw new StoreException("the FIFO drop listener failed on discarded key " + Bytes.toDisplay(e.key())
+          + " of table " + table.path() + " (the table was not dropped): " + x, x);
     }
   }
 

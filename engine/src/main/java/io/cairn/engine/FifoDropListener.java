@@ -8,7 +8,8 @@ package io.cairn.engine;
  * {@link #onDrop} once for each entry of the dropped tables that is still its key's newest version (no newer table
  * or memtable holds the key, not even as a tombstone), is not a tombstone and has not expired. Whatever the listener
  * appends to {@code keep} is written to the store (the memtable, and the log per {@link Durability}) before the
- * tables are deleted; see {@link Options#fifoDropListener} for the rules the store follows.
+ * tables are deleted; see {@link Options#fifoDropListener} for the rules the store follows. Entries a drop deletes
+ * without asking go to {@link #onDiscard}, and each drop ends with {@link #onDropEnd}.
  */
 @FunctionalInterface
 public interface FifoDropListener {
@@ -27,4 +28,25 @@ public interface FifoDropListener {
    *     batch
    */
   void onDrop(Entry entry, boolean recentlyRead, WriteBatch keep);
+
+  /**
+   * One live entry (by the rules of {@link #onDrop}) that the drop deletes without offering it: past the drop's keep
+   * cap, or in a drop for space after a write found the disk full (keeping would need the room there is not). The
+   * default ignores it. A listener that tells others of lost entries hears of every one through {@link #onDrop} (those
+   * it did not keep) and this method together, and should tell them only once {@link #onDropEnd} says the tables are
+   * gone.
+   *
+   * @param entry the entry, as in {@link #onDrop}
+   */
+  default void onDiscard(Entry entry) {}
+
+  /**
+   * The drop whose entries were offered or discarded since the last call has ended, on the same thread. With {@code
+   * deleted} its tables have left the store: what was not kept is gone. Without, the drop failed or was abandoned
+   * (the store is closing, a write of kept entries or of the manifest failed): its tables stay, and a later drop
+   * offers their entries again. The default ignores it.
+   *
+   * @param deleted whether the drop's tables left the store
+   */
+  default void onDropEnd(boolean deleted) {}
 }

@@ -270,8 +270,14 @@ public final class Options {
    *   <li><b>No loop.</b> Kept writes land in the newest run, so the age order reaches them again only after every
    *   older run. And a drop rewrites at most half of the key and value bytes the dropped tables hold (as their
    *   properties count them): once what was kept passes that, the remaining entries are dropped without being
-   *   offered. So every drop frees about half of what it deletes at least, a listener that keeps everything still lets the store settle within
-   *   its budget, and what a listener keeps survives wherever it sorts, as long as it is under half.</li>
+   *   offered (they go to {@link FifoDropListener#onDiscard}). So every drop frees about half of what it deletes at
+   *   least, a listener that keeps everything still lets the store settle within its budget, and what a listener
+   *   keeps survives wherever it sorts, as long as it is under half.</li>
+   *   <li><b>What is lost.</b> Every live entry a drop deletes reaches the listener once per drop, through
+   *   {@link FifoDropListener#onDrop} or, past the cap and in a drop for space after a write found the disk full
+   *   (which keeps nothing), {@link FifoDropListener#onDiscard}; {@link FifoDropListener#onDropEnd} then says whether
+   *   the tables left the store. A drop that failed is offered again whole, so a listener that reports losses reports
+   *   them at the end of a drop that deleted its tables.</li>
    *   <li><b>Recently read.</b> Each open table keeps about two bits per entry in memory (a quarter byte per entry):
    *   a point read ({@link Store#get}, {@link Store#getEntry}, {@link Store#getEntryIncludingExpired}) that returns
    *   a key from a table marks it there, with no lock and no write once marked; merges carry the marks to their

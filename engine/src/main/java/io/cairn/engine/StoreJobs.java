@@ -51,6 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * files. The state they work on and the retry after an error are {@link StoreState}'s; {@link Store} schedules them.
  */
 abstract class StoreJobs extends StoreState {
+  private static final System.Logger LOG = System.getLogger("io.cairn.engine.Store");
+
   StoreJobs(Path dir, Options options, Closeable dirLock) {
     super(dir, options, dirLock);
   }
@@ -504,7 +506,7 @@ abstract class StoreJobs extends StoreState {
     events.compactionBegin(job, c.reason(), c.dropOnly(), input, c.outputLevel());
     VersionEdit edit = new VersionEdit();
     try {
-      carryOut(c, base, reservation, edit);
+      carryOut(c, base, reservation, edit, dropReason == EventListener.DropReason.NO_SPACE);
     } catch (IOException | RuntimeException e) {
       events.compactionEnd(job, c.reason(), c.dropOnly(), input, c.outputLevel(), List.of(), start, e);
       throw e;
@@ -538,9 +540,36 @@ abstract class StoreJobs extends StoreState {
     return c.byBudget() ? EventListener.DropReason.BUDGET : EventListener.DropReason.EXPIRED;
   }
 
-  /** {@link #runCompaction}'s work, recording what it installs in {@code edit}. */
-  void carryOut(Compaction c, Version base, SpaceReservations.Reservation reservation, VersionEdit edit)
-      throws IOException {
+  /**
+   * {@link #runCompaction}'s work, recording what it installs in {@code edit}. A drop by budget or for space ({@code
+   * forSpace}) tells the drop listener of the live entries it deletes first, and how it ended after.
+   */
+  void carryOut(Compaction c, Version base, SpaceReservations.Reservation reservation, VersionEdit edit,
+      boolean forSpace) throws IOException {
+    boolean told = c.dropOnly() && (c.byBudget() || forSpace) && dropListener != null;
+    boolean installed = false;
+    try {
+      carryOut(c, base, reservation, edit, told, forSpace);
+      installed = true;
+    } finally {
+      if (told) {
+        endDrop(installed);
+      }
+    }
+  }
+
+  /** Tells the drop listener how the drop ended; a listener that throws is logged, not allowed to undo the drop. */
+  private void endDrop(boolean deleted) {
+    try {
+      dropListener.onDropEnd(deleted);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "store " + dir + ": the FIFO drop listener failed at the end of a drop: "
+          + e, e);
+    }
+  }
+
+  private void carryOut(Compaction c, Version base, SpaceReservations.Reservation reservation, VersionEdit edit,
+      boolean told, boolean forSpace) throws IOException {
     for (Compaction.Input in : c.inputs()) {
       edit.deleteFile(in.level(), in.file().fileNumber());
     }
@@ -551,8 +580,8 @@ abstract class StoreJobs extends StoreState {
       for (FileMeta f : job.run()) {
         edit.addFile(c.outputLevel(), f);
       }
-    } else if (c.byBudget() && dropListener != null) {
-      offerDropped(c);
+    } else if (told) {
+      offerDropped(c, forSpace);
     }
     mutex.lock();
     try {
@@ -581,7 +610,7 @@ abstract class StoreJobs extends StoreState {
    * the tables of its state hold no write newer than its sequence (a newer write is in a memtable, or in a table a
    * flush adds later).
    */
-  void offerDropped(Compaction c) {
+  void offerDropped(Compaction c, boolean discardAll) {
     long since;
     ReadState snapshot;
     mutex.lock();
@@ -625,9 +654,11 @@ abstract class StoreJobs extends StoreState {
         }
       };
       int batchBytes = (int) Math.min(CommitQueue.MAX_GROUP_BYTES, options.memtableBytes() / 4);
-      new FifoDrop(drop, dropListener, options.clock().getAsLong(), batchBytes, CompactionJob.READAHEAD_BYTES)
-          .run(runs, dropped);
-      forceKeptWrites();
+      new FifoDrop(drop, dropListener, options.clock().getAsLong(), batchBytes, CompactionJob.READAHEAD_BYTES,
+          discardAll).run(runs, dropped);
+      if (!discardAll) {
+        forceKeptWrites();
+      }
     } finally {
       snapshot.release();
     }

@@ -398,7 +398,8 @@ abstract class StoreState {
   /**
    * A FIFO store that found the disk full: deletes its reserve file, so the manifest has room, then drops its oldest
    * tables until {@link Options#writeHeadroomBytes} are free (a headroom's worth when the file system cannot say what
-   * is free). Nothing is offered to the drop listener: what it kept would need the room there is not.
+   * is free). Nothing is offered to the drop listener, since what it kept would need the room there is not, but it
+   * hears of each live entry deleted ({@link FifoDropListener#onDiscard}).
    */
   void dropForSpace() throws IOException {
     compactionRun.lock();

@@ -393,8 +393,10 @@ class FaultInjectionTest {
     FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
     long capacity = 2L << 20;
     fs.capacity(capacity);
+    LossRecorder losses = new LossRecorder(k -> false);
     Options o = options(fs, Durability.BUFFERED).compactionStyle(CompactionStyle.FIFO).fifoMaxBytes(1L << 30)
-        .memtableBytes(64 * 1024).targetFileBytes(256 * 1024).compression(Compression.NONE);
+        .memtableBytes(64 * 1024).targetFileBytes(256 * 1024).compression(Compression.NONE)
+        .fifoDropListener(losses);
     int n = 60_000;
     int failures = 0;
     try (Store s = Store.open(dir, o)) {
@@ -435,6 +437,15 @@ class FaultInjectionTest {
       assertTrue(s.statistics().space().droppedForSpaceBytes() > 0, s.statistics().toString());
       assertArrayEquals(s.get(key(n + 19_999)), (new String(value(n + 19_999)) + " " + "x".repeat(100))
           .getBytes(StandardCharsets.UTF_8));
+
+      // The listener heard of every entry the drops deleted, by budget and for space alike, once each.
+      awaitQuiet(s);
+      assertTrue(losses.discarded > 0, "the drops for space discard what they delete: " + losses.describe().get());
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < n + 20_000; i++) {
+        keys.add(new String(key(i), StandardCharsets.UTF_8));
+      }
+      losses.check(keys, k -> s.get(k.getBytes(StandardCharsets.UTF_8)));
     }
   }
 

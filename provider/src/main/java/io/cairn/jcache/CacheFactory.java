@@ -59,7 +59,7 @@ final class CacheFactory {
       for (CacheEntryListenerConfiguration<K, V> c : config.getCacheEntryListenerConfigurations()) {
         listeners.register(c);
       }
-      Statistics stats = new Statistics(lower::droppedEntries, config.isStatisticsEnabled());
+      Statistics stats = new Statistics(config.isStatisticsEnabled());
       TierStore<K, V> store = new TierStore<>(name, settings.heapEntries(), lower, copier, expiry,
           LoaderWriter.loader(name, loader, config.isReadThrough()),
           LoaderWriter.writer(name, writer, config.isWriteThrough()), check, stats, settings.bidirectional());

@@ -48,7 +48,7 @@ import javax.cache.CacheException;
  * checks a record against its key's entry, and it goes when compaction meets it ({@link #staleInverse}) or, under
  * FIFO, with its table, as an overwritten entry's old version does. Under FIFO the disk tier keeps what is in use
  * without reads rewriting anything: the engine marks the entries reads return, and when the budget drops a table the
- * marked ones, and those whose key is on the heap, are rewritten ({@link #onDrop}). A non-persistent cache opens its store
+ * marked ones, and those whose key is on the heap, are rewritten ({@link Drops}). A non-persistent cache opens its store
  * lazily (in a temporary directory, without a log) the first time the heap tier spills, and deletes it on close; a
  * persistent one opens its directory at once and keeps it.
  *
@@ -108,10 +108,13 @@ final class DiskTier implements LowerTier {
   private volatile java.util.function.BooleanSupplier recordsProbed = () -> true;
   /** Whether an encoded key is on the heap tier now: such an entry's disk copy is kept when FIFO drops its table. */
   private volatile java.util.function.Predicate<byte[]> onHeap = k -> false;
-  /** Told of each entry FIFO drops for the budget that nobody keeps. */
-  private volatile java.util.function.Consumer<byte[]> onLost = k -> { };
-  /** Entries FIFO dropped for the budget and nobody kept (neither recently read nor on the heap). */
-  private final java.util.concurrent.atomic.LongAdder lost = new java.util.concurrent.atomic.LongAdder();
+  /** Told, once a drop's tables are gone, of the keys whose entries it deleted and nobody kept. */
+  private volatile java.util.function.Consumer<List<byte[]>> onLost = keys -> { };
+  /**
+   * The keys (encoded) of the drop under way that it deletes and nobody kept; drops run one at a time, under the
+   * store's compaction lock, which orders the threads that run them.
+   */
+  private List<byte[]> dropping = new ArrayList<>();
   /** Point reads of the entry key space that found a live entry, and that found none. */
   private final java.util.concurrent.atomic.LongAdder readHits = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder readMisses = new java.util.concurrent.atomic.LongAdder();
@@ -192,7 +195,7 @@ final class DiskTier implements LowerTier {
           o.environment(environment.get());
         }
         if (settings.compactionStyle() == io.cairn.engine.CompactionStyle.FIFO) {
-          o.fifoDropListener(this::onDrop);
+          o.fifoDropListener(new Drops());
         }
         Store opened = Store.open(dir, o);
         if (settings.persistent()) {
@@ -548,27 +551,56 @@ final class DiskTier implements LowerTier {
   }
 
   /**
-   * FIFO is about to drop a table for the byte budget: an entry survives (rewritten with its expiry record and, in a
-   * bidirectional cache, its inverse record) if it was read from disk recently or its key is on the heap tier, so the
-   * disk tier keeps what is in use without any read rewriting what it read, and a heap entry's disk copy (a persistent
-   * cache's only durable one) never goes while the heap holds it. Other entries are lost to the budget. Index and
-   * inverse records go with their table; those of kept entries are rewritten here.
+   * What the disk tier keeps of the tables FIFO drops, and whom it tells of the rest. By budget: an entry survives
+   * (rewritten with its expiry record and, in a bidirectional cache, its inverse record) if it was read from disk
+   * recently or its key is on the heap tier, so the disk tier keeps what is in use without any read rewriting what it
+   * read, and a heap entry's disk copy (a persistent cache's only durable one) stays while the heap holds it, up to
+   * the drop's keep cap. Entries past the cap, and every entry of a drop for space after a write found the disk full,
+   * are discarded. Index and inverse records go with their table; those of kept entries are rewritten here.
+   *
+   * <p>The keys of the entries not kept are told to {@link #onLost} only when the drop's tables have left the store (a
+   * failed drop is offered again, and its keys must not be told twice); among them may be keys on the heap, whose
+   * disk copy the heap tier must then write again when it evicts them. A META record discarded for space is written
+   * again when the store next opens.
    */
-  private void onDrop(Entry e, boolean recentlyRead, WriteBatch keep) {
-    byte[] k = e.key();
-    if (Arrays.equals(k, META_KEY)) {
-      keep.put(e);
-      return;
+  private final class Drops implements io.cairn.engine.FifoDropListener {
+    @Override
+    public void onDrop(Entry e, boolean recentlyRead, WriteBatch keep) {
+      byte[] k = e.key();
+      if (Arrays.equals(k, META_KEY)) {
+        keep.put(e);
+        return;
+      }
+      if (k.length == 0 || k[0] != DATA) {
+        return;
+      }
+      byte[] key = Arrays.copyOfRange(k, 1, k.length);
+      if (!recentlyRead && !onHeap.test(key)) {
+        dropping.add(key);
+        return;
+      }
+      keepEntry(e, key, keep);
     }
-    if (k.length == 0 || k[0] != DATA) {
-      return;
+
+    @Override
+    public void onDiscard(Entry e) {
+      byte[] k = e.key();
+      if (k.length > 0 && k[0] == DATA) {
+        dropping.add(Arrays.copyOfRange(k, 1, k.length));
+      }
     }
-    byte[] key = Arrays.copyOfRange(k, 1, k.length);
-    if (!recentlyRead && !onHeap.test(key)) {
-      lost.increment();
-      onLost.accept(key);
-      return;
+
+    @Override
+    public void onDropEnd(boolean deleted) {
+      List<byte[]> keys = dropping;
+      dropping = new ArrayList<>();
+      if (deleted && !keys.isEmpty()) {
+        onLost.accept(keys);
+      }
     }
+  }
+
+  private void keepEntry(Entry e, byte[] key, WriteBatch keep) {
     keep.put(e);
     if (e.hasExpiry()) {
       keep.put(indexKey(e.expireAtMillis(), key), new byte[0]);
@@ -588,7 +620,7 @@ final class DiskTier implements LowerTier {
   }
 
   @Override
-  public void onLost(java.util.function.Consumer<byte[]> lost) {
+  public void onLost(java.util.function.Consumer<List<byte[]>> lost) {
     onLost = lost;
   }
 
@@ -662,16 +694,13 @@ final class DiskTier implements LowerTier {
     return open().statistics();
   }
 
-  @Override
-  public long droppedEntries() {
-    return lost.sum();
-  }
-
   /**
    * What the tier holds and did now; reads the engine's statistics only if the store is open (never opens it).
    * Never throws: a store that fails to report (it is closing) is reported as not open.
+   *
+   * @param lostEntries the entries its drops deleted that the cache lost (as the tier store counted them)
    */
-  TierStatistics.Disk snapshot() {
+  TierStatistics.Disk snapshot(long lostEntries) {
     Store s = store;
     StoreStatistics engine = null;
     io.cairn.engine.StoreError error = null;
@@ -692,7 +721,7 @@ final class DiskTier implements LowerTier {
       }
     }
     return new TierStatistics.Disk(enabled(), s != null, settings.persistent(), s == null ? null : s.directory(),
-        settings.diskBytes(), bytes, Math.max(0, records), readHits.sum(), readMisses.sum(), lost.sum(),
+        settings.diskBytes(), bytes, Math.max(0, records), readHits.sum(), readMisses.sum(), lostEntries,
         events.snapshot(), error, engine);
   }
 

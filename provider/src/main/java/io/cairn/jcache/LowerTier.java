@@ -66,9 +66,6 @@ interface LowerTier {
 
   StoreStatistics statistics();
 
-  /** Entries the tier dropped to keep its byte budget since it opened (lost to the cache: counted as evictions). */
-  long droppedEntries();
-
   /**
    * Tells the tier which keys (encoded) are on the heap tier, whose copies it should keep when it must drop entries
    * for its budget: the heap relies on them (a clean heap entry is not written again when evicted).
@@ -76,10 +73,12 @@ interface LowerTier {
   void onHeap(java.util.function.Predicate<byte[]> resident);
 
   /**
-   * Tells the tier whom to tell of the keys (encoded) whose entries it drops for its budget, lost to the cache; called
-   * on the thread that drops them. A tier that never drops entries by itself need not call it.
+   * Tells the tier whom to tell of the keys (encoded) whose entries it deleted by itself (for its budget, or for space
+   * on a full disk) and did not keep, once they are gone from it: a batch per drop, on the thread that dropped them,
+   * each key once. A key may be on the heap tier still (the tier keeps heap entries' copies only up to a limit, and
+   * none when the disk is full). A tier that never drops entries by itself need not call it.
    */
-  default void onLost(java.util.function.Consumer<byte[]> lost) {}
+  default void onLost(java.util.function.Consumer<List<byte[]>> lost) {}
 
   /** Closes the tier; a non-persistent one deletes its files. */
   void close();

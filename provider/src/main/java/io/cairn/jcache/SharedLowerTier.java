@@ -153,11 +153,6 @@ final class SharedLowerTier implements LowerTier {
         + "): it has no engine, so no engine statistics");
   }
 
-  @Override
-  public long droppedEntries() {
-    return 0;
-  }
-
   /** Nothing to keep: the shared tier holds every entry of the heap already. */
   @Override
   public void onHeap(Predicate<byte[]> resident) {}

@@ -1,13 +1,13 @@
 package io.cairn.jcache;
 
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
  * A cache's statistics: each {@code record*} call counts only while statistics are enabled, so callers never ask.
  * Getters never throw. Evictions count entries the cache lost to its bounds: heap-tier evictions of a cache with no
- * tier below, entries that could not be moved below, and disk-tier entries dropped past the byte budget.
+ * tier below, entries that could not be moved below, and disk-tier entries its drops deleted (for the byte budget,
+ * or for space on a full disk) that the cache lost.
  *
  * <p>Thread-safety: counters are {@link LongAdder}s; {@link #clear} is not atomic with concurrent updates.
  */
@@ -20,12 +20,9 @@ final class Statistics implements CacheStatisticsMXBean {
   private final LongAdder getNanos = new LongAdder();
   private final LongAdder putNanos = new LongAdder();
   private final LongAdder removeNanos = new LongAdder();
-  private final LongSupplier diskDropped;
-  private volatile long diskDroppedBaseline;
   private volatile boolean enabled;
 
-  Statistics(LongSupplier diskDropped, boolean enabled) {
-    this.diskDropped = diskDropped;
+  Statistics(boolean enabled) {
     this.enabled = enabled;
   }
 
@@ -97,15 +94,6 @@ final class Statistics implements CacheStatisticsMXBean {
     for (LongAdder a : new LongAdder[] {hits, misses, puts, removals, evictions, getNanos, putNanos, removeNanos}) {
       a.reset();
     }
-    diskDroppedBaseline = safeDropped();
-  }
-
-  private long safeDropped() {
-    try {
-      return diskDropped.getAsLong();
-    } catch (RuntimeException e) {
-      return diskDroppedBaseline;
-    }
   }
 
   @Override
@@ -147,7 +135,7 @@ final class Statistics implements CacheStatisticsMXBean {
 
   @Override
   public long getCacheEvictions() {
-    return evictions.sum() + Math.max(0, safeDropped() - diskDroppedBaseline);
+    return evictions.sum();
   }
 
   @Override

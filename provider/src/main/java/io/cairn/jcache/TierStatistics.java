@@ -43,7 +43,9 @@ public record TierStatistics(Heap heap, Disk disk, long timerExpiries) {
    *     bidirectional cache) counts its index records too; what is still in the memtable is not counted
    * @param readHits point reads that found a live entry on disk (the heap missed)
    * @param readMisses point reads that found nothing on disk
-   * @param fifoDrops entries lost to the byte budget: in tables FIFO dropped, neither read recently nor on the heap
+   * @param fifoDrops entries the cache lost when FIFO dropped tables, for the byte budget or for space on a full disk:
+   *     neither kept (read recently, or on the heap, up to the drop's keep cap), nor on the heap, nor written again
+   *     since (each is also an eviction in the JCache statistics and goes to the loss listeners)
    * @param events what the store's background work reported (see {@link Events})
    * @param error the store's standing error (writes refused or slowed), or null when it is healthy or not open
    * @param engine the store's full statistics, or null while it is not open

@@ -205,12 +205,18 @@ final class TierWalks<K, V> {
   }
 
   /**
-   * A write-back cache: writes the heap entries whose copy below is missing or stale, those with encoded keys in
-   * [from, to) (null: unbounded), each under its lock.
+   * A write-back cache, or a write-through one whose drops deleted copies of heap entries: writes the heap entries
+   * whose copy below is missing or stale, those with encoded keys in [from, to) (null: unbounded), each under its lock.
    */
   void writeBackHeap(byte[] from, byte[] to) {
-    if (lower.writeThrough() || !lower.enabled()) {
+    if (!lower.enabled()) {
       return;
+    }
+    if (lower.writeThrough()) {
+      if (!store.rewritesPending || from != null || to != null) {
+        return;
+      }
+      store.rewritesPending = false;
     }
     for (K key : map.keys()) {
       if (from != null || to != null) {

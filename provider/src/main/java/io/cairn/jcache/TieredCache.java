@@ -33,6 +33,7 @@ import javax.cache.processor.EntryProcessorResult;
  * <p>Thread-safety: stateless per operation; {@code closed} is volatile and lifecycle changes synchronize on the cache.
  */
 final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
+  private static final System.Logger LOG = System.getLogger(TieredCache.class.getName());
   private final String name;
   private final CairnCacheManager manager;
   private final CairnConfiguration<K, V> config;
@@ -508,6 +509,27 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   // Expiry timer, iteration, range scans
 
   /**
+   * Before a persistent cache closes: the heap entries whose disk copy a drop deleted (a full disk) are written down
+   * again, so the directory holds every entry the cache held. A failure is logged: the close goes on.
+   */
+  private void keepHeapCopies() {
+    try {
+      store.awaitLossesSettled();
+      store.walks.writeBackHeap(null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "cache " + name + ": closing, the heap entries whose disk copy was dropped"
+          + " could not be written down again, and are lost: " + e);
+    }
+  }
+
+  /** For tests: waits until the keys the disk tier's drops deleted so far are settled (told as lost, or kept). */
+  void awaitLossesSettled() throws InterruptedException {
+    store.awaitLossesSettled();
+  }
+
+  /**
    * Expires what is due on the heap and below, firing EXPIRED events without anyone touching the keys, and counts
    * each entry it expires on the timer. (A remote cache's step that runs again after a conflict may count twice.)
    */
@@ -597,7 +619,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   public TierStatistics tiers() {
     HeapTier<K, V> heap = store.heap;
     TierStatistics.Heap h = new TierStatistics.Heap(heap.size(), heap.capacity(), heap.evictions(), heap.spills());
-    TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot()
+    TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot(store.lostBelow())
         : new TierStatistics.Disk(false, false, false, null, 0, 0, 0, 0, 0, 0, TierStatistics.Events.NONE, null,
             null);
     ExpiryTimer t = timer;
@@ -722,6 +744,9 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       sharedEvents.close();
     }
     closeAll(owned);
+    if (!destroy && store.lower().writeThrough() && store.lower().isOpen()) {
+      keepHeapCopies();
+    }
     store.dropHeap();
     if (destroy) {
       store.lower().destroy();

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
@@ -84,27 +84,59 @@ class TierStatisticsTest {
   }
 
   @Test
-  void fifoDropsAreTheKeysTheLossListenerHears() {
+  void fifoDropsAreTheKeysTheLossListenerHears() throws InterruptedException {
     Cache<Integer, String> c = manager.createCache("budget", new CairnConfiguration<Integer, String>()
         .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(1L << 20)
         .setMemtableBytes(64 * 1024));
     CairnCache<Integer, String> cc = cairn(c);
-    Set<Integer> lost = ConcurrentHashMap.newKeySet();
-    cc.addLossListener(lost::add);
+    Map<Integer, Integer> lost = new ConcurrentHashMap<>();
+    cc.addLossListener(k -> lost.merge(k, 1, Integer::sum));
     Random r = new Random(7);
-    for (int i = 0; i < 20_000; i++) {
-      c.put(i, randomText(r, 500));
+    String[] values = new String[20_000];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = randomText(r, 500);
+      c.put(i, values[i]);
     }
     cc.flush();
-    TierStatistics t = cc.tiers();
+    TierStatistics t = settled(c);
     assertFalse(lost.isEmpty());
+    lost.forEach((k, n) -> assertEquals(1, n, "key " + k + " was reported lost " + n + " times"));
     assertEquals(lost.size(), t.disk().fifoDrops());
+    for (int i = 0; i < values.length; i++) {
+      String got = c.get(i);
+      if (lost.containsKey(i)) {
+        assertNull(got, "key " + i + " was reported lost but reads back");
+      } else {
+        assertEquals(values[i], got, "key " + i + " was not reported lost, so it reads back its value");
+      }
+    }
     assertEquals(1L << 20, t.disk().budgetBytes());
     assertTrue(t.disk().bytes() <= 2L << 20, "FIFO keeps the tables near the budget: " + t.disk().bytes());
     c.close();
     TierStatistics closed = cc.tiers();
     assertTrue(closed.disk().events().tablesDropped() > 0, closed.disk().toString());
     assertTrue(closed.disk().events().compactions() > 0, "each drop is a compaction (of one or more tables)");
+  }
+
+  /**
+   * The cache's tiers once its disk tier's drops have stopped (no compaction for a quarter second) and what they
+   * deleted is settled: kept on the heap or told as lost.
+   */
+  static TierStatistics settled(Cache<?, ?> c) throws InterruptedException {
+    TieredCache<?, ?> tiered = c.unwrap(TieredCache.class);
+    long last = -1;
+    int quiet = 0;
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (quiet < 5) {
+      assertTrue(System.nanoTime() < deadline, "the disk tier never settled");
+      Thread.sleep(50);
+      tiered.awaitLossesSettled();
+      TierStatistics t = tiered.tiers();
+      long compactions = t.disk().engine() == null ? 0 : t.disk().engine().compact().count();
+      quiet = compactions == last ? quiet + 1 : 0;
+      last = compactions;
+    }
+    return tiered.tiers();
   }
 
   @Test

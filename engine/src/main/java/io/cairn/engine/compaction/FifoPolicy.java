@@ -64,7 +64,8 @@ public final class FifoPolicy implements CompactionPolicy {
 
   /**
    * The oldest runs that together hold at least {@code bytes} (all of them if they hold less), to make room after a
-   * write found the disk full. Not offered to a drop listener: keeping entries would need the room there is not.
+   * write found the disk full. Not offered to a drop listener, since keeping entries would need the room there is
+   * not; the store tells it of the entries deleted.
    */
   @Override
   public Compaction dropForSpace(Version v, long bytes) {
