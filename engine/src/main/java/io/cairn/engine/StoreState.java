@@ -117,6 +117,11 @@ abstract class StoreState {
   boolean flushScheduled;
   boolean compactionScheduled;
   boolean retryScheduled;
+  /**
+   * The usable disk space when an automatic retry of a no-space error last ran, or -1: a retry the estimate of
+   * {@link #roomToRetry} turns down still runs once the disk has gained room since.
+   */
+  long usableAtLastRetry = -1;
   boolean compactionRecheckScheduled;
   /** Compactions put off in a row for want of disk space (0 once one could reserve its space). */
   int compactionDeferrals;
@@ -235,8 +240,10 @@ abstract class StoreState {
   }
 
   /**
-   * With the mutex held: whether the disk has room for what a retry writes (the memtables as tables, a manifest),
-   * or, for a FIFO store, tables it can drop to make that room.
+   * With the mutex held: whether the disk may have room for what a retry writes (the memtables as tables, a
+   * manifest): it has their in-memory size free, or it is a FIFO store with tables it can drop to make room, or it
+   * has gained room since the last retry ran. The in-memory size overstates a compressed table many times over, so
+   * on a disk smaller than that the retry still runs each time space is freed, and finds out.
    */
   boolean roomToRetry() {
     assert mutex.isHeldByCurrentThread();
@@ -251,7 +258,11 @@ abstract class StoreState {
     for (MemTable m : imms) {
       need += m.approximateBytes();
     }
-    return usable >= need;
+    if (usable >= need || usableAtLastRetry < 0 || usable >= usableAtLastRetry + RETRY_SLACK_BYTES) {
+      usableAtLastRetry = usable;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -368,6 +379,7 @@ abstract class StoreState {
     mutex.lock();
     try {
       if (errors.clear(generation)) {
+        usableAtLastRetry = -1;
         keepReserve();
       }
       backgroundDone.signalAll();

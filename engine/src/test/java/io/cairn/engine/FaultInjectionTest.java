@@ -450,6 +450,45 @@ class FaultInjectionTest {
   }
 
   /**
+   * A disk smaller than the memtable as it sits in memory: the log fills the disk before the memtable is full, and the
+   * room freed after is less than the memtable's in-memory size, but ample for it as a compressed table. The retry
+   * runs anyway once the disk has gained room (the in-memory estimate would have turned it down for ever), flushes,
+   * and writes come back, with nothing acknowledged lost.
+   */
+  @Test
+  void aRetryRunsWhenSpaceIsFreedEvenBelowTheMemtablesSize() throws Exception {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    Options o = options(fs, Durability.SYNC).compactionStyle(CompactionStyle.NONE).memtableBytes(4 << 20)
+        .targetFileBytes(4 << 20).compression(Compression.LZ4);
+    fs.capacity(3L << 20);
+    Map<Integer, byte[]> acked = new HashMap<>();
+    try (Store s = Store.open(dir, o)) {
+      byte[] v = "v".repeat(500).getBytes(StandardCharsets.UTF_8);
+      int i = 0;
+      StoreException first = null;
+      for (; first == null && i < 100_000; i++) {
+        try {
+          s.put(key(i), v);
+          acked.put(i, v);
+        } catch (StoreException e) {
+          first = e;
+        }
+      }
+      assertTrue(first != null, "the disk never filled");
+      assertTrue(causes(first).contains("No space left"), causes(first));
+      fs.capacity(4L << 20);
+      awaitWrite(s, key(i), v);
+      acked.put(i, v);
+      for (int j = i + 1; j < i + 1000; j++) {
+        s.put(key(j), v);
+        acked.put(j, v);
+      }
+      assertTrue(s.statistics().errors().recoveries() >= 1, s.statistics().toString());
+      checkAcked(s, acked, "after room was freed");
+    }
+  }
+
+  /**
    * A compaction started on open finds the disk too full for it, so it waits and leaves the space to the user's
    * writes, which go on.
    */
