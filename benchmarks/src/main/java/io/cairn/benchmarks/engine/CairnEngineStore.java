@@ -15,7 +15,11 @@ final class CairnEngineStore implements KeyValueStore {
     store = Store.open(dir, Options.defaults().compactionStyle(CompactionStyle.LEVELED)
         .durability(s.syncWrites() ? Durability.SYNC : Durability.BUFFERED).memtableBytes(s.memtableBytes())
         .blockCacheBytes(s.blockCacheBytes()).bloomBitsPerKey(s.bloomBitsPerKey()).targetFileBytes(s.targetFileBytes())
-        .levelBaseBytes(s.levelBaseBytes()).maxLevels(7));
+        .levelBaseBytes(s.levelBaseBytes()).maxLevels(7).compression(switch (s.compression()) {
+          case "lz4" -> io.cairn.engine.Compression.LZ4;
+          case "zstd" -> io.cairn.engine.Compression.ZSTD;
+          default -> io.cairn.engine.Compression.NONE;
+        }));
   }
 
   @Override
@@ -55,6 +59,11 @@ final class CairnEngineStore implements KeyValueStore {
   @Override
   public double writeAmplification() {
     return store.statistics().writeAmplification();
+  }
+
+  @Override
+  public long tableBytes() {
+    return store.statistics().tables().bytes();
   }
 
   @Override

@@ -25,11 +25,26 @@ interface KeyValueStore extends AutoCloseable {
   @Override
   void close();
 
-  /** Settings both systems share. */
+  /** Bytes of all live tables (after a {@link #flush}, what the data takes on disk less the log). */
+  long tableBytes();
+
+  /**
+   * Settings both systems share.
+   *
+   * @param compression the block codec: {@code none}, {@code lz4} or {@code zstd}
+   */
   record Settings(long memtableBytes, long blockCacheBytes, int bloomBitsPerKey, long targetFileBytes,
-      long levelBaseBytes, boolean syncWrites) {
+      long levelBaseBytes, boolean syncWrites, String compression) {
     static Settings standard() {
-      return new Settings(8L << 20, 64L << 20, 10, 8L << 20, 32L << 20, false);
+      return new Settings(8L << 20, 64L << 20, 10, 8L << 20, 32L << 20, false, "none");
+    }
+
+    Settings withCompression(String codec) {
+      if (!java.util.Set.of("none", "lz4", "zstd").contains(codec)) {
+        throw new IllegalArgumentException("unknown compression '" + codec + "' (none, lz4 or zstd)");
+      }
+      return new Settings(memtableBytes, blockCacheBytes, bloomBitsPerKey, targetFileBytes, levelBaseBytes,
+          syncWrites, codec);
     }
   }
 

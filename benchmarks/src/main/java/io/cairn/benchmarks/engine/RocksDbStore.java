@@ -14,7 +14,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
-/** RocksDB configured like the Cairn side: leveled, no compression, same memtable, cache and bloom bits. */
+/** RocksDB configured like the Cairn side: leveled, the same codec, memtable, cache and bloom bits. */
 final class RocksDbStore implements KeyValueStore {
   static {
     RocksDB.loadLibrary();
@@ -34,7 +34,11 @@ final class RocksDbStore implements KeyValueStore {
     BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(filter)
         .setBlockSize(4096);
     options = new Options().setCreateIfMissing(true).setCompactionStyle(CompactionStyle.LEVEL)
-        .setCompressionType(CompressionType.NO_COMPRESSION).setWriteBufferSize(s.memtableBytes())
+        .setCompressionType(switch (s.compression()) {
+          case "lz4" -> CompressionType.LZ4_COMPRESSION;
+          case "zstd" -> CompressionType.ZSTD_COMPRESSION;
+          default -> CompressionType.NO_COMPRESSION;
+        }).setWriteBufferSize(s.memtableBytes())
         .setTargetFileSizeBase(s.targetFileBytes()).setMaxBytesForLevelBase(s.levelBaseBytes())
         .setMaxBackgroundJobs(2).setTableFormatConfig(table);
     writeOptions = new WriteOptions().setSync(s.syncWrites());
@@ -106,6 +110,15 @@ final class RocksDbStore implements KeyValueStore {
       return user == 0 ? 0 : written / user;
     } catch (RocksDBException | RuntimeException e) {
       return Double.NaN;
+    }
+  }
+
+  @Override
+  public long tableBytes() {
+    try {
+      return Long.parseLong(db.getProperty("rocksdb.total-sst-files-size"));
+    } catch (RocksDBException e) {
+      throw new IllegalStateException(e);
     }
   }
 

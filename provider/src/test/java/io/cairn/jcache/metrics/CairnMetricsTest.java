@@ -124,7 +124,7 @@ class CairnMetricsTest {
   }
 
   @Test
-  void aFifoBudgetsDropsAreCounted() {
+  void aFifoBudgetsDropsAreCounted() throws InterruptedException {
     Cache<Integer, String> c = manager.createCache("budget", new CairnConfiguration<Integer, String>()
         .setTypes(Integer.class, String.class).setHeapEntries(10).setDiskBytes(1L << 20)
         .setMemtableBytes(64 * 1024));
@@ -138,8 +138,74 @@ class CairnMetricsTest {
       c.put(i, sb.toString());
     }
     c.unwrap(CairnCache.class).flush();
+    // What a drop lost is counted once it is settled, off the dropping thread: wait for it (no time is asserted).
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (counter("cairn.fifo.drops", "budget", "tier", "disk") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
     assertTrue(counter("cairn.fifo.drops", "budget", "tier", "disk") > 0);
     assertTrue(counter("cairn.engine.compactions", "budget", "tier", "disk") > 0);
+  }
+
+  /**
+   * Reads of keys a table's key range holds but its filter does not: about one in a hundred at ten bits per key gets
+   * past the filter and reads a block for nothing (a false positive); reads of keys that are there hit the blocks the
+   * block cache keeps.
+   */
+  @Test
+  void bloomFalsePositivesAndBlockCacheHitsAreCounted() {
+    Cache<Integer, String> c = manager.createCache("filters", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10).setMemtableBytes(1 << 20));
+    new CairnMetrics(manager).statisticsMaxAge(Duration.ZERO).bindTo(registry);
+    for (int i = 0; i < 20_000; i += 2) {
+      c.put(i, "v" + i);
+    }
+    c.unwrap(CairnCache.class).flush();
+    assertEquals(0, counter("cairn.engine.bloom.false.positives", "filters", "tier", "disk"));
+    for (int i = 1; i < 20_000; i += 2) {
+      assertNull(c.get(i));
+    }
+    for (int i = 0; i < 2_000; i += 2) {
+      assertEquals("v" + i, c.get(i));
+    }
+    double falsePositives = counter("cairn.engine.bloom.false.positives", "filters", "tier", "disk");
+    assertTrue(falsePositives > 0 && falsePositives < 1_000, "about 1% of 10,000 absent keys: " + falsePositives);
+    assertTrue(counter("cairn.engine.bloom.useful", "filters", "tier", "disk") > 9_000);
+    assertTrue(gauge("cairn.engine.block.cache.hit.ratio", "filters", "tier", "disk") > 0.5,
+        "a thousand reads of keys side by side in a few blocks mostly hit the block cache");
+  }
+
+  /**
+   * Writers faster than the flushes behind them: memtables of 64 KiB filled by 16 KiB entries, four writers. The
+   * writes wait for the flushes (or are slowed while level 0 holds many runs): the stall meters count it.
+   */
+  @Test
+  void writesThatOutrunTheFlushesAreCountedAsStalls() throws Exception {
+    Cache<Integer, byte[]> c = manager.createCache("stalls", new CairnConfiguration<Integer, byte[]>()
+        .setTypes(Integer.class, byte[].class).setHeapEntries(10).setMemtableBytes(64 * 1024).setDiskBytes(1L << 30));
+    new CairnMetrics(manager).statisticsMaxAge(Duration.ZERO).bindTo(registry);
+    Thread[] writers = new Thread[4];
+    for (int t = 0; t < writers.length; t++) {
+      int base = t * 1_000_000;
+      writers[t] = new Thread(() -> {
+        byte[] v = new byte[16 * 1024];
+        for (int i = 0; i < 1_000; i++) {
+          v[i % v.length]++;
+          c.put(base + i, v.clone());
+        }
+      });
+      writers[t].start();
+    }
+    for (Thread w : writers) {
+      w.join();
+    }
+    // A writer that waits for a flush begins and ends a stall (counted once it ended); one slowed is stall time.
+    assertTrue(counter("cairn.engine.stall.time", "stalls", "tier", "disk") > 0, "writes waited");
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (counter("cairn.engine.stalls", "stalls", "tier", "disk") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(counter("cairn.engine.stalls", "stalls", "tier", "disk") > 0, "writes waited for flushes");
   }
 
   @Test
