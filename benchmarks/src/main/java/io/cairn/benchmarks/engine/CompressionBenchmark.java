@@ -17,10 +17,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Cairn's engine and RocksDB with the same block codec: fill random and read random (hits) over values that compress
- * to about half, and the bytes the tables take. Settings as {@link EngineBenchmark} (leveled, 8 MiB memtable, 64 MiB
- * block cache, 10 bloom bits), plus the codec on both sides: LZ4, or zstd (Cairn at level 3, RocksDB at its default
- * level). Each trial prints "tables: N bytes for M user bytes" after a flush, the space figure of the report.
+ * Cairn's engine and RocksDB with the same block codec (none, LZ4, zstd: Cairn's at level 3, RocksDB's at its default
+ * level): fill random and read random (hits) over the values a cache holds ({@link Values}: JSON documents, or
+ * Java-serialized objects), and the bytes the tables take. Settings as {@link EngineBenchmark} (leveled, 8 MiB
+ * memtable, 64 MiB block cache, 10 bloom bits). Each loaded trial prints "tables: N bytes, B per entry" after a
+ * flush, the space figure of the report.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -32,14 +33,14 @@ public class CompressionBenchmark {
     @Param({"cairn", "rocksdb"})
     public String system;
 
-    @Param({"lz4", "zstd"})
+    @Param({"none", "lz4", "zstd"})
     public String codec;
 
-    @Param({"500000"})
-    public long keys;
+    @Param({"json", "serialized"})
+    public String values;
 
-    @Param({"200"})
-    public int valueBytes;
+    @Param({"300000"})
+    public long keys;
 
     KeyValueStore store;
     Path dir;
@@ -49,7 +50,7 @@ public class CompressionBenchmark {
       dir = Files.createTempDirectory("cairn-bench-" + system);
       store = KeyValueStore.open(system, dir, KeyValueStore.Settings.standard().withCompression(codec));
       for (long i = 0; i < keys; i++) {
-        store.put(Keys.key(i), Keys.halfCompressibleValue(i, valueBytes));
+        store.put(Keys.key(i), Values.of(values, i));
       }
       store.flush();
     }
@@ -57,10 +58,10 @@ public class CompressionBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
       store.flush();
-      long user = keys * (16 + valueBytes);
       System.out.println();
-      System.out.println(system + " " + codec + " tables: " + store.tableBytes() + " bytes for " + user
-          + " user bytes (" + String.format("%.3f", store.tableBytes() / (double) user) + ")");
+      System.out.println(system + " " + codec + " " + values + " tables: " + store.tableBytes() + " bytes, "
+          + String.format("%.1f", store.tableBytes() / (double) keys) + " per entry (value "
+          + Values.of(values, keys / 2).length + " bytes, key 16)");
       store.close();
       EngineBenchmark.deleteTree(dir);
     }
@@ -72,19 +73,24 @@ public class CompressionBenchmark {
     @Param({"cairn", "rocksdb"})
     public String system;
 
-    @Param({"lz4", "zstd"})
+    @Param({"none", "lz4", "zstd"})
     public String codec;
 
-    @Param({"200"})
-    public int valueBytes;
+    @Param({"json", "serialized"})
+    public String values;
 
     KeyValueStore store;
     Path dir;
+    /** Values written by fill random, made before the trial so that making them is not measured. */
+    final byte[][] pool = new byte[4096][];
 
     @Setup(Level.Trial)
     public void open() throws IOException {
       dir = Files.createTempDirectory("cairn-bench-" + system);
       store = KeyValueStore.open(system, dir, KeyValueStore.Settings.standard().withCompression(codec));
+      for (int i = 0; i < pool.length; i++) {
+        pool[i] = Values.of(values, i * 7919L);
+      }
     }
 
     @TearDown(Level.Trial)
@@ -97,7 +103,7 @@ public class CompressionBenchmark {
   @Benchmark
   public void fillRandom(Empty s) {
     long i = ThreadLocalRandom.current().nextLong();
-    s.store.put(Keys.key(i), Keys.halfCompressibleValue(i, s.valueBytes));
+    s.store.put(Keys.key(i), s.pool[(int) (i & 4095)]);
   }
 
   @Benchmark

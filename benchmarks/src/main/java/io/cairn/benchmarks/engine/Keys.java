@@ -39,17 +39,4 @@ final class Keys {
     }
     return v;
   }
-
-  /**
-   * A value of {@code bytes} that compresses to about half (as db_bench's default compression ratio of 0.5): its
-   * first half pseudo-random bytes, its second half a short phrase repeated.
-   */
-  static byte[] halfCompressibleValue(long i, int bytes) {
-    byte[] v = value(i, bytes);
-    byte[] phrase = ("order " + (i % 97) + " shipped; ").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    for (int b = bytes / 2; b < bytes; b++) {
-      v[b] = phrase[(b - bytes / 2) % phrase.length];
-    }
-    return v;
-  }
 }
