@@ -75,27 +75,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** Listeners for keys the cache loses by itself: dropped by the tier below's budget, or evicted with nowhere to go. */
   private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<? super K>> lossListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
-  /** Entries the tier below deleted by itself (budget, full disk) that the cache lost: not on the heap, not below. */
-  private final java.util.concurrent.atomic.LongAdder lostBelow = new java.util.concurrent.atomic.LongAdder();
-  /** Batches of keys the tier below deleted that {@link #LOSSES} has not settled yet. */
-  private final java.util.concurrent.atomic.AtomicInteger unsettledLosses =
-      new java.util.concurrent.atomic.AtomicInteger();
-  /**
-   * The thread that settles the keys the tier below deleted, each under its key's lock. Not the dropping thread: that
-   * one holds the store's compaction lock, which a writer stalled under a key's lock may be waiting for.
-   */
-  private static final java.util.concurrent.ThreadPoolExecutor LOSSES;
-
-  static {
-    LOSSES = new java.util.concurrent.ThreadPoolExecutor(1, 1, 2, java.util.concurrent.TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-          Thread t = new Thread(r, "cairn-losses");
-          t.setDaemon(true);
-          return t;
-        });
-    LOSSES.allowCoreThreadTimeOut(true);
-  }
-
+  /** Settles what the tier below deleted by itself: kept on the heap, or lost. */
+  final DeletedBelow<K, V> deletedBelow;
   /** Set after the first eviction that could not write its entry below, so the failure is logged once. */
   private volatile boolean evictionFailureLogged;
   /** The shared tier of a remote cache (the same object as {@link #lower}), or null for a local cache. */
@@ -128,7 +109,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.shared = lower instanceof SharedLowerTier s ? s : null;
     this.near = shared == null ? null : shared.coherence();
     lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
-    lower.onLost(this::deletedBelow);
+    this.deletedBelow = new DeletedBelow<>(this);
+    lower.onLost(deletedBelow::deleted);
     this.anyExpiry = lower.isOpen() && !lower.due(Long.MAX_VALUE - 1, 1).isEmpty();
     this.blindPuts = !bidirectional && near == null && expiry.eternal();
     this.walks = new TierWalks<>(this);
@@ -546,81 +528,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     return null;
   }
 
-  /**
-   * The tier below deleted these keys' entries by itself (its budget, a full disk) and kept no copy: settled on
-   * {@link #LOSSES}, in order.
-   */
-  private void deletedBelow(List<byte[]> keys) {
-    unsettledLosses.incrementAndGet();
-    try {
-      LOSSES.execute(() -> {
-        try {
-          for (byte[] kb : keys) {
-            settleDeleted(kb);
-          }
-        } catch (RuntimeException e) {
-          if (lower.isOpen()) {
-            LOG.log(System.Logger.Level.WARNING, "cache " + name + ": the keys the tier below dropped were not all"
-                + " settled: " + e, e);
-          }
-        } finally {
-          unsettledLosses.decrementAndGet();
-        }
-      });
-    } catch (RuntimeException rejected) {
-      unsettledLosses.decrementAndGet();
-      throw rejected;
-    }
-  }
-
-  /**
-   * Under the key's lock: a key still on the heap keeps its value there, marked dirty so that its eviction writes it
-   * down again (the heap took it for below); a key neither on the heap nor written below again since is lost, an
-   * eviction the statistics and loss listeners see.
-   */
-  private void settleDeleted(byte[] kb) {
-    K key = keyCodec.decode(kb);
-    boolean[] gone = {false};
-    map.compute(key, (k, h) -> {
-      if (h != null) {
-        h.dirty = true;
-        if (lower.writeThrough()) {
-          rewritesPending = true;
-        }
-      } else {
-        gone[0] = lower.read(kb) == null;
-      }
-      return h;
-    });
-    if (gone[0]) {
-      lostBelow.increment();
-      stats.recordEviction();
-      lost(key);
-    }
-  }
-
-  /**
-   * Set when a heap entry of a write-through (persistent) cache lost its copy below to a drop: its flush and its close
-   * then write the heap's dirty entries down again, as a write-back cache's do.
-   */
-  volatile boolean rewritesPending;
-
-  /** Entries the tier below deleted by itself that the cache lost (see {@link #settleDeleted}). */
-  long lostBelow() {
-    return lostBelow.sum();
-  }
-
-  /** Waits (up to a minute) until the keys the tier below deleted so far are settled; for close, and for tests. */
-  void awaitLossesSettled() throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (unsettledLosses.get() > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("cache " + name + ": losses unsettled for 60 s");
-      }
-      Thread.sleep(5);
-    }
-  }
-
   /** The heap lets {@code h} go with nowhere to keep it: an eviction the statistics and loss listeners see. */
   private Holder<V> lose(K key, Holder<V> h) {
     stats.recordEviction();
@@ -630,7 +537,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   /** Tells the loss listeners that {@code key}'s entry is gone by the cache's own doing. */
-  private void lost(K key) {
+  void lost(K key) {
     for (java.util.function.Consumer<? super K> l : lossListeners) {
       try {
         l.accept(key);

@@ -213,10 +213,10 @@ final class TierWalks<K, V> {
       return;
     }
     if (lower.writeThrough()) {
-      if (!store.rewritesPending || from != null || to != null) {
+      if (!store.deletedBelow.rewritesPending || from != null || to != null) {
         return;
       }
-      store.rewritesPending = false;
+      store.deletedBelow.rewritesPending = false;
     }
     for (K key : map.keys()) {
       if (from != null || to != null) {

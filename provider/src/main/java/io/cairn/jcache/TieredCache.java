@@ -514,7 +514,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
    */
   private void keepHeapCopies() {
     try {
-      store.awaitLossesSettled();
+      store.deletedBelow.awaitSettled();
       store.walks.writeBackHeap(null, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -526,7 +526,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   /** For tests: waits until the keys the disk tier's drops deleted so far are settled (told as lost, or kept). */
   void awaitLossesSettled() throws InterruptedException {
-    store.awaitLossesSettled();
+    store.deletedBelow.awaitSettled();
   }
 
   /**
@@ -619,7 +619,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   public TierStatistics tiers() {
     HeapTier<K, V> heap = store.heap;
     TierStatistics.Heap h = new TierStatistics.Heap(heap.size(), heap.capacity(), heap.evictions(), heap.spills());
-    TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot(store.lostBelow())
+    TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot(store.deletedBelow.lost())
         : new TierStatistics.Disk(false, false, false, null, 0, 0, 0, 0, 0, 0, TierStatistics.Events.NONE, null,
             null);
     ExpiryTimer t = timer;
