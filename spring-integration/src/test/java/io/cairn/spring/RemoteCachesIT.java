@@ -1,20 +1,14 @@
 package io.cairn.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.engine.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,17 +60,11 @@ class RemoteCachesIT {
 
   @Test
   void cairnRemoteUriMakesEveryCacheRemote() throws Exception {
-    Path redisDir = Files.createTempDirectory("cairn-spring-redis-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Process redis = new ProcessBuilder(binary(redisDir), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no").redirectErrorStream(true)
-        .redirectOutput(redisDir.resolve("redis.log").toFile()).start();
-    RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + port));
+    RedisServerProcess redis = RedisServerProcess.start();
+    int port = redis.port;
+    RedisClient client = RedisClient.create(RedisURI.create(redis.uri()));
     try {
-      StatefulRedisConnection<String, String> conn = connect(client);
+      StatefulRedisConnection<String, String> conn = client.connect();
       String manager = "urn:cairn:spring-remote-" + System.nanoTime();
       ApplicationContextRunner app = new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(CairnCacheAutoConfiguration.class, CacheAutoConfiguration.class))
@@ -99,21 +87,7 @@ class RemoteCachesIT {
       });
     } finally {
       client.shutdown();
-      redis.destroyForcibly();
-    }
-  }
-
-  private static StatefulRedisConnection<String, String> connect(RedisClient client) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      try {
-        return client.connect();
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
+      redis.close();
     }
   }
 
@@ -126,19 +100,4 @@ class RemoteCachesIT {
     return n;
   }
 
-  private static String binary(Path dir) throws Exception {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path p = Path.of(d, "redis-server");
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    try (InputStream in = RemoteCachesIT.class.getClassLoader()
-        .getResourceAsStream("redis-server-6.2.6-v5-linux-amd64")) {
-      Path bin = dir.resolve("redis-server");
-      Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);
-      bin.toFile().setExecutable(true);
-      return bin.toString();
-    }
-  }
 }
