@@ -135,13 +135,12 @@ final class FifoDrop {
         if (env.shadowed(user, hash, newerRuns)) {
           continue;
         }
-        byte[] value = type == InternalKey.TYPE_EXPIRING_VALUE ? Arrays.copyOfRange(stored, 8, stored.length) : stored;
-        Entry e = new Entry(user, value, expireAt);
         if (discardAll || committedBytes + batch.userBytes() > capBytes) {
-          discard(e, table);
+          discard(user, table);
           continue;
         }
-        offer(e, table.accessBits().wasRead(hash), table);
+        byte[] value = type == InternalKey.TYPE_EXPIRING_VALUE ? Arrays.copyOfRange(stored, 8, stored.length) : stored;
+        offer(new Entry(user, value, expireAt), table.accessBits().wasRead(hash), table);
         if (batch.encodedBytes() >= batchBytes) {
           commitBatch();
         }
@@ -158,11 +157,11 @@ final class FifoDrop {
     }
   }
 
-  private void discard(Entry e, TableReader table) {
+  private void discard(byte[] key, TableReader table) {
     try {
-      listener.onDiscard(e);
+      listener.onDiscard(key);
     } catch (RuntimeException x) {
-      throw new StoreException("the FIFO drop listener failed on discarded key " + Bytes.toDisplay(e.key())
+      throw new StoreException("the FIFO drop listener failed on discarded key " + Bytes.toDisplay(key)
           + " of table " + table.path() + " (the table was not dropped): " + x, x);
     }
   }

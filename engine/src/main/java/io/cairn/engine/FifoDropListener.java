@@ -30,15 +30,15 @@ public interface FifoDropListener {
   void onDrop(Entry entry, boolean recentlyRead, WriteBatch keep);
 
   /**
-   * One live entry (by the rules of {@link #onDrop}) that the drop deletes without offering it: past the drop's keep
-   * cap, or in a drop for space after a write found the disk full (keeping would need the room there is not). The
-   * default ignores it. A listener that tells others of lost entries hears of every one through {@link #onDrop} (those
-   * it did not keep) and this method together, and should tell them only once {@link #onDropEnd} says the tables are
-   * gone.
+   * The key of one live entry (by the rules of {@link #onDrop}) that the drop deletes without offering it: past the
+   * drop's keep cap, or in a drop for space after a write found the disk full (keeping would need the room there is
+   * not), so its value is not read out. The default ignores it. A listener that tells others of lost entries hears of
+   * every one through {@link #onDrop} (those it did not keep) and this method together, and should tell them only once
+   * {@link #onDropEnd} says the tables are gone.
    *
-   * @param entry the entry, as in {@link #onDrop}
+   * @param key the entry's key; the array is the listener's to keep
    */
-  default void onDiscard(Entry entry) {}
+  default void onDiscard(byte[] key) {}
 
   /**
    * The drop whose entries were offered or discarded since the last call has ended, on the same thread. With {@code

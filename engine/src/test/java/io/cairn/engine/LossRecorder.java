@@ -40,9 +40,9 @@ final class LossRecorder implements FifoDropListener {
   }
 
   @Override
-  public void onDiscard(Entry entry) {
+  public void onDiscard(byte[] key) {
     discarded++;
-    pending.add(new String(entry.key(), UTF_8));
+    pending.add(new String(key, UTF_8));
   }
 
   @Override

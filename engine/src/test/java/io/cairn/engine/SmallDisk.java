@@ -21,6 +21,29 @@ public final class SmallDisk implements AutoCloseable {
     return root;
   }
 
+  /**
+   * For a test: a tmpfs of {@code mib} MiB with {@code fillerBytes} of it taken by a file named {@code filler} (which
+   * the test deletes to free space), or the test is skipped (JUnit's assumption), saying why.
+   */
+  public static SmallDisk mountOrSkip(int mib, int fillerBytes) throws IOException, InterruptedException {
+    String[] why = new String[1];
+    SmallDisk disk = mount(mib, why);
+    org.junit.jupiter.api.Assumptions.assumeTrue(disk != null,
+        () -> "skipped: no " + mib + " MiB tmpfs to fill (" + why[0] + ")");
+    try {
+      Files.write(disk.filler(), new byte[fillerBytes]);
+    } catch (IOException e) {
+      disk.close();
+      throw e;
+    }
+    return disk;
+  }
+
+  /** The file {@link #mountOrSkip} wrote to take part of the disk. */
+  public Path filler() {
+    return root.resolve("filler");
+  }
+
   /** A tmpfs of {@code mib} MiB, or null with the reason in {@code why[0]}. */
   public static SmallDisk mount(int mib, String[] why) throws IOException, InterruptedException {
     if (!"root".equals(System.getProperty("user.name"))) {

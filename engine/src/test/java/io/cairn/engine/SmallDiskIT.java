@@ -2,7 +2,6 @@ package io.cairn.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,13 +20,10 @@ class SmallDiskIT {
 
   @Test
   void fillingARealDiskStopsWritesAndFreeingItBringsThemBack() throws Exception {
-    String[] why = new String[1];
-    SmallDisk disk = SmallDisk.mount(8, why);
-    assumeTrue(disk != null, () -> "skipped: no 8 MiB tmpfs to fill (" + why[0] + ")");
+    SmallDisk disk = SmallDisk.mountOrSkip(8, 3 << 20);
     Path mount = disk.root();
     try {
-      Path filler = mount.resolve("filler");
-      Files.write(filler, new byte[3 << 20]);
+      Path filler = disk.filler();
       Path dir = mount.resolve("store");
       Options o = Options.defaults().durability(Durability.SYNC).memtableBytes(64 * 1024)
           .targetFileBytes(256 * 1024).errorRetryMillis(10, 200).compression(Compression.NONE);

@@ -583,8 +583,7 @@ final class DiskTier implements LowerTier {
     }
 
     @Override
-    public void onDiscard(Entry e) {
-      byte[] k = e.key();
+    public void onDiscard(byte[] k) {
       if (k.length > 0 && k[0] == DATA) {
         dropping.add(Arrays.copyOfRange(k, 1, k.length));
       }

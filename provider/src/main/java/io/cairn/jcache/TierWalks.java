@@ -213,10 +213,12 @@ final class TierWalks<K, V> {
       return;
     }
     if (lower.writeThrough()) {
-      if (!store.deletedBelow.rewritesPending || from != null || to != null) {
+      if (!store.deletedBelow.rewritesPending) {
         return;
       }
-      store.deletedBelow.rewritesPending = false;
+      if (from == null && to == null) {
+        store.deletedBelow.rewritesPending = false;
+      }
     }
     for (K key : map.keys()) {
       if (from != null || to != null) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cairn.engine.Compression;
 import io.cairn.engine.Durability;
@@ -31,13 +30,10 @@ import org.junit.jupiter.api.Test;
 class FullDiskIT {
   @Test
   void aFullDiskFailsPutsAsCacheExceptionsAndFreeingItBringsThemBack() throws Exception {
-    String[] why = new String[1];
-    SmallDisk disk = SmallDisk.mount(8, why);
-    assumeTrue(disk != null, () -> "skipped: no 8 MiB tmpfs to fill (" + why[0] + ")");
+    SmallDisk disk = SmallDisk.mountOrSkip(8, 3 << 20);
     CacheManager manager = TestManagers.open("full-disk", disk.root());
     try {
-      Path filler = disk.root().resolve("filler");
-      Files.write(filler, new byte[3 << 20]);
+      Path filler = disk.filler();
       Cache<Integer, byte[]> c = manager.createCache("orders", new CairnConfiguration<Integer, byte[]>()
           .setTypes(Integer.class, byte[].class).setPersistent(true).setDirectory(disk.root().resolve("orders"))
           .setDurability(Durability.SYNC).setHeapEntries(100).setMemtableBytes(64 * 1024)

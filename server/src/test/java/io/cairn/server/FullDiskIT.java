@@ -3,7 +3,6 @@ package io.cairn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cairn.engine.SmallDisk;
 import java.nio.file.Files;
@@ -18,12 +17,9 @@ import org.junit.jupiter.api.Test;
 class FullDiskIT {
   @Test
   void aFullDiskFailsSetsWithAnErrorAndFreeingItBringsThemBack() throws Exception {
-    String[] why = new String[1];
-    SmallDisk disk = SmallDisk.mount(8, why);
-    assumeTrue(disk != null, () -> "skipped: no 8 MiB tmpfs to fill (" + why[0] + ")");
+    SmallDisk disk = SmallDisk.mountOrSkip(8, 3 << 20);
     try {
-      Path filler = disk.root().resolve("filler");
-      Files.write(filler, new byte[3 << 20]);
+      Path filler = disk.filler();
       try (TestServer s = TestServer.start(disk.root().resolve("data"), false, "--persistent", "yes",
           "--durability", "sync", "--heap-entries", "100", "--disk-bytes", "1gb");
           RespClient c = s.client()) {

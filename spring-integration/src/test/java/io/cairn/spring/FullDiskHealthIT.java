@@ -2,7 +2,6 @@ package io.cairn.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cairn.engine.SmallDisk;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -29,12 +28,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class FullDiskHealthIT {
   @Test
   void aFullDiskIsDownInTheHealthAndCountedInTheMetersUntilSpaceIsFreed() throws Exception {
-    String[] why = new String[1];
-    SmallDisk disk = SmallDisk.mount(8, why);
-    assumeTrue(disk != null, () -> "skipped: no 8 MiB tmpfs to fill (" + why[0] + ")");
+    SmallDisk disk = SmallDisk.mountOrSkip(8, 3 << 20);
     try {
-      Path filler = disk.root().resolve("filler");
-      Files.write(filler, new byte[3 << 20]);
+      Path filler = disk.filler();
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(CairnCacheAutoConfiguration.class, CacheAutoConfiguration.class,
               CairnMetricsAutoConfiguration.class, CairnActuatorAutoConfiguration.class))
