@@ -1,5 +1,6 @@
 package io.cairn.benchmarks.jcache;
 
+import io.cairn.jcache.CairnCache;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -68,6 +69,17 @@ public class ManyCachesBenchmark {
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       System.out.println("idle caches " + idleCaches + ": live threads " + threads + ", open files "
           + openFiles() + ", heap in use " + (heap >> 20) + " MiB");
+      printBusyDisk("setup");
+    }
+
+    /** What the busy cache's disk tier looks like: its tables, its block-cache hit ratio, the environment's files. */
+    void printBusyDisk(String when) {
+      var disk = busy.unwrap(CairnCache.class).tiers().disk();
+      var engine = disk.engine();
+      System.out.println("busy cache at " + when + ": " + engine.tables().files() + " tables, disk reads hit "
+          + disk.readHits() + ", block cache hit ratio " + String.format("%.4f", engine.blockCache().hitRatio())
+          + ", open table files " + engine.environment().openTableFiles() + " of "
+          + engine.environment().maxOpenTableFiles() + " across " + engine.environment().stores() + " stores");
     }
 
     private static MutableConfiguration<Long, byte[]> config() {
@@ -76,6 +88,7 @@ public class ManyCachesBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+      printBusyDisk("teardown");
       manager.close();
     }
   }
