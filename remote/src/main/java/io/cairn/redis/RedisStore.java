@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,9 +54,13 @@ import javax.cache.CacheException;
  * to the caches' event channels. All the JVM's stores share one set of Lettuce threads.
  *
  * <h2>Coherence</h2>
- * CLIENT TRACKING is switched on (NOLOOP; BCAST over the manager's key prefix with {@code remote.tracking=bcast}) on
- * each data connection: the standalone one, or every master's in a Cluster. An invalidation push names keys, which
- * go to the tier whose prefix they carry; a null one (FLUSHALL, FLUSHDB) goes to every tier as
+ * CLIENT TRACKING is switched on (NOLOOP) on each data connection: the standalone one, or every master's in a
+ * Cluster. With {@code remote.tracking=bcast} each connection tracks the key prefix of every cache open in this
+ * manager ({@link RedisTier#keyPrefix}): a cache's prefix is added on every connection as the cache opens, and the
+ * cache keeps no near copy until every connection has confirmed it; Redis cannot take one prefix back, so a closed
+ * cache's stays until the connection is tracked anew (a reconnect: OFF, then ON with the open caches' prefixes).
+ * Escaped names keep the prefixes of two caches from overlapping, which Redis refuses. An invalidation push names
+ * keys, which go to the tier whose prefix they carry; a null one (FLUSHALL, FLUSHDB) goes to every tier as
  * {@link Coherence#invalidatedAll}. A data connection that disconnects or reconnects makes every tier unready
  * ({@link Coherence#ready}(false): every near copy is dropped and nothing read is kept) until tracking is on again on
  * it; a topology change or a failed periodic PING drops every near copy too. These callbacks run on Lettuce's I/O
@@ -89,6 +94,12 @@ final class RedisStore implements SharedStore {
   private final StatefulRedisClusterConnection<byte[], byte[]> cluster;
   private final StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
   private final CopyOnWriteArrayList<RedisTier> tiers = new CopyOnWriteArrayList<>();
+  /** BCAST: the key prefixes sent to each known data connection since its tracking was last switched on. */
+  private final Map<StatefulRedisConnection<?, ?>, Set<String>> prefixesOn = new ConcurrentHashMap<>();
+  /** BCAST: for each tier, the connections that have not confirmed its prefix yet (it is not ready before). */
+  private final Map<RedisTier, Set<StatefulRedisConnection<?, ?>>> awaitingPrefix = new ConcurrentHashMap<>();
+  /** Test seam: sees every key an invalidation push names, with the store that received it. */
+  static volatile java.util.function.BiConsumer<RedisStore, byte[]> onInvalidatedKey;
   /** Data connections whose tracking this store manages. */
   private final Set<StatefulRedisConnection<?, ?>> known = ConcurrentHashMap.newKeySet();
   /** Known data connections that are down, or up without tracking confirmed yet. */
@@ -121,6 +132,7 @@ final class RedisStore implements SharedStore {
             markUntracked(c);
           } else {
             known.remove(c);
+            forget(c);
             markTracked(c);
           }
         }
@@ -207,19 +219,82 @@ final class RedisStore implements SharedStore {
   // ---------------------------------------------------------------------------------------------------------------
   // Tracking and readiness
 
+  private boolean bcast() {
+    return options.tracking() == RemoteOptions.Tracking.BCAST;
+  }
+
+  /**
+   * Switches tracking on for {@code c}, new or reconnected or found untracked: default mode at once; BCAST first off
+   * (whatever prefixes Redis still holds for it), then on with the prefixes of the caches open now, so no prefix is
+   * sent twice (Redis refuses overlapping ones). The connection is in {@link #untracked} until Redis confirms.
+   */
   private CompletableFuture<String> enableTracking(StatefulRedisConnection<?, ?> c) {
-    TrackingArgs args = TrackingArgs.Builder.enabled().noloop();
-    if (options.tracking() == RemoteOptions.Tracking.BCAST) {
-      args = args.bcast().prefixes(StandardCharsets.UTF_8, options.prefix() + ":" + namespace + ":");
+    CompletableFuture<String> on;
+    Set<String> confirmed;
+    if (!bcast()) {
+      confirmed = Set.of();
+      on = c.async().clientTracking(TrackingArgs.Builder.enabled().noloop()).toCompletableFuture();
+    } else {
+      synchronized (this) {
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        for (RedisTier t : tiers) {
+          sent.add(t.keyPrefix);
+        }
+        prefixesOn.put(c, sent);
+        CompletableFuture<String> off = c.async().clientTracking(TrackingArgs.Builder.enabled(false))
+            .toCompletableFuture();
+        on = sent.isEmpty() ? off : c.async().clientTracking(TrackingArgs.Builder.enabled().bcast().noloop()
+            .prefixes(StandardCharsets.UTF_8, sent.toArray(String[]::new))).toCompletableFuture();
+        on = off.thenCombine(on, (a, b) -> "OK".equals(a) ? b : a);
+        confirmed = Set.copyOf(sent);
+      }
     }
-    return c.async().clientTracking(args).toCompletableFuture().whenComplete((ok, e) -> {
+    return on.whenComplete((ok, e) -> {
       if (e == null && "OK".equals(ok)) {
+        synchronized (this) {
+          for (Map.Entry<RedisTier, Set<StatefulRedisConnection<?, ?>>> w : awaitingPrefix.entrySet()) {
+            if (confirmed.contains(w.getKey().keyPrefix)) {
+              w.getValue().remove(c);
+            }
+          }
+        }
         markTracked(c);
       } else {
         LOG.log(System.Logger.Level.WARNING, "CLIENT TRACKING on " + endpoint.describe() + " failed (near copies stay"
             + " off until the next health check re-enables it): " + (e != null ? e : ok));
       }
     });
+  }
+
+  /**
+   * BCAST, as tier {@code t} opens (this store's lock held): its prefix is sent to every known connection that does
+   * not track it yet; {@code t} is ready once all have confirmed. A refusal makes the connection untracked, and the
+   * next health check tracks it anew.
+   */
+  private void addPrefix(RedisTier t) {
+    Set<StatefulRedisConnection<?, ?>> waiting = ConcurrentHashMap.newKeySet();
+    awaitingPrefix.put(t, waiting);
+    for (StatefulRedisConnection<?, ?> c : known) {
+      if (!prefixesOn.computeIfAbsent(c, x -> ConcurrentHashMap.newKeySet()).add(t.keyPrefix)) {
+        continue;
+      }
+      waiting.add(c);
+      c.async().clientTracking(TrackingArgs.Builder.enabled().bcast().noloop()
+          .prefixes(StandardCharsets.UTF_8, t.keyPrefix)).toCompletableFuture().whenComplete((ok, e) -> {
+            if (e == null && "OK".equals(ok)) {
+              synchronized (this) {
+                if (waiting.remove(c) && waiting.isEmpty() && tiers.contains(t)) {
+                  t.coherence.ready(ready);
+                }
+              }
+            } else {
+              LOG.log(System.Logger.Level.WARNING, "CLIENT TRACKING BCAST PREFIX " + t.keyPrefix + " on "
+                  + endpoint.describe() + " failed (near copies stay off until the next health check tracks the"
+                  + " connection anew): " + (e != null ? e : ok));
+              markUntracked(c);
+            }
+          });
+    }
   }
 
   /** Cluster: every master's connection is known and tracked (new masters after a failover included). */
@@ -253,6 +328,14 @@ final class RedisStore implements SharedStore {
     }
   }
 
+  /** A closed connection: no tier waits for it. */
+  private synchronized void forget(StatefulRedisConnection<?, ?> c) {
+    prefixesOn.remove(c);
+    for (Set<StatefulRedisConnection<?, ?>> waiting : awaitingPrefix.values()) {
+      waiting.remove(c);
+    }
+  }
+
   private void markUntracked(StatefulRedisConnection<?, ?> c) {
     untracked.add(c);
     setReady(false);
@@ -268,8 +351,14 @@ final class RedisStore implements SharedStore {
   private synchronized void setReady(boolean r) {
     ready = r;
     for (RedisTier t : tiers) {
-      t.coherence.ready(r);
+      t.coherence.ready(r && prefixConfirmed(t));
     }
+  }
+
+  /** Whether every connection tracks {@code t}'s prefix (always, in default mode). */
+  private boolean prefixConfirmed(RedisTier t) {
+    Set<StatefulRedisConnection<?, ?>> waiting = awaitingPrefix.get(t);
+    return waiting == null || waiting.isEmpty();
   }
 
   private void invalidateAll() {
@@ -289,8 +378,12 @@ final class RedisStore implements SharedStore {
       invalidateAll();
       return;
     }
+    java.util.function.BiConsumer<RedisStore, byte[]> hook = onInvalidatedKey;
     for (Object k : list) {
       if (k instanceof byte[] key) {
+        if (hook != null) {
+          hook.accept(this, key);
+        }
         for (RedisTier t : tiers) {
           t.invalidated(key);
         }
@@ -368,13 +461,17 @@ final class RedisStore implements SharedStore {
     RedisTier t = new RedisTier(this, cacheName, oneSlot, coherence);
     synchronized (this) {
       tiers.add(t);
-      coherence.ready(ready);
+      if (bcast()) {
+        addPrefix(t);
+      }
+      coherence.ready(ready && prefixConfirmed(t));
     }
     return t;
   }
 
-  void closed(RedisTier t) {
+  synchronized void closed(RedisTier t) {
     tiers.remove(t);
+    awaitingPrefix.remove(t);
   }
 
   @Override

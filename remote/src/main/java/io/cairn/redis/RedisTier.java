@@ -29,7 +29,8 @@ import javax.cache.CacheException;
  * One cache's entries in Redis.
  *
  * <h2>Names</h2>
- * An entry's key is {@code <prefix>:<manager>:<cache>:} followed by the cache's encoded key bytes; with
+ * An entry's key is {@code <prefix>:<manager>:<cache>:} followed by the cache's encoded key bytes, the manager's
+ * URI and the cache's name {@linkplain #escape escaped} so that no other {@code :} appears in them; with
  * {@code one-slot} the middle part is a hash tag, {@code <prefix>:{<manager>:<cache>}:}, so every key of the cache
  * maps to one Cluster slot (multi-key transactions and scripts over the cache's keys then work, at the cost of putting
  * the cache on one shard). Values are {@link ValueHeader}s. Events go over the channel {@code <key prefix>events};
@@ -62,6 +63,8 @@ final class RedisTier implements SharedTier {
   final Coherence coherence;
   final String channel;
   private final RedisStore store;
+  /** {@code <prefix>:<manager>:<cache>:} (or its one-slot form): what every key of the cache starts with. */
+  final String keyPrefix;
   private final byte[] prefix;
   private final byte[] listenersKey;
   private final byte[] instance;
@@ -74,8 +77,9 @@ final class RedisTier implements SharedTier {
     this.store = store;
     this.cacheName = cacheName;
     this.coherence = coherence;
-    String space = store.namespace + ":" + cacheName;
+    String space = escape(store.namespace) + ":" + escape(cacheName);
     String p = store.options.prefix() + ":" + (oneSlot ? "{" + space + "}" : space) + ":";
+    this.keyPrefix = p;
     this.prefix = p.getBytes(StandardCharsets.UTF_8);
     this.channel = p + "events";
     this.listenersKey = (store.options.prefix() + "-meta:" + space + ":listeners").getBytes(StandardCharsets.UTF_8);
@@ -83,6 +87,27 @@ final class RedisTier implements SharedTier {
     this.timeoutMillis = store.options.timeout().toMillis();
     this.graceMillis = store.options.expiryGrace().toMillis();
     refreshListeners();
+  }
+
+  /**
+   * A manager URI or cache name as it appears in key names: {@code %}, {@code :}, <code>{</code>, <code>}</code> and
+   * control characters and spaces percent-encoded (UTF-8), so the {@code :} between the parts is the only one and two
+   * caches never share a key, nor does one cache's key prefix start with another's (BCAST tracking needs that).
+   */
+  static String escape(String name) {
+    byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(utf8.length + 8);
+    for (byte x : utf8) {
+      int b = x & 0xff;
+      if (b <= ' ' || b == 0x7f || b == '%' || b == ':' || b == '{' || b == '}') {
+        out.write('%');
+        out.write(Character.toUpperCase(Character.forDigit(b >> 4, 16)));
+        out.write(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      } else {
+        out.write(b);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private byte[] key(byte[] k) {

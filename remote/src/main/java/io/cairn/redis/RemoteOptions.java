@@ -10,9 +10,10 @@ import java.util.TreeMap;
  * {@link IllegalArgumentException} naming {@code remote.<key>=<value>} and what was expected.
  *
  * <pre>
- * remote.prefix=cairn               first part of every key name: prefix:manager:cache:key
+ * remote.prefix=cairn               first part of every key name: prefix:manager:cache:key (manager, cache escaped)
  * remote.cluster=false              the endpoint is a Redis Cluster (implied by a list of seeds)
- * remote.tracking=default           CLIENT TRACKING mode: default (per key read) or bcast (every key of the manager)
+ * remote.tracking=default           CLIENT TRACKING mode: default (per key read) or bcast (every key of each cache
+ *                                   open in this manager, by its key prefix)
  * remote.timeout=5s                 how long a command may take before it fails
  * remote.ping-interval=1s           health check; a failed PING drops every near copy
  * remote.wait-replicas=0            after each write, WAIT for this many replicas (0: no WAIT)
@@ -27,7 +28,7 @@ record RemoteOptions(String prefix, boolean cluster, Tracking tracking, Duration
   enum Tracking {
     /** Redis remembers each key this connection read and notifies on its change. */
     DEFAULT,
-    /** Redis notifies every change of a key under the manager's prefix, read or not. */
+    /** Redis notifies every change of a key of a cache open here (by the cache's key prefix), read or not. */
     BCAST
   }
 

@@ -90,7 +90,7 @@ class ClusterIT {
   }
 
   private static byte[] redisKey(int k) {
-    byte[] prefix = ("cairn:" + MANAGER + ":c:").getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = ("cairn:" + RedisTier.escape(MANAGER.toString()) + ":c:").getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(prefix.length + 4).put(prefix).putInt(k ^ Integer.MIN_VALUE).array();
   }
 
@@ -99,7 +99,9 @@ class ClusterIT {
     try (RedisClusterProcesses cluster = RedisClusterProcesses.start()) {
       CairnCachingProvider pa = new CairnCachingProvider();
       CairnCachingProvider pb = new CairnCachingProvider();
-      RedisClusterClient rawClient = RedisClusterClient.create(RedisURI.create(cluster.nodes.get(0).uri()));
+      // Every node a seed: the fault may take down any of them, the first included.
+      RedisClusterClient rawClient = RedisClusterClient.create(
+          cluster.nodes.stream().map(n -> RedisURI.create(n.uri())).toList());
       try {
         CairnConfiguration<Integer, Long> config = new CairnConfiguration<Integer, Long>()
             .setTypes(Integer.class, Long.class);

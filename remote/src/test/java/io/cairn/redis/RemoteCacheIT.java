@@ -95,7 +95,8 @@ class RemoteCacheIT {
 
   /** The Redis key of cache {@code cache}'s key {@code k}, as another client names it. */
   private static byte[] redisKey(String cache, String k) {
-    return ("cairn:" + MANAGER + ":" + cache + ":" + k).getBytes(StandardCharsets.UTF_8);
+    return ("cairn:" + RedisTier.escape(MANAGER.toString()) + ":" + RedisTier.escape(cache) + ":" + k)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** A Cairn-format value written by another client, as a process that is not this test's would. */
@@ -195,6 +196,70 @@ class RemoteCacheIT {
     assertEquals("newer", eventually(() -> cb.get("k"), "newer"), "tracking is on again after the reconnect");
   }
 
+  /**
+   * BCAST tracks the key prefix of each cache open in the manager, not every key of the manager: writes to a cache
+   * this process has not opened push nothing to it; a cache opened later, a cache closed and opened again, and every
+   * cache after a killed connection are tracked. Cache "n:x" would share the prefix of "n" if names were not escaped.
+   */
+  @Test
+  void bcastTracksTheCachesOpenHereAndNoOthers() throws Exception {
+    URI manager = URI.create("urn:cairn:bcast-test");
+    Properties p = remote(redis.uri());
+    p.setProperty("remote.tracking", "bcast");
+    CairnCachingProvider provider = new CairnCachingProvider();
+    List<String> heard = new CopyOnWriteArrayList<>();
+    RedisStore.onInvalidatedKey = (store, key) -> {
+      if (store.namespace.equals(manager.toString())) {
+        heard.add(new String(key, StandardCharsets.UTF_8));
+      }
+    };
+    String space = "cairn:" + RedisTier.escape(manager.toString()) + ":";
+    java.util.function.BiConsumer<String, String> write = (redisKey, v) -> otherConn.sync().set(
+        (space + redisKey).getBytes(StandardCharsets.UTF_8),
+        ValueHeader.wrap(0x5eed, Long.MAX_VALUE, v.getBytes(StandardCharsets.UTF_8)));
+    try {
+      CacheManager m = provider.getCacheManager(manager, getClass().getClassLoader(), p);
+      Cache<String, String> n = m.createCache("n", strings());
+      Cache<String, String> nx = m.createCache("n:x", strings());
+      write.accept("n:k", "v0");
+      write.accept("n%3Ax:k", "w0");
+      assertEquals("v0", eventually(() -> n.get("k"), "v0"));
+      assertEquals("w0", eventually(() -> nx.get("k"), "w0"));
+      for (int i = 0; i < 50; i++) {
+        write.accept("elsewhere:k" + i, "x");
+      }
+      write.accept("n:k", "v1");
+      write.accept("n%3Ax:k", "w1");
+      assertEquals("v1", eventually(() -> n.get("k"), "v1"), "n's prefix is tracked");
+      assertEquals("w1", eventually(() -> nx.get("k"), "w1"), "n:x's prefix is tracked");
+      assertTrue(heard.contains(space + "n:k") && heard.contains(space + "n%3Ax:k"), heard.toString());
+      assertEquals(0, heard.stream().filter(k -> k.contains(":elsewhere:")).count(),
+          "keys of a cache not open here pushed to this process");
+
+      Cache<String, String> later = m.createCache("elsewhere", strings());
+      assertEquals("x", later.get("k1"));
+      write.accept("elsewhere:k1", "y");
+      assertEquals("y", eventually(() -> later.get("k1"), "y"), "a cache opened later is tracked");
+
+      n.close();
+      Cache<String, String> again = m.createCache("n", strings());
+      assertEquals("v1", again.get("k"));
+      write.accept("n:k", "v2");
+      assertEquals("v2", eventually(() -> again.get("k"), "v2"), "a cache opened again is tracked");
+
+      otherConn.sync().clientKill(KillArgs.Builder.typeNormal().skipme(true));
+      write.accept("n%3Ax:k", "w2");
+      assertEquals("w2", eventually(() -> nx.get("k"), "w2"), "the disconnect dropped the copy");
+      write.accept("n%3Ax:k", "w3");
+      write.accept("elsewhere:k1", "z");
+      assertEquals("w3", eventually(() -> nx.get("k"), "w3"), "tracked again after the reconnect");
+      assertEquals("z", eventually(() -> later.get("k1"), "z"), "every open cache is tracked again");
+    } finally {
+      RedisStore.onInvalidatedKey = null;
+      provider.close();
+    }
+  }
+
   @Test
   void aWritersOwnValueIsItsNearCopyEvenWhenItLooksAtTheReplyLate() throws Exception {
     Cache<Integer, java.util.Date> c = a.createCache("own", new CairnConfiguration<Integer, java.util.Date>()
@@ -286,10 +351,11 @@ class RemoteCacheIT {
     Cache<String, String> ca = a.createCache("slot", strings().setOneSlot(true));
     ca.put("k1", "v");
     ca.put("k2", "v");
-    byte[] tagged = ("cairn:{" + MANAGER + ":slot}:k1").getBytes(StandardCharsets.UTF_8);
+    String tag = "cairn:{" + RedisTier.escape(MANAGER.toString()) + ":slot}:";
+    byte[] tagged = (tag + "k1").getBytes(StandardCharsets.UTF_8);
     assertEquals(1, otherConn.sync().exists(tagged));
     assertEquals(io.lettuce.core.cluster.SlotHash.getSlot(tagged),
-        io.lettuce.core.cluster.SlotHash.getSlot(("cairn:{" + MANAGER + ":slot}:k2").getBytes(StandardCharsets.UTF_8)));
+        io.lettuce.core.cluster.SlotHash.getSlot((tag + "k2").getBytes(StandardCharsets.UTF_8)));
     assertEquals("v", b.createCache("slot", strings().setOneSlot(true)).get("k2"));
   }
 

@@ -182,7 +182,7 @@ public final class StalenessChild {
   static String redisValue(StatefulRedisConnection<byte[], byte[]> raw, int k) {
     byte[] key = new byte[4];
     java.nio.ByteBuffer.wrap(key).putInt(k ^ Integer.MIN_VALUE);
-    byte[] full = concat("cairn:urn:cairn:staleness:stale:".getBytes(StandardCharsets.UTF_8), key);
+    byte[] full = concat(("cairn:" + RedisTier.escape("urn:cairn:staleness") + ":stale:").getBytes(StandardCharsets.UTF_8), key);
     byte[] stored = raw.sync().get(full);
     return stored == null ? null
         : new String(ValueHeader.read(stored, "key " + k).value(), StandardCharsets.UTF_8);

@@ -78,8 +78,10 @@ class RemoteCachesIT {
         l.scratch("k");
         assertEquals(2, l.calls());
       });
-      assertEquals(1, keys(conn, "cairn:" + manager + ":quotes:*"), "the quotes cache lives in Redis");
-      assertEquals(0, keys(conn, "cairn:" + manager + ":scratch:*"), "a local-only cache writes nothing there");
+      // Key names carry the manager URI with its ':' escaped as %3A.
+      String inRedis = "cairn:" + manager.replace(":", "%3A");
+      assertEquals(1, keys(conn, inRedis + ":quotes:*"), "the quotes cache lives in Redis");
+      assertEquals(0, keys(conn, inRedis + ":scratch:*"), "a local-only cache writes nothing there");
       app.run(ctx -> {
         Lookups l = ctx.getBean(Lookups.class);
         assertEquals("ACME@1", l.quote("ACME"), "a new instance finds the first one's result in Redis");
