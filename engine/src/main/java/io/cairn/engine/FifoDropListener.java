@@ -9,7 +9,8 @@ package io.cairn.engine;
  * or memtable holds the key, not even as a tombstone), is not a tombstone and has not expired. Whatever the listener
  * appends to {@code keep} is written to the store (the memtable, and the log per {@link Durability}) before the
  * tables are deleted; see {@link Options#fifoDropListener} for the rules the store follows. Entries a drop deletes
- * without asking go to {@link #onDiscard}, and each drop ends with {@link #onDropEnd}.
+ * without asking go to {@link #onDiscard}, and each drop ends with {@link #onDropEnd}. A memtable the store gives up
+ * for space goes to {@link #onMemtableDiscarded}.
  */
 @FunctionalInterface
 public interface FifoDropListener {
@@ -49,4 +50,15 @@ public interface FifoDropListener {
    * @param deleted whether the drop's tables left the store
    */
   default void onDropEnd(boolean deleted) {}
+
+  /**
+   * The store gave up a memtable: its disk had no room to write it as a table and no table was left to drop, and the
+   * store would rather lose entries than stop taking writes. {@code keys} are those of its live entries (the newest
+   * version of the key in it, not a tombstone, not expired, and no newer memtable holding the key); they are gone
+   * from the store now. Called on the flush thread, outside any drop (one may be under way on another thread), so a
+   * listener must not add these keys to the drop it may be collecting. The default ignores them.
+   *
+   * @param keys the keys; the list and its arrays are the listener's to keep
+   */
+  default void onMemtableDiscarded(java.util.List<byte[]> keys) {}
 }

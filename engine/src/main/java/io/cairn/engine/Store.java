@@ -778,7 +778,7 @@ public final class Store extends StoreJobs implements AutoCloseable {
               errors.recoveries.sum(), errors.rejectedWrites.sum(), errors.readErrors.sum(),
               errors.corruptions.sum(), events.listenerFailures.sum()),
           new StoreStatistics.Space(fs.usableSpace(dir), space.reservedBytes(), options.writeHeadroomBytes(),
-              compactionsDeferred.get(), droppedForSpaceBytes.get()),
+              compactionsDeferred.get(), droppedForSpaceBytes.get(), discardedMemtables.get()),
           new StoreStatistics.Environment(env.shared(), e.flushThreads(), e.compactionThreads(), e.liveThreads(),
               e.openTableFiles(), e.maxOpenTableFiles(), e.stores()),
           new StoreStatistics.Compressed(options.compression(), rawBlocks, storedBlocks,

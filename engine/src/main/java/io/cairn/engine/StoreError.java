@@ -84,6 +84,11 @@ public record StoreError(Path directory, Kind kind, Severity severity, Operation
     return new StoreError(directory, kind, severity, operation, cause);
   }
 
+  /** Whether {@code cause} (or one of its causes) says the disk is full. */
+  static boolean noSpace(Throwable cause) {
+    return kindOf(cause) == Kind.NO_SPACE;
+  }
+
   private static Kind kindOf(Throwable cause) {
     boolean io = false;
     for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -195,6 +195,97 @@ abstract class StoreJobs extends StoreState {
   }
 
   /**
+   * With {@code flushRun} held and the mutex not, in a FIFO store whose disk had no room for the oldest immutable
+   * memtable as a table and no table left to drop: gives that memtable up, with its log, so writes can go on (a cache
+   * makes room by losing entries rather than stop). The drop listener hears the keys of its live entries (the newest
+   * version of the key in it, not a tombstone, not expired, and no newer memtable holding the key) through
+   * {@link FifoDropListener#onMemtableDiscarded} once the memtable has left the store. False if no memtable waits.
+   */
+  @Override
+  boolean discardOldestImmutable() throws IOException {
+    assert flushRun.isHeldByCurrentThread() && !mutex.isHeldByCurrentThread();
+    MemTable imm;
+    List<MemTable> newer = new ArrayList<>();
+    mutex.lock();
+    try {
+      imm = imms.peekLast();
+      if (imm == null) {
+        return false;
+      }
+      for (MemTable m : imms) {
+        if (m != imm) {
+          newer.add(m);
+        }
+      }
+      newer.add(mem);
+    } finally {
+      mutex.unlock();
+    }
+    long now = options.clock().getAsLong();
+    List<byte[]> live = new ArrayList<>();
+    long entries = 0;
+    long given;
+    byte[] prev = null;
+    try (InternalIterator it = imm.iterator()) {
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        byte[] k = it.key();
+        if (prev != null && InternalKey.sameUserKey(prev, k)) {
+          continue;
+        }
+        prev = k;
+        entries++;
+        byte type = InternalKey.type(k);
+        if (type == InternalKey.TYPE_DELETION
+            || type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(it.value(), 0) <= now) {
+          continue;
+        }
+        byte[] user = InternalKey.userKey(k);
+        boolean shadowed = false;
+        for (MemTable m : newer) {
+          if (m.get(user, InternalKey.MAX_SEQUENCE) != null) {
+            shadowed = true;
+            break;
+          }
+        }
+        if (!shadowed) {
+          live.add(user);
+        }
+      }
+    }
+    mutex.lock();
+    try {
+      VersionEdit edit = new VersionEdit();
+      java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
+      olderFirst.next();
+      MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
+      edit.setLogNumber(newerOrCurrent.logNumber());
+      install(edit);
+      imms.pollLast();
+      given = discardedMemtables.incrementAndGet();
+      droppedEntries.addAndGet(entries);
+      publishState();
+      scheduleSweep();
+      backgroundDone.signalAll();
+    } finally {
+      mutex.unlock();
+    }
+    // Said once; after that the count is in statistics().space().discardedMemtables(), so a full disk does not
+    // flood the log.
+    LOG.log(given == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "store " + dir + ": no disk space"
+        + " to write a memtable of " + imm.approximateBytes() + " bytes and no table left to drop; gave it up ("
+        + live.size() + " live entries lost) so writes can go on (memtables given up so far: " + given + ")");
+    if (dropListener != null && !live.isEmpty()) {
+      try {
+        dropListener.onMemtableDiscarded(live);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "store " + dir + ": the FIFO drop listener failed on a discarded"
+            + " memtable: " + e, e);
+      }
+    }
+    return true;
+  }
+
+  /**
    * Writes a memtable to a new level-0 table (a run of its own); null if it holds nothing. Keeps only the newest
    * version of each key: a reader that still needs an older one holds the memtable itself. The flush thread calls it
    * without the mutex; recovery calls it with the mutex held (file numbers are allocated either way). On failure the

@@ -142,6 +142,7 @@ abstract class StoreState {
   final AtomicLong compactionsDeferred = new AtomicLong();
   final AtomicLong droppedEntries = new AtomicLong();
   final AtomicLong droppedForSpaceBytes = new AtomicLong();
+  final AtomicLong discardedMemtables = new AtomicLong();
   final AtomicLong filteredEntries = new AtomicLong();
   final AtomicLong walSyncs = new AtomicLong();
   final AtomicLong fifoKeptEntries = new AtomicLong();
@@ -241,8 +242,8 @@ abstract class StoreState {
 
   /**
    * With the mutex held: whether the disk may have room for what a retry writes (the memtables as tables, a
-   * manifest): it has their in-memory size free, or it is a FIFO store with tables it can drop to make room, or it
-   * has gained room since the last retry ran. The in-memory size overstates a compressed table many times over, so
+   * manifest): it has their in-memory size free, or it is a FIFO store with tables it can drop or memtables it can
+   * give up to make room, or it has gained room since the last retry ran. The in-memory size overstates a compressed table many times over, so
    * on a disk smaller than that the retry still runs each time space is freed, and finds out.
    */
   boolean roomToRetry() {
@@ -251,7 +252,9 @@ abstract class StoreState {
     if (usable == Long.MAX_VALUE) {
       return true;
     }
-    if (options.compactionStyle() == CompactionStyle.FIFO && versions.current().runCount(0) > 0) {
+    if (options.compactionStyle() == CompactionStyle.FIFO
+        && (versions.current().runCount(0) > 0 || !imms.isEmpty() || logBroken)) {
+      // Room can be made: tables to drop, or memtables to give up.
       return true;
     }
     long need = mem.approximateBytes() + RETRY_SLACK_BYTES;
@@ -290,7 +293,7 @@ abstract class StoreState {
   /**
    * Retries what the standing error stopped: a FIFO store that found the disk full first drops its oldest tables to
    * make room; then a broken manifest is written anew, a broken log is replaced (its memtable becomes immutable),
-   * every immutable memtable is flushed, and after a failed compaction one compaction runs (or finds it must wait
+   * every immutable memtable is flushed (a FIFO store without room for one drops more tables, or gives it up), and after a failed compaction one compaction runs (or finds it must wait
    * for room). If all of that succeeded and no other error came meanwhile, the error is cleared.
    *
    * <p>On the flush thread ({@code onFlushLane}, the automatic retry) the compaction part is handed to the
@@ -321,7 +324,7 @@ abstract class StoreState {
     try {
       if (standing.kind() == StoreError.Kind.NO_SPACE && standing.stopsWrites()) {
         step = StoreError.Operation.COMPACTION;
-        dropForSpace();
+        dropForSpace(0);
       }
       mutex.lock();
       try {
@@ -335,14 +338,7 @@ abstract class StoreState {
         mutex.unlock();
       }
       step = StoreError.Operation.FLUSH;
-      flushRun.lock();
-      try {
-        while (flushOldestImmutable()) {
-          // Until every memtable waiting for flush is a table.
-        }
-      } finally {
-        flushRun.unlock();
-      }
+      flushImmutablesMakingRoom();
     } catch (IOException | RuntimeException e) {
       throw retryFailed(standing, step, e);
     }
@@ -358,6 +354,51 @@ abstract class StoreState {
       });
     } else {
       retryCompaction(standing, generation);
+    }
+  }
+
+  /**
+   * A retry's flushes: every immutable memtable becomes a table. A FIFO store whose disk has no room for the next one
+   * makes room as a cache may: it drops its oldest tables (older entries go first), and when none is left it gives
+   * the memtable up ({@link #discardOldestImmutable}). Each turn flushes, drops or gives up something, so it ends.
+   */
+  private void flushImmutablesMakingRoom() throws IOException {
+    while (true) {
+      long need;
+      flushRun.lock();
+      try {
+        try {
+          if (!flushOldestImmutable()) {
+            return;
+          }
+          continue;
+        } catch (IOException e) {
+          if (options.compactionStyle() != CompactionStyle.FIFO || !StoreError.noSpace(e) || closing) {
+            // Closing: the memtable stays in its log for the next open, which finds it again.
+            throw e;
+          }
+          MemTable oldest;
+          mutex.lock();
+          try {
+            oldest = imms.peekLast();
+          } finally {
+            mutex.unlock();
+          }
+          need = oldest == null ? 0 : oldest.approximateBytes();
+        }
+      } finally {
+        flushRun.unlock();
+      }
+      if (!dropForSpace(need)) {
+        flushRun.lock();
+        try {
+          discardOldestImmutable();
+        } finally {
+          flushRun.unlock();
+        }
+        // The log of the memtable given up is obsolete now: delete it before the next write needs its space.
+        sweep();
+      }
     }
   }
 
@@ -409,11 +450,13 @@ abstract class StoreState {
 
   /**
    * A FIFO store that found the disk full: deletes its reserve file, so the manifest has room, then drops its oldest
-   * tables until {@link Options#writeHeadroomBytes} are free (a headroom's worth when the file system cannot say what
-   * is free). Nothing is offered to the drop listener, since what it kept would need the room there is not, but it
-   * hears of each live entry deleted ({@link FifoDropListener#onDiscard}).
+   * tables until {@link Options#writeHeadroomBytes} and {@code moreBytes} are free (a headroom's worth and {@code
+   * moreBytes} when the file system cannot say what is free). Nothing is offered to the drop listener, since what it
+   * kept would need the room there is not, but it hears of each live entry deleted ({@link FifoDropListener#onDiscard}).
+   *
+   * @return whether it dropped anything
    */
-  void dropForSpace() throws IOException {
+  boolean dropForSpace(long moreBytes) throws IOException {
     compactionRun.lock();
     try {
       Compaction c;
@@ -425,11 +468,11 @@ abstract class StoreState {
           fs.delete(reserve);
         }
         long usable = fs.usableSpace(dir);
-        long need = options.writeHeadroomBytes() - (usable == Long.MAX_VALUE ? 0 : usable);
+        long need = options.writeHeadroomBytes() + moreBytes - (usable == Long.MAX_VALUE ? 0 : usable);
         base = versions.current();
         c = need > 0 ? policy.dropForSpace(base, need) : null;
         if (c == null) {
-          return;
+          return false;
         }
         base.tryRef();
       } finally {
@@ -446,6 +489,7 @@ abstract class StoreState {
     }
     // The retry goes on to write: the dropped tables must be gone first.
     sweep();
+    return true;
   }
 
 
@@ -572,6 +616,9 @@ abstract class StoreState {
 
   /** Flushes the oldest immutable memtable; false if there is none. */
   abstract boolean flushOldestImmutable() throws IOException;
+
+  /** FIFO, no room to flush and no table to drop: gives the oldest immutable memtable up (see StoreJobs). */
+  abstract boolean discardOldestImmutable() throws IOException;
 
   /** One compaction, if one is due. */
   abstract Outcome compactOnce(boolean background) throws IOException;

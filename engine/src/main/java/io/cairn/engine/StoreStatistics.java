@@ -102,7 +102,8 @@ public record StoreStatistics(List<Level> levels, Tables tables, Writes writes, 
   /**
    * FIFO compaction.
    *
-   * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole
+   * @param droppedEntries entries (tombstones included) in tables FIFO compaction dropped whole, and in memtables a
+   *     FIFO store gave up for space (see {@link Space#discardedMemtables})
    * @param keptEntries records the {@link FifoDropListener} kept that were rewritten before their table was dropped
    *     (its related records included; ops on keys written since the drop began are skipped and not counted)
    */
@@ -132,9 +133,11 @@ public record StoreStatistics(List<Level> levels, Tables tables, Writes writes, 
    * @param headroomBytes what compactions leave free for writes ({@link Options#writeHeadroomBytes})
    * @param compactionsDeferred compactions put off because the disk could not spare their space
    * @param droppedForSpaceBytes bytes of tables a FIFO store dropped to make room after a write found the disk full
+   * @param discardedMemtables memtables a FIFO store gave up, with their entries and their logs, when the disk had no
+   *     room to write them as tables and no table was left to drop
    */
   public record Space(long usableBytes, long reservedBytes, long headroomBytes, long compactionsDeferred,
-      long droppedForSpaceBytes) {}
+      long droppedForSpaceBytes, long discardedMemtables) {}
 
   /**
    * The store's environment (see {@link StoreEnvironment}).

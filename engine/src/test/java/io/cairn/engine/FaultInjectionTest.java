@@ -489,6 +489,64 @@ class FaultInjectionTest {
   }
 
   /**
+   * A FIFO store on a disk that cannot hold its log and its memtable as a table at once (incompressible values, a
+   * 2 MiB memtable on 3 MiB): there is never a table to drop, so each time a flush finds no room the store gives the
+   * memtable up rather than stay stopped, with nobody freeing anything. The listener hears each key lost, once, and
+   * every other acknowledged write reads back, also after a reopen.
+   */
+  @Test
+  void aFifoStoreWithNoTableToDropGivesAMemtableUpRatherThanStop() throws Exception {
+    FaultInjectionFileSystem fs = new FaultInjectionFileSystem();
+    fs.capacity(3L << 20);
+    LossRecorder losses = new LossRecorder(k -> false);
+    Options o = options(fs, Durability.BUFFERED).compactionStyle(CompactionStyle.FIFO).fifoMaxBytes(1L << 30)
+        .memtableBytes(2 << 20).targetFileBytes(4 << 20).compression(Compression.NONE).fifoDropListener(losses);
+    java.util.Random random = new java.util.Random(TestSeeds.seed("aFifoStoreWithNoTableToDropGivesAMemtableUpRatherThanStop"));
+    int n = 8_000;
+    Map<Integer, byte[]> acked = new HashMap<>();
+    int failures = 0;
+    try (Store s = Store.open(dir, o)) {
+      for (int i = 0; i < n; i++) {
+        byte[] v = new byte[1000];
+        random.nextBytes(v);
+        try {
+          s.put(key(i), v);
+        } catch (StoreException e) {
+          failures++;
+          awaitWrite(s, key(i), v);
+        }
+        acked.put(i, v);
+      }
+      StoreStatistics st = s.statistics();
+      assertTrue(failures > 0 && st.space().discardedMemtables() > 0, failures + " writes failed; " + st);
+      assertEquals(st.space().discardedMemtables(), losses.discardedMemtables, losses.describe().get());
+      assertTrue(fs.usedBytes() <= 3L << 20);
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        keys.add(new String(key(i), StandardCharsets.UTF_8));
+      }
+      losses.check(keys, k -> s.get(k.getBytes(StandardCharsets.UTF_8)));
+      for (Map.Entry<Integer, byte[]> e : acked.entrySet()) {
+        byte[] got = s.get(key(e.getKey()));
+        assertTrue(got == null || java.util.Arrays.equals(e.getValue(), got), "key " + e.getKey() + " reads another value");
+      }
+      assertTrue(losses.gone.size() < n, "some writes survive: " + losses.describe().get());
+    }
+    fs.capacity(Long.MAX_VALUE);
+    try (Store s = Store.open(dir, o.fifoDropListener(new LossRecorder(k -> true)))) {
+      for (int i = 0; i < n; i++) {
+        String k = new String(key(i), StandardCharsets.UTF_8);
+        byte[] got = s.get(key(i));
+        if (losses.gone.containsKey(k)) {
+          assertNull(got, "key " + k + " was told lost and came back after the reopen");
+        } else {
+          assertArrayEquals(acked.get(i), got, "key " + k + " after the reopen");
+        }
+      }
+    }
+  }
+
+  /**
    * A compaction started on open finds the disk too full for it, so it waits and leaves the space to the user's
    * writes, which go on.
    */

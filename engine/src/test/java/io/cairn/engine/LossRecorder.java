@@ -24,6 +24,7 @@ final class LossRecorder implements FifoDropListener {
   volatile int deletedDrops;
   volatile int abandonedDrops;
   volatile long discarded;
+  volatile int discardedMemtables;
 
   LossRecorder(Predicate<String> keep) {
     this.keep = keep;
@@ -43,6 +44,15 @@ final class LossRecorder implements FifoDropListener {
   public void onDiscard(byte[] key) {
     discarded++;
     pending.add(new String(key, UTF_8));
+  }
+
+  /** A memtable given up is not part of a drop: its keys are gone at once, and the current drop's stay pending. */
+  @Override
+  public void onMemtableDiscarded(List<byte[]> keys) {
+    discardedMemtables++;
+    for (byte[] k : keys) {
+      gone.merge(new String(k, UTF_8), 1, Integer::sum);
+    }
   }
 
   @Override
@@ -77,6 +87,6 @@ final class LossRecorder implements FifoDropListener {
   /** A label for assertion messages. */
   Supplier<String> describe() {
     return () -> "drops deleted " + deletedDrops + ", abandoned " + abandonedDrops + ", entries discarded "
-        + discarded + ", keys gone " + gone.size();
+        + discarded + ", memtables given up " + discardedMemtables + ", keys gone " + gone.size();
   }
 }

@@ -555,8 +555,8 @@ final class DiskTier implements LowerTier {
    * (rewritten with its expiry record and, in a bidirectional cache, its inverse record) if it was read from disk
    * recently or its key is on the heap tier, so the disk tier keeps what is in use without any read rewriting what it
    * read, and a heap entry's disk copy (a persistent cache's only durable one) stays while the heap holds it, up to
-   * the drop's keep cap. Entries past the cap, and every entry of a drop for space after a write found the disk full,
-   * are discarded. Index and inverse records go with their table; those of kept entries are rewritten here.
+   * the drop's keep cap. Entries past the cap, every entry of a drop for space after a write found the disk full, and
+   * those of a memtable the store gave up for space (no table left to drop), are discarded. Index and inverse records go with their table; those of kept entries are rewritten here.
    *
    * <p>The keys of the entries not kept are told to {@link #onLost} only when the drop's tables have left the store (a
    * failed drop is offered again, and its keys must not be told twice); among them may be keys on the heap, whose
@@ -586,6 +586,20 @@ final class DiskTier implements LowerTier {
     public void onDiscard(byte[] k) {
       if (k.length > 0 && k[0] == DATA) {
         dropping.add(Arrays.copyOfRange(k, 1, k.length));
+      }
+    }
+
+    /** Not part of a drop (see the engine's contract): the keys are lost now, and {@link #dropping} stays as it is. */
+    @Override
+    public void onMemtableDiscarded(List<byte[]> discarded) {
+      List<byte[]> keys = new ArrayList<>();
+      for (byte[] k : discarded) {
+        if (k.length > 0 && k[0] == DATA) {
+          keys.add(Arrays.copyOfRange(k, 1, k.length));
+        }
+      }
+      if (!keys.isEmpty()) {
+        onLost.accept(keys);
       }
     }
 
