@@ -175,6 +175,82 @@ class RemoteCacheIT {
     assertEquals(-1, cb.get("counter"));
   }
 
+  /**
+   * The rest of JCache's conditional operations, raced by four threads of two processes: a counter raised only by
+   * compare-and-set replace(k, old, new); getAndPut and getAndReplace chains, in which every value written is handed
+   * back exactly once (by the next writer, or as the final value); and tickets claimed by getAndRemove and
+   * remove(k, v), each exactly once.
+   */
+  @Test
+  void everyConditionalOperationIsAtomicAcrossProcesses() throws Exception {
+    Cache<String, Integer> ca = a.createCache("cas", new CairnConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    Cache<String, Integer> cb = b.createCache("cas", new CairnConfiguration<String, Integer>()
+        .setTypes(String.class, Integer.class));
+    int perThread = 150;
+    int tickets = 200;
+    ca.put("cas", 0);
+    ca.put("gp", -1);
+    ca.put("gr", -1);
+    for (int t = 0; t < tickets; t++) {
+      ca.put("ticket-" + t, t);
+    }
+    List<Integer> handedBackByPut = new CopyOnWriteArrayList<>();
+    List<Integer> handedBackByReplace = new CopyOnWriteArrayList<>();
+    AtomicInteger[] claims = new AtomicInteger[tickets];
+    for (int t = 0; t < tickets; t++) {
+      claims[t] = new AtomicInteger();
+    }
+    List<Thread> threads = new ArrayList<>();
+    List<Cache<String, Integer>> sides = List.of(ca, cb, ca, cb);
+    for (int id = 0; id < sides.size(); id++) {
+      Cache<String, Integer> c = sides.get(id);
+      int me = id;
+      threads.add(new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          while (true) {
+            Integer v = c.get("cas");
+            if (c.replace("cas", v, v + 1)) {
+              break;
+            }
+          }
+          int mine = me * perThread + i;
+          handedBackByPut.add(c.getAndPut("gp", mine));
+          handedBackByReplace.add(c.getAndReplace("gr", mine));
+        }
+        for (int t = 0; t < tickets; t++) {
+          int ticket = (t + me * 37) % tickets;
+          boolean won = (me % 2 == 0) ? c.getAndRemove("ticket-" + ticket) != null
+              : c.remove("ticket-" + ticket, ticket);
+          if (won) {
+            claims[ticket].incrementAndGet();
+          }
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    int writes = sides.size() * perThread;
+    assertEquals(writes, ca.get("cas"), "no compare-and-set replace lost or doubled");
+    assertEquals(String.valueOf(writes), eventually(() -> String.valueOf(cb.get("cas")), String.valueOf(writes)));
+    for (String k : List.of("gp", "gr")) {
+      List<Integer> seen = new ArrayList<>(k.equals("gp") ? handedBackByPut : handedBackByReplace);
+      seen.add(ca.get(k));
+      java.util.Collections.sort(seen);
+      List<Integer> expected = new ArrayList<>();
+      for (int v = -1; v < writes; v++) {
+        expected.add(v);
+      }
+      assertEquals(expected, seen, k + ": every value written is handed back exactly once");
+    }
+    for (int t = 0; t < tickets; t++) {
+      assertEquals(1, claims[t].get(), "ticket " + t + " claimed once");
+      assertNull(cb.get("ticket-" + t));
+    }
+  }
+
   @Test
   void aFlushAllFromAnotherClientLeavesNoNearCopy() throws Exception {
     Cache<String, String> cb = b.createCache("f", strings());
