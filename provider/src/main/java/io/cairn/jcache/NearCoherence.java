@@ -78,8 +78,20 @@ final class NearCoherence implements Coherence {
     return reservation != VOID && epochs.get(stripe) == reservation;
   }
 
-  /** Whether a hit may serve {@code h}: no invalidation since it was current, and not too old. */
+  /**
+   * The stripe of a holder that is no near copy but this JVM's own entry: a store-by-reference cache's entry whose key
+   * has no codec, which Redis cannot hold and no other process can name. It is always servable.
+   */
+  static final int JVM_ONLY = -1;
+
+  /**
+   * Whether a hit may serve {@code h}: no invalidation since it was current, and not too old (or it is an entry of
+   * this JVM only, {@link #JVM_ONLY}).
+   */
   boolean servable(NearHolder<?> h) {
+    if (h.stripe == JVM_ONLY) {
+      return true;
+    }
     int e = h.epoch();
     return e != VOID && epochs.get(h.stripe) == e && tick - h.tick() < MAX_AGE_TICKS;
   }

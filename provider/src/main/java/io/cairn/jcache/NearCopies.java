@@ -21,6 +21,8 @@ final class NearCopies<K, V> {
   private final NearCoherence near;
   private final Codec<K> keyCodec;
   private final Copier<K, V> copier;
+  /** Store-by-reference: a key with no codec makes an entry of this JVM only instead of failing. */
+  private final boolean jvmOnlyKeys;
 
   NearCopies(TierStore<K, V> store) {
     this.store = store;
@@ -28,6 +30,23 @@ final class NearCopies<K, V> {
     this.near = store.near;
     this.keyCodec = store.keyCodec;
     this.copier = store.copier;
+    this.jvmOnlyKeys = !copier.byValue();
+  }
+
+  /**
+   * The key's name in the shared tier; null for a key with no codec in a store-by-reference cache, whose entry lives in
+   * this JVM only (a {@link NearCoherence#JVM_ONLY} holder: Redis cannot hold it, and no other process can name it).
+   * In a store-by-value cache such a key fails as every copy of it would.
+   */
+  byte[] sharedKey(K key) {
+    if (!jvmOnlyKeys) {
+      return keyCodec.encode(key);
+    }
+    try {
+      return keyCodec.encode(key);
+    } catch (IllegalArgumentException noCodec) {
+      return null;
+    }
   }
 
   /**
@@ -35,7 +54,10 @@ final class NearCopies<K, V> {
    * stripe's epoch is reserved before the read, so an invalidation that arrives meanwhile voids the copy.
    */
   Holder<V> read(K key) {
-    byte[] kb = keyCodec.encode(key);
+    byte[] kb = sharedKey(key);
+    if (kb == null) {
+      return null;
+    }
     int stripe = NearCoherence.stripe(kb);
     int epoch = near.reserve(stripe);
     int tick = near.tick();
@@ -60,7 +82,17 @@ final class NearCopies<K, V> {
    * NOLOOP writer, does not void it, and any later one does).
    */
   Holder<V> write(K key, Holder<V> cur, Object form, long expireAt) {
-    byte[] kb = keyCodec.encode(key);
+    byte[] kb = sharedKey(key);
+    if (kb == null) {
+      NearHolder<V> own = cur != null ? (NearHolder<V>) cur
+          : new NearHolder<>(key, form, expireAt, NearCoherence.JVM_ONLY);
+      own.setForm(form);
+      own.setExpireAt(expireAt);
+      if (expireAt != ETERNAL) {
+        store.anyExpiry = true;
+      }
+      return own;
+    }
     NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
         NearCoherence.stripe(kb));
     int tick = near.tick();

@@ -73,7 +73,14 @@ final class SharedEvents<K, V> {
 
   void publish(List<CairnEntryEvent<K, V>> events) {
     for (CairnEntryEvent<K, V> e : events) {
-      tier.publish(encode(e));
+      byte[] message;
+      try {
+        message = encode(e);
+      } catch (IllegalArgumentException noCodec) {
+        // An entry of this JVM only (a store-by-reference key or value with no codec): no other process can name it.
+        continue;
+      }
+      tier.publish(message);
     }
   }
 

@@ -334,7 +334,10 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       return null;
     }
     if (shared != null) {
-      shared.deleteVersion(keyCodec.encode(key), ((NearHolder<V>) before).stamp);
+      NearHolder<V> copy = (NearHolder<V>) before;
+      if (copy.stripe != NearCoherence.JVM_ONLY) {
+        shared.deleteVersion(keyCodec.encode(key), copy.stamp);
+      }
       before.goneBelow();
       return null;
     }

@@ -43,10 +43,21 @@ final class TierWalks<K, V> {
     this.copier = store.copier;
   }
 
+  /** A remote cache's keys whose entries live in this JVM only (see {@link NearCoherence#JVM_ONLY}). */
+  private List<K> jvmOnlyKeys() {
+    List<K> keys = new ArrayList<>();
+    for (K k : map.keys()) {
+      if (map.get(k) instanceof NearHolder<V> h && h.stripe == NearCoherence.JVM_ONLY) {
+        keys.add(k);
+      }
+    }
+    return keys;
+  }
+
   /** Every key in the cache, heap first, then keys only below (a remote cache: the shared tier's keys). */
   List<K> allKeys() {
     if (shared != null) {
-      List<K> keys = new ArrayList<>();
+      List<K> keys = jvmOnlyKeys();
       shared.keys().forEachRemaining(kb -> keys.add(keyCodec.decode(kb)));
       return keys;
     }
@@ -82,6 +93,10 @@ final class TierWalks<K, V> {
     long now = store.now();
     long n = 0;
     if (shared != null) {
+      for (K k : jvmOnlyKeys()) {
+        Holder<V> h = map.get(k);
+        n += h != null && !h.isExpired(now) ? 1 : 0;
+      }
       for (Iterator<byte[]> it = shared.keys(); it.hasNext(); ) {
         n += lower.read(it.next()) != null ? 1 : 0;
       }
@@ -160,9 +175,9 @@ final class TierWalks<K, V> {
     }
   }
 
-  /** The keys on the heap now (a remote cache: none, its keys are all below). */
+  /** The keys on the heap now (a remote cache: those of its JVM-only entries, its other keys are all below). */
   List<K> heapKeys() {
-    return shared != null ? List.of() : map.keys();
+    return shared != null ? jvmOnlyKeys() : map.keys();
   }
 
   /** The keys below, in key order (a remote cache: in the shared tier's order). */

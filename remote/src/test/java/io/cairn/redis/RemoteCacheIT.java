@@ -251,6 +251,43 @@ class RemoteCacheIT {
     }
   }
 
+  /** A key class with no codec: not Serializable. */
+  record Handle(String name) {}
+
+  /**
+   * A store-by-reference remote cache keeps an entry whose key has no codec in the JVM that put it (Redis cannot hold
+   * it, and no other process can name it): found by equal keys, counted and iterated there, removed and cleared there,
+   * untouched by a FLUSHALL; a store-by-value cache refuses such a key, naming its class, as a local one does.
+   */
+  @Test
+  void aKeyWithNoCodecByReferenceIsAnEntryOfItsJvmOnly() throws Exception {
+    CairnConfiguration<Object, Object> byRef = new CairnConfiguration<>();
+    byRef.setStoreByValue(false);
+    Cache<Object, Object> ca = a.createCache("by-ref", byRef);
+    Cache<Object, Object> cb = b.createCache("by-ref", new CairnConfiguration<>(byRef));
+    Object value = new Object();
+    ca.put(new Handle("h"), value);
+    ca.put("shared", "s");
+    assertSame(value, ca.get(new Handle("h")), "an equal key finds it, the value by reference");
+    assertEquals("s", cb.get("shared"));
+    assertNull(cb.get(new Handle("h")), "no other process has it");
+    assertEquals(2, ca.unwrap(io.cairn.jcache.CairnCache.class).size());
+    List<Object> keys = new ArrayList<>();
+    ca.forEach(e -> keys.add(e.getKey()));
+    assertTrue(keys.contains(new Handle("h")) && keys.contains("shared"), keys.toString());
+    otherConn.sync().flushall();
+    assertSame(value, ca.get(new Handle("h")), "a FLUSHALL empties Redis, not this JVM's own entries");
+    assertTrue(ca.remove(new Handle("h")));
+    assertNull(ca.get(new Handle("h")));
+    ca.put(new Handle("again"), value);
+    ca.clear();
+    assertNull(ca.get(new Handle("again")), "clear removes them too");
+    Cache<Object, Object> byValue = a.createCache("by-value", new CairnConfiguration<>());
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> byValue.put(new Handle("v"), "x"));
+    assertTrue(refused.getMessage().contains(Handle.class.getName()), refused.getMessage());
+  }
+
   @Test
   void aFlushAllFromAnotherClientLeavesNoNearCopy() throws Exception {
     Cache<String, String> cb = b.createCache("f", strings());
