@@ -46,4 +46,5 @@ final class NearHolder<V> extends Holder<V> {
   int tick() {
     return tick;
   }
+
 }

@@ -115,6 +115,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.blindPuts = !bidirectional && near == null && expiry.eternal();
     this.walks = new TierWalks<>(this);
     this.nearCopies = near == null ? null : new NearCopies<>(this);
+    if (near != null) {
+      near.onInvalidated(this::voidResident);
+    }
   }
 
   /** Whether the cache is remote (its tier below is shared with other processes). */
@@ -172,7 +175,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         eventsMark = events.mark();
       }
       Holder<V> r = run(k, h);
-      if (near != null && r != null && !near.servable((NearHolder<V>) r)) {
+      if (near != null && r != null && !near.servableUnderLock((NearHolder<V>) r)) {
         // A near copy that an invalidation voided while the step ran, or that was read while notifications were off.
         r = null;
       }
@@ -233,7 +236,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     K heapKey = copier.heapKey(key);
     for (int run = 1; ; run++) {
       try {
-        map.compute(heapKey, step);
+        recheck(map.compute(heapKey, step));
         return step;
       } catch (ConflictException lost) {
         retry(heapKey, step, run, lost);
@@ -249,11 +252,34 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
   }
 
+  /** A remote cache, once a step's holder is in the index: see {@link NearCoherence#recheck}. */
+  private void recheck(Holder<V> linked) {
+    if (near != null && linked instanceof NearHolder<V> n) {
+      near.recheck(n);
+    }
+  }
+
+  /**
+   * On the shared tier's I/O thread, once the invalidated key's stripe is bumped: voids the key's near copy on the
+   * heap, if there is one. A key this cache cannot decode was never one of its copies.
+   */
+  private void voidResident(byte[] kb) {
+    K key;
+    try {
+      key = keyCodec.decode(kb);
+    } catch (RuntimeException notOurs) {
+      return;
+    }
+    if (map.get(copier.heapKey(key)) instanceof NearHolder<V> n) {
+      n.voidCopy();
+    }
+  }
+
   /** Runs {@code step} under {@code key}'s lock if the key is on the heap. */
   <S extends Step> S computeIfPresent(K key, S step) {
     for (int run = 1; ; run++) {
       try {
-        map.computeIfPresent(key, step);
+        recheck(map.computeIfPresent(key, step));
         return step;
       } catch (ConflictException lost) {
         retry(key, step, run, lost);
@@ -299,7 +325,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   /** The entry as it stands, from the heap or else read from below (not yet in the map). */
   Holder<V> resolve(K key, Holder<V> h) {
     if (shared != null) {
-      return h != null && near.servable((NearHolder<V>) h) ? h : nearCopies.read(key);
+      return h != null && near.servableUnderLock((NearHolder<V>) h) ? h : nearCopies.read(key);
     }
     if (h != null || !lower.isOpen()) {
       return h;

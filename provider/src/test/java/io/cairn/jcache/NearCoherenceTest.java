@@ -25,11 +25,25 @@ class NearCoherenceTest {
     return h;
   }
 
+  /** A coherence whose invalidations void the holders of {@code heap}, as the tier store's do on its heap index. */
+  private static NearCoherence over(java.util.Map<String, NearHolder<String>> heap) {
+    NearCoherence c = new NearCoherence();
+    c.onInvalidated(kb -> {
+      NearHolder<String> h = heap.get(new String(kb, StandardCharsets.UTF_8));
+      if (h != null) {
+        h.voidCopy();
+      }
+    });
+    return c;
+  }
+
   @Test
   void anInvalidationDuringOrAfterTheReadVoidsTheCopy() {
-    NearCoherence c = new NearCoherence();
+    java.util.Map<String, NearHolder<String>> heap = new java.util.concurrent.ConcurrentHashMap<>();
+    NearCoherence c = over(heap);
     c.ready(true);
     NearHolder<String> a = copy(c, "a");
+    heap.put("a", a);
     assertTrue(c.servable(a));
     int stripe = NearCoherence.stripe(key("b"));
     int reservation = c.reserve(stripe);
@@ -37,10 +51,68 @@ class NearCoherenceTest {
     assertFalse(c.stillCurrent(stripe, reservation), "an invalidation while the read was on its way voids it");
     NearHolder<String> b = new NearHolder<>("b", "v", Holder.ETERNAL, stripe);
     b.current(reservation, c.tick());
-    assertFalse(c.servable(b));
+    assertFalse(c.servableUnderLock(b), "a step under the key's lock sees the stripe moved");
+    heap.put("b", b);
+    c.recheck(b);
+    assertFalse(c.servable(b), "linked after the invalidation looked the key up: the recheck voids it");
     c.invalidated(key("a"));
-    assertFalse(c.servable(a), "an invalidation after the read voids the copy");
-    assertTrue(c.servable(copy(c, "a")), "a copy made after it is servable");
+    assertFalse(c.servable(a), "an invalidation after the read voids the copy on the heap");
+    NearHolder<String> again = copy(c, "a");
+    heap.put("a", again);
+    c.recheck(again);
+    assertTrue(c.servable(again), "a copy made after it is servable");
+  }
+
+  /**
+   * The lock-free hit checks no stripe, so an invalidation racing a step that links a copy must void it from one side
+   * or the other: in each of many rounds an invalidation lands at a random point of a copy's reservation, link and
+   * recheck, and once both are done the copy is servable only if its reservation came after the invalidation.
+   */
+  @Test
+  void anInvalidationRacingTheLinkOfACopyAlwaysVoidsIt() throws Exception {
+    java.util.Map<String, NearHolder<String>> heap = new java.util.concurrent.ConcurrentHashMap<>();
+    NearCoherence c = over(heap);
+    c.ready(true);
+    int stripe = NearCoherence.stripe(key("k"));
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.CyclicBarrier end = new java.util.concurrent.CyclicBarrier(2);
+    int rounds = 20_000;
+    Thread invalidator = new Thread(() -> {
+      java.util.Random r = new java.util.Random(7);
+      try {
+        for (int i = 0; i < rounds; i++) {
+          start.await();
+          for (int spin = r.nextInt(300); spin > 0; spin--) {
+            Thread.onSpinWait();
+          }
+          c.invalidated(key("k"));
+          end.await();
+        }
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    invalidator.start();
+    int overtaken = 0;
+    int raced = 0;
+    for (int i = 0; i < rounds; i++) {
+      start.await();
+      int e = c.reserve(stripe);
+      NearHolder<String> h = new NearHolder<>("k", "v" + i, Holder.ETERNAL, stripe);
+      h.current(e, c.tick());
+      heap.put("k", h);
+      c.recheck(h);
+      end.await();
+      if (c.reserve(stripe) != e) {
+        raced++;
+        if (c.servable(h)) {
+          overtaken++;
+        }
+      }
+    }
+    invalidator.join();
+    assertTrue(raced > 0, "no invalidation came after a reservation");
+    assertEquals(0, overtaken, "copies left servable after an invalidation overtook them, of " + raced);
   }
 
   @Test
