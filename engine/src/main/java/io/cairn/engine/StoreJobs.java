@@ -151,13 +151,7 @@ abstract class StoreJobs extends StoreState {
   @Override
   boolean flushOldestImmutable() throws IOException {
     assert flushRun.isHeldByCurrentThread() && !mutex.isHeldByCurrentThread();
-    MemTable imm;
-    mutex.lock();
-    try {
-      imm = imms.peekLast();
-    } finally {
-      mutex.unlock();
-    }
+    MemTable imm = oldestImmutable();
     if (imm == null) {
       return false;
     }
@@ -171,11 +165,7 @@ abstract class StoreJobs extends StoreState {
       try {
         VersionEdit edit = new VersionEdit();
         Recovery.addLevel0Table(edit, out);
-        // imms is newest first: the memtable just after the oldest holds the log that stays live.
-        java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
-        olderFirst.next();
-        MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
-        edit.setLogNumber(newerOrCurrent.logNumber());
+        edit.setLogNumber(logNumberAfterOldestImmutable());
         install(edit);
         imms.pollLast();
         flushes.incrementAndGet();
@@ -223,46 +213,31 @@ abstract class StoreJobs extends StoreState {
     }
     long now = options.clock().getAsLong();
     List<byte[]> live = new ArrayList<>();
-    long entries = 0;
+    long[] entries = {0};
     long given;
-    byte[] prev = null;
-    try (InternalIterator it = imm.iterator()) {
-      for (it.seekToFirst(); it.valid(); it.next()) {
-        byte[] k = it.key();
-        if (prev != null && InternalKey.sameUserKey(prev, k)) {
-          continue;
-        }
-        prev = k;
-        entries++;
-        byte type = InternalKey.type(k);
-        if (type == InternalKey.TYPE_DELETION
-            || type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(it.value(), 0) <= now) {
-          continue;
-        }
-        byte[] user = InternalKey.userKey(k);
-        boolean shadowed = false;
-        for (MemTable m : newer) {
-          if (m.get(user, InternalKey.MAX_SEQUENCE) != null) {
-            shadowed = true;
-            break;
-          }
-        }
-        if (!shadowed) {
-          live.add(user);
+    eachNewestVersion(imm, (k, value) -> {
+      entries[0]++;
+      byte type = InternalKey.type(k);
+      if (type == InternalKey.TYPE_DELETION
+          || type == InternalKey.TYPE_EXPIRING_VALUE && Bytes.getLong(value, 0) <= now) {
+        return;
+      }
+      byte[] user = InternalKey.userKey(k);
+      for (MemTable m : newer) {
+        if (m.get(user, InternalKey.MAX_SEQUENCE) != null) {
+          return;
         }
       }
-    }
+      live.add(user);
+    });
     mutex.lock();
     try {
       VersionEdit edit = new VersionEdit();
-      java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
-      olderFirst.next();
-      MemTable newerOrCurrent = olderFirst.hasNext() ? olderFirst.next() : mem;
-      edit.setLogNumber(newerOrCurrent.logNumber());
+      edit.setLogNumber(logNumberAfterOldestImmutable());
       install(edit);
       imms.pollLast();
       given = discardedMemtables.incrementAndGet();
-      droppedEntries.addAndGet(entries);
+      droppedEntries.addAndGet(entries[0]);
       publishState();
       scheduleSweep();
       backgroundDone.signalAll();
@@ -285,6 +260,27 @@ abstract class StoreJobs extends StoreState {
     return true;
   }
 
+  /** What {@link #eachNewestVersion} hands each record to. */
+  @FunctionalInterface
+  interface RecordVisitor {
+    void visit(byte[] internalKey, byte[] value) throws IOException;
+  }
+
+  /** Visits the newest version of each key in {@code m}, in key order (what a flush writes). */
+  static void eachNewestVersion(MemTable m, RecordVisitor visitor) throws IOException {
+    byte[] prev = null;
+    try (InternalIterator it = m.iterator()) {
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        byte[] k = it.key();
+        if (prev != null && InternalKey.sameUserKey(prev, k)) {
+          continue;
+        }
+        prev = k;
+        visitor.visit(k, it.value());
+      }
+    }
+  }
+
   /**
    * Writes a memtable to a new level-0 table (a run of its own); null if it holds nothing. Keeps only the newest
    * version of each key: a reader that still needs an older one holds the memtable itself. The flush thread calls it
@@ -294,17 +290,7 @@ abstract class StoreJobs extends StoreState {
   TableWriter.Output writeLevel0Table(MemTable m) throws IOException {
     TableWriter w = new TableWriter(fs, dir, options, Long.MAX_VALUE, outputNumbers, out -> { });
     try {
-      byte[] prev = null;
-      try (InternalIterator it = m.iterator()) {
-        for (it.seekToFirst(); it.valid(); it.next()) {
-          byte[] k = it.key();
-          if (prev != null && InternalKey.sameUserKey(prev, k)) {
-            continue;
-          }
-          prev = k;
-          w.add(k, it.value());
-        }
-      }
+      eachNewestVersion(m, w::add);
       List<TableWriter.Output> outs = w.finish();
       flushBytes.addAndGet(w.bytesWritten());
       return outs.isEmpty() ? null : outs.get(0);

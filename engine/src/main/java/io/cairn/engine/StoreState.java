@@ -377,13 +377,7 @@ abstract class StoreState {
             // Closing: the memtable stays in its log for the next open, which finds it again.
             throw e;
           }
-          MemTable oldest;
-          mutex.lock();
-          try {
-            oldest = imms.peekLast();
-          } finally {
-            mutex.unlock();
-          }
+          MemTable oldest = oldestImmutable();
           need = oldest == null ? 0 : oldest.approximateBytes();
         }
       } finally {
@@ -616,6 +610,27 @@ abstract class StoreState {
 
   /** Flushes the oldest immutable memtable; false if there is none. */
   abstract boolean flushOldestImmutable() throws IOException;
+
+  /** The oldest immutable memtable (the next to flush), or null; takes the mutex. */
+  MemTable oldestImmutable() {
+    mutex.lock();
+    try {
+      return imms.peekLast();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * With the mutex held and an immutable memtable waiting: the log number that stays live once the oldest one leaves
+   * (imms is newest first, so that of the memtable just after it, or the current one's).
+   */
+  long logNumberAfterOldestImmutable() {
+    assert mutex.isHeldByCurrentThread();
+    java.util.Iterator<MemTable> olderFirst = imms.descendingIterator();
+    olderFirst.next();
+    return (olderFirst.hasNext() ? olderFirst.next() : mem).logNumber();
+  }
 
   /** FIFO, no room to flush and no table to drop: gives the oldest immutable memtable up (see StoreJobs). */
   abstract boolean discardOldestImmutable() throws IOException;

@@ -571,10 +571,10 @@ final class DiskTier implements LowerTier {
         keep.put(e);
         return;
       }
-      if (k.length == 0 || k[0] != DATA) {
+      byte[] key = entryKey(k);
+      if (key == null) {
         return;
       }
-      byte[] key = Arrays.copyOfRange(k, 1, k.length);
       if (!recentlyRead && !onHeap.test(key)) {
         dropping.add(key);
         return;
@@ -584,8 +584,9 @@ final class DiskTier implements LowerTier {
 
     @Override
     public void onDiscard(byte[] k) {
-      if (k.length > 0 && k[0] == DATA) {
-        dropping.add(Arrays.copyOfRange(k, 1, k.length));
+      byte[] key = entryKey(k);
+      if (key != null) {
+        dropping.add(key);
       }
     }
 
@@ -594,8 +595,9 @@ final class DiskTier implements LowerTier {
     public void onMemtableDiscarded(List<byte[]> discarded) {
       List<byte[]> keys = new ArrayList<>();
       for (byte[] k : discarded) {
-        if (k.length > 0 && k[0] == DATA) {
-          keys.add(Arrays.copyOfRange(k, 1, k.length));
+        byte[] key = entryKey(k);
+        if (key != null) {
+          keys.add(key);
         }
       }
       if (!keys.isEmpty()) {
@@ -611,6 +613,11 @@ final class DiskTier implements LowerTier {
         onLost.accept(keys);
       }
     }
+  }
+
+  /** The cache key an entry record holds (its DATA byte stripped), or null for an index, inverse or META record. */
+  private static byte[] entryKey(byte[] record) {
+    return record.length > 0 && record[0] == DATA ? Arrays.copyOfRange(record, 1, record.length) : null;
   }
 
   private void keepEntry(Entry e, byte[] key, WriteBatch keep) {

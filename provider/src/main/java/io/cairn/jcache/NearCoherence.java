@@ -119,7 +119,7 @@ final class NearCoherence implements Coherence {
 
   /** Under the key's lock: {@link #servable}, and no invalidation of its stripe since it was current. */
   boolean servableUnderLock(NearHolder<?> h) {
-    return servable(h) && (h.stripe == JVM_ONLY || epochs.get(h.stripe) == h.epoch());
+    return h.stripe == JVM_ONLY || servable(h) && epochs.get(h.stripe) == h.epoch();
   }
 
   /**

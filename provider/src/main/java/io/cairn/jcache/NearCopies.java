@@ -39,12 +39,12 @@ final class NearCopies<K, V> {
    * In a store-by-value cache such a key fails as every copy of it would.
    */
   byte[] sharedKey(K key) {
-    if (!jvmOnlyKeys) {
-      return keyCodec.encode(key);
-    }
     try {
       return keyCodec.encode(key);
     } catch (IllegalArgumentException noCodec) {
+      if (!jvmOnlyKeys) {
+        throw noCodec;
+      }
       return null;
     }
   }

@@ -44,11 +44,12 @@ final class TierWalks<K, V> {
   }
 
   /** A remote cache's keys whose entries live in this JVM only (see {@link NearCoherence#JVM_ONLY}). */
+  @SuppressWarnings("unchecked") // a holder's key is the heap key, a K
   private List<K> jvmOnlyKeys() {
     List<K> keys = new ArrayList<>();
-    for (K k : map.keys()) {
-      if (map.get(k) instanceof NearHolder<V> h && h.stripe == NearCoherence.JVM_ONLY) {
-        keys.add(k);
+    for (Holder<V> h : map.holders()) {
+      if (h instanceof NearHolder<V> n && n.stripe == NearCoherence.JVM_ONLY) {
+        keys.add((K) n.key);
       }
     }
     return keys;

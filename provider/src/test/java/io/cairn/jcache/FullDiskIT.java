@@ -34,10 +34,7 @@ class FullDiskIT {
     CacheManager manager = TestManagers.open("full-disk", disk.root());
     try {
       Path filler = disk.filler();
-      Cache<Integer, byte[]> c = manager.createCache("orders", new CairnConfiguration<Integer, byte[]>()
-          .setTypes(Integer.class, byte[].class).setPersistent(true).setDirectory(disk.root().resolve("orders"))
-          .setDurability(Durability.SYNC).setHeapEntries(100).setMemtableBytes(64 * 1024)
-          .setCompression(Compression.NONE));
+      Cache<Integer, byte[]> c = manager.createCache("orders", persistent(disk, "orders", Durability.SYNC, 64 * 1024));
       @SuppressWarnings("unchecked")
       CairnCache<Integer, byte[]> cairn = c.unwrap(CairnCache.class);
       Map<Integer, Integer> lost = new ConcurrentHashMap<>();
@@ -87,10 +84,8 @@ class FullDiskIT {
       // A restart finds every acknowledged put that was not lost.
       manager.close();
       manager = TestManagers.open("full-disk-again", disk.root());
-      Cache<Integer, byte[]> again = manager.createCache("orders", new CairnConfiguration<Integer, byte[]>()
-          .setTypes(Integer.class, byte[].class).setPersistent(true).setDirectory(disk.root().resolve("orders"))
-          .setDurability(Durability.SYNC).setHeapEntries(100).setMemtableBytes(64 * 1024)
-          .setCompression(Compression.NONE));
+      Cache<Integer, byte[]> again = manager.createCache("orders",
+          persistent(disk, "orders", Durability.SYNC, 64 * 1024));
       checkAcknowledged(again, acked, lost);
     } finally {
       manager.close();
@@ -108,10 +103,7 @@ class FullDiskIT {
   void aDiskThatCannotTakeTheMemtableGivesEntriesUpAndPutsGoOn() throws Exception {
     SmallDisk disk = SmallDisk.mountOrSkip(8, 3 << 20);
     CacheManager manager = TestManagers.open("full-disk-memtable", disk.root());
-    CairnConfiguration<Integer, byte[]> config = new CairnConfiguration<Integer, byte[]>()
-        .setTypes(Integer.class, byte[].class).setPersistent(true).setDirectory(disk.root().resolve("events"))
-        .setDurability(Durability.BUFFERED).setHeapEntries(100).setMemtableBytes(4 << 20)
-        .setCompression(Compression.NONE);
+    CairnConfiguration<Integer, byte[]> config = persistent(disk, "events", Durability.BUFFERED, 4 << 20);
     try {
       disk.filler();
       Cache<Integer, byte[]> c = manager.createCache("events", config);
@@ -170,6 +162,14 @@ class FullDiskIT {
       manager.close();
       disk.close();
     }
+  }
+
+  /** A persistent cache of {@code name} on the small disk: a 100-entry heap tier, uncompressed tables. */
+  private static CairnConfiguration<Integer, byte[]> persistent(SmallDisk disk, String name, Durability durability,
+      long memtableBytes) {
+    return new CairnConfiguration<Integer, byte[]>().setTypes(Integer.class, byte[].class).setPersistent(true)
+        .setDirectory(disk.root().resolve(name)).setDurability(durability).setHeapEntries(100)
+        .setMemtableBytes(memtableBytes).setCompression(Compression.NONE);
   }
 
   /** Each acknowledged put reads back its value, unless its key was told lost once (then it reads back nothing). */
