@@ -38,7 +38,7 @@ import javax.cache.expiry.EternalExpiryPolicy;
 record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean persistent, Durability durability,
     CompactionStyle compactionStyle, int bloomBitsPerKey, Long blockCacheBytes, long memtableBytes,
     int fifoMergeWidth, String serialFilter, boolean bidirectional, boolean localOnly, boolean oneSlot,
-    long maxLocalAgeMillis, boolean remote, io.cairn.engine.Compression compression) {
+    long maxLocalAgeMillis, boolean remote, io.cairn.engine.Compression compression, boolean nearDisk) {
 
   /**
    * Resolves the settings of cache {@code name} and applies the JCache-level ones (statistics, management,
@@ -85,6 +85,7 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     boolean oneSlot = in.get(ONE_SLOT, config.getOneSlot());
     long maxLocalAge = in.get(MAX_LOCAL_AGE_MILLIS, config.getMaxLocalAgeMillis());
     boolean remote = props.remoteUri() != null && !localOnly;
+    boolean nearDisk = in.get(CairnSetting.NEAR_DISK, config.getNearDisk());
     if (remote && (bidi || persistent)) {
       throw new javax.cache.CacheException("cache " + name + ": " + (bidi ? "bidi=true" : "persistent=true")
           + " is not available on a remote cache (the manager's remote.uri=" + props.remoteUri() + " makes every"
@@ -92,7 +93,7 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
           + (bidi ? "bidi" : "persistent") + " unset");
     }
     return new CacheSettings(heap, disk, dir, persistent, durability, style, bloom, blockCache, memtable, mergeWidth,
-        filter, bidi, localOnly, oneSlot, maxLocalAge, remote, compression);
+        filter, bidi, localOnly, oneSlot, maxLocalAge, remote, compression, nearDisk);
   }
 
   /** One cache's properties (its section over the manager defaults), read through the settings table. */

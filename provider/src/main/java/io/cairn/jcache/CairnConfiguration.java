@@ -35,6 +35,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
   private Boolean localOnly;
   private Boolean oneSlot;
   private Long maxLocalAgeMillis;
+  private Boolean nearDisk;
   private transient Codec<K> keyCodec;
   private transient Codec<V> valueCodec;
   private transient java.util.function.LongSupplier clock;
@@ -76,6 +77,7 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
       localOnly = c.localOnly;
       oneSlot = c.oneSlot;
       maxLocalAgeMillis = c.maxLocalAgeMillis;
+      nearDisk = c.nearDisk;
       keyCodec = c.keyCodec;
       valueCodec = c.valueCodec;
       clock = c.clock;
@@ -198,6 +200,20 @@ public class CairnConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   public Long getMaxLocalAgeMillis() {
     return maxLocalAgeMillis;
+  }
+
+  /**
+   * A remote cache keeps the near copies its heap tier evicts in a local disk tier of {@code disk-bytes} (not
+   * persistent: its files go when the cache closes), and serves them while no invalidation of their key came and they
+   * are younger than the maximum local age, instead of reading Redis again. Off by default.
+   */
+  public CairnConfiguration<K, V> setNearDisk(boolean on) {
+    nearDisk = on;
+    return this;
+  }
+
+  public Boolean getNearDisk() {
+    return nearDisk;
   }
 
   public CairnConfiguration<K, V> setKeyCodec(Codec<K> codec) {

@@ -83,7 +83,10 @@ public enum CairnSetting {
   ONE_SLOT("one-slot", Kind.BOOLEAN, Boolean.class, Default.of("false"), "setOneSlot",
       "a remote cache's keys all in one Redis Cluster hash slot (a `{...}` hash tag), for multi-key atomicity"),
   MAX_LOCAL_AGE_MILLIS("max-local-age-millis", Kind.COUNT, Long.class, Default.of("600000"), Range.atLeast(1),
-      "setMaxLocalAgeMillis", "a remote cache's near copies are dropped after this long even if no invalidation came");
+      "setMaxLocalAgeMillis", "a remote cache's near copies are dropped after this long even if no invalidation came"),
+  NEAR_DISK("near-disk", Kind.BOOLEAN, Boolean.class, Default.of("false"), "setNearDisk",
+      "a remote cache keeps the near copies its heap tier evicts in a local disk tier (not persistent, `disk-bytes`"
+          + " large), served while no invalidation came, instead of reading them from Redis again");
 
   /** The kind of value a setting takes, which decides how its text is read. */
   public enum Kind {

@@ -75,6 +75,16 @@ final class HeapIndex<K, V> {
     return k == key || key.equals(k);
   }
 
+  /**
+   * Run on the key's holder after each {@link #compute} that leaves one, still under the key's lock, once it is
+   * linked (a remote cache checks its near copy against its stripe there); null for none. Set before first use.
+   */
+  private java.util.function.Consumer<Holder<V>> linked;
+
+  void onLinked(java.util.function.Consumer<Holder<V>> action) {
+    linked = action;
+  }
+
   /** The key's holder, or null; takes no lock. */
   Holder<V> get(Object key) {
     int hash = spread(key.hashCode());
@@ -149,6 +159,9 @@ final class HeapIndex<K, V> {
           setSlot(t, i, result);
           grow = count.incrementAndGet() > t.length && t.length < MAX_TABLE;
         }
+      }
+      if (result != null && linked != null) {
+        linked.accept(result);
       }
     } finally {
       lock.unlock();

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * A lock-free hit does not load the stripe's epoch (a cache miss of its own in a 16 KiB array: a third of a hit's
  * time); it checks what the holder carries ({@link #servable}): that it was not voided, and its age, which an
  * invalidation of everything ends for every copy by moving {@link #tick} a whole maximum age on. For that, an invalidation of one key also voids the key's holder on the heap ({@link #onInvalidated}), and a holder a
- * step installs is checked against its stripe once it is in the index ({@link #recheck}). The two sides are
+ * step installs is checked against its stripe once it is in the index, still under the lock that linked it
+ * ({@link #recheck}, run by {@link HeapIndex#compute}). The two sides are
  * Dekker's: the invalidation bumps the stripe, fences and then looks the key up; the installer links the holder,
  * fences and then reads the stripe; at least one of them sees the other, so a copy an invalidation overtook is voided
  * by one or the other. Steps under the key's lock still check the stripe ({@link #servableUnderLock}).
@@ -69,6 +70,8 @@ final class NearCoherence implements Coherence {
   /** Voids the heap's holder of an encoded key, if any (set by the tier store; on the shared tier's I/O thread). */
   private volatile Consumer<byte[]> voidResident = k -> {};
   private volatile Consumer<byte[]> events = m -> {};
+  /** The cache's near disk tier, whose copies an invalidation reaches too; null if it has none. */
+  private volatile NearDisk disk;
 
   /** The stripe of an encoded key. */
   static int stripe(byte[] key) {
@@ -123,7 +126,7 @@ final class NearCoherence implements Coherence {
   }
 
   /**
-   * After a step linked or changed {@code h} in the index (the key's lock released): voids it if its stripe moved
+   * After a step linked or changed {@code h} in the index (under the key's lock still): voids it if its stripe moved
    * since its reservation, which an invalidation that looked the key up too early could not void.
    */
   void recheck(NearHolder<?> h) {
@@ -140,6 +143,11 @@ final class NearCoherence implements Coherence {
   /** Where an invalidated key goes once its stripe is bumped: the tier store voids the key's holder. */
   void onInvalidated(Consumer<byte[]> voider) {
     voidResident = voider;
+  }
+
+  /** Makes invalidations reach the copies of the cache's near disk tier too. */
+  void keepsBelow(NearDisk d) {
+    disk = d;
   }
 
   /** Advances {@code c}'s age tick every eighth of {@code maxAgeMillis} until cancelled. */
@@ -160,9 +168,16 @@ final class NearCoherence implements Coherence {
 
   @Override
   public void invalidated(byte[] key) {
+    NearDisk d = disk;
+    if (d != null) {
+      d.invalidating(key);
+    }
     bump(stripe(key));
     VarHandle.fullFence();
     voidResident.accept(key);
+    if (d != null) {
+      d.invalidated(key);
+    }
   }
 
   private void bump(int stripe) {

@@ -19,6 +19,8 @@ final class NearCopies<K, V> {
   private final TierStore<K, V> store;
   private final SharedLowerTier shared;
   private final NearCoherence near;
+  /** The near disk tier, or null if the cache has none. */
+  private final NearDisk disk;
   private final Codec<K> keyCodec;
   private final Copier<K, V> copier;
   /** Store-by-reference: a key with no codec makes an entry of this JVM only instead of failing. */
@@ -28,6 +30,7 @@ final class NearCopies<K, V> {
     this.store = store;
     this.shared = store.shared;
     this.near = store.near;
+    this.disk = store.nearDisk;
     this.keyCodec = store.keyCodec;
     this.copier = store.copier;
     this.jvmOnlyKeys = !copier.byValue();
@@ -61,6 +64,22 @@ final class NearCopies<K, V> {
     int stripe = NearCoherence.stripe(kb);
     int epoch = near.reserve(stripe);
     int tick = near.tick();
+    if (disk != null && epoch != NearCoherence.VOID) {
+      NearDisk.Copy c = disk.read(kb, tick);
+      if (c != null) {
+        NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(c.value()), c.expireAt(), stripe);
+        d.stamp = c.stamp();
+        d.writtenBelow();
+        d.onNearDisk = true;
+        // Current as of the reservation taken before the disk was read (an invalidation since voids it), as old as
+        // the copy was when it went to disk.
+        d.current(epoch, c.tick());
+        if (d.expireAt != ETERNAL) {
+          store.anyExpiry = true;
+        }
+        return d;
+      }
+    }
     SharedTier.Version v = shared.readVersion(kb);
     if (v == null) {
       return null;
@@ -95,6 +114,7 @@ final class NearCopies<K, V> {
     }
     NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
         NearCoherence.stripe(kb));
+    leaveDisk(kb, n);
     int tick = near.tick();
     SharedTier.Written w = shared.writeVersion(kb, copier.bytes(form), expireAt,
         cur != null ? n.stamp : SharedTier.ABSENT);
@@ -107,5 +127,55 @@ final class NearCopies<K, V> {
       store.anyExpiry = true;
     }
     return n;
+  }
+
+  /**
+   * Before a write or delete of the key in the shared tier: the copy {@code h} was promoted from the near disk, whose
+   * record of it is about to be out of date, so the record goes first (if the write then fails, nothing old is left).
+   */
+  void leaveDisk(byte[] kb, NearHolder<V> h) {
+    if (h.onNearDisk) {
+      disk.delete(kb);
+      h.onNearDisk = false;
+    }
+  }
+
+  /**
+   * Under the key's lock, as the heap evicts {@code h}: keeps it on the near disk if it may still be served and is not
+   * there already. Once written, the holder is checked again after a fence, so that a copy an invalidation voided
+   * meanwhile does not stay (see {@link NearDisk}). Returns whether it wrote the copy.
+   */
+  boolean spill(K key, NearHolder<V> h, long now) {
+    if (h.stripe == NearCoherence.JVM_ONLY) {
+      return false;
+    }
+    boolean keep = near.servable(h) && (h.expireAt == ETERNAL || h.expireAt > now);
+    if (h.onNearDisk) {
+      if (!keep) {
+        disk.delete(keyCodec.encode(key));
+        h.onNearDisk = false;
+      }
+      return false;
+    }
+    if (!keep) {
+      return false;
+    }
+    byte[] kb;
+    byte[] value;
+    try {
+      kb = keyCodec.encode(key);
+      value = copier.bytes(h.form);
+    } catch (IllegalArgumentException noCodec) {
+      return false;
+    }
+    if (!disk.write(kb, value, h.stamp, h.expireAt, h.tick())) {
+      return false;
+    }
+    java.lang.invoke.VarHandle.fullFence();
+    if (h.epoch() == NearCoherence.VOID) {
+      disk.delete(kb);
+      return false;
+    }
+    return true;
   }
 }

@@ -22,6 +22,12 @@ final class NearHolder<V> extends Holder<V> {
   private volatile int epoch = NearCoherence.VOID;
   /** The age tick when this copy was known current. */
   private int tick;
+  /**
+   * Under the key's lock: the copy was promoted from the near disk tier ({@link NearDisk}) and is unchanged since, so
+   * the disk still holds it (unless its budget dropped it): an eviction writes nothing, and a write of the key deletes
+   * the disk copy first.
+   */
+  boolean onNearDisk;
 
   NearHolder(Object key, Object form, long expireAt, int stripe) {
     super(key, form, expireAt);

@@ -33,12 +33,18 @@ final class SharedLowerTier implements LowerTier {
   private final NearCoherence coherence;
   private final LongSupplier clock;
   private final ScheduledFuture<?> ticker;
+  /** The near disk tier below the heap's near copies, or null. */
+  private final NearDisk nearDisk;
 
-  SharedLowerTier(String cacheName, SharedStore store, boolean oneSlot, long maxLocalAgeMillis, LongSupplier clock) {
+  /** {@code nearDisk}: the near disk tier ({@code near-disk=true}), or null; it is closed with this tier. */
+  SharedLowerTier(String cacheName, SharedStore store, boolean oneSlot, long maxLocalAgeMillis, LongSupplier clock,
+      NearDisk nearDisk) {
     this.cacheName = cacheName;
     this.endpoint = store.describe();
     this.clock = clock;
     this.coherence = new NearCoherence();
+    this.nearDisk = nearDisk;
+    coherence.keepsBelow(nearDisk);
     this.tier = store.open(cacheName, oneSlot, coherence);
     this.ticker = NearCoherence.tickEvery(coherence, maxLocalAgeMillis);
   }
@@ -49,6 +55,10 @@ final class SharedLowerTier implements LowerTier {
 
   SharedTier tier() {
     return tier;
+  }
+
+  NearDisk nearDisk() {
+    return nearDisk;
   }
 
   /** The key's version in the shared tier, past its expiry or not, or null. */
@@ -139,6 +149,9 @@ final class SharedLowerTier implements LowerTier {
   @Override
   public void deleteAll() {
     tier.clear();
+    if (nearDisk != null) {
+      nearDisk.clear();
+    }
   }
 
   @Override
@@ -160,7 +173,13 @@ final class SharedLowerTier implements LowerTier {
   @Override
   public void close() {
     ticker.cancel(false);
-    tier.close();
+    try {
+      tier.close();
+    } finally {
+      if (nearDisk != null) {
+        nearDisk.close();
+      }
+    }
   }
 
   /** destroyCache: the cache's entries go from the shared tier too, for every process. */

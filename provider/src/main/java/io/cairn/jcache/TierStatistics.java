@@ -10,11 +10,25 @@ import java.nio.file.Path;
  * {@code CacheStatisticsMXBean.clear()} does not touch them), whether or not JCache statistics are enabled.
  *
  * @param heap the heap tier
- * @param disk the disk tier (its fields are zero, and {@link Disk#enabled()} false, for a cache without one)
+ * @param disk the disk tier (its fields are zero, and {@link Disk#enabled()} false, for a cache without one); of a
+ *     remote cache, its near disk tier ({@code near-disk=true}), where the near copies its heap evicted are kept
  * @param timerExpiries entries the expiry timer found expired and removed (each fired an EXPIRED event to whoever
  *     listens), on either tier; entries found expired by an operation that touched them are not counted
+ * @param near what a remote cache's near disk tier served ({@link Near#NONE} for a local cache, or one without it)
  */
-public record TierStatistics(Heap heap, Disk disk, long timerExpiries) {
+public record TierStatistics(Heap heap, Disk disk, long timerExpiries, Near near) {
+
+  /**
+   * A remote cache's near disk tier.
+   *
+   * @param diskHits near copies served from the disk tier (each a read of Redis saved)
+   * @param staleDiskCopies copies found there that could not be served (an invalidation of their key came, or they
+   *     were older than {@code max-local-age-millis}) and were deleted; the key was read from Redis instead
+   */
+  public record Near(long diskHits, long staleDiskCopies) {
+    /** Nothing served: a local cache, or a remote one without a near disk tier. */
+    public static final Near NONE = new Near(0, 0);
+  }
 
   /**
    * The heap tier.

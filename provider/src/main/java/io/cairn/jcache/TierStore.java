@@ -39,7 +39,8 @@ import javax.cache.processor.EntryProcessor;
  * shared tier conditional on the stamp of the version the step read. A step that lost a race to another process gets
  * a {@link ConflictException} thrown out of the heap map's compute, before the holder changed: {@link #compute} then
  * forgets the near copy, takes back the step's events and runs the step again from a fresh read, so a loader, writer
- * or entry processor may be called more than once for one operation. Heap evictions just forget near copies. Local
+ * or entry processor may be called more than once for one operation. Heap evictions forget near copies, or keep
+ * them in the near disk tier ({@link NearDisk}, {@code near-disk=true}), which a read checks before Redis. Local
  * caches have no near holders, and their only cost is one null check of {@link #near} on the hit path.
  *
  * @param <K> key type
@@ -85,6 +86,8 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   final NearCoherence near;
   /** A remote cache's reads and writes of the shared tier behind its near copies, or null for a local cache. */
   private final NearCopies<K, V> nearCopies;
+  /** A remote cache's near disk tier (the copies its heap evicted), or null if it has none. */
+  final NearDisk nearDisk;
   /** The operations over many keys: counting, clearing, the expiry sweep, range scans, write-back. */
   final TierWalks<K, V> walks;
   /** Runs of a step a remote cache allows before a conflicting operation fails. */
@@ -108,6 +111,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.claims = bidirectional ? bidi : ValueClaims.none();
     this.shared = lower instanceof SharedLowerTier s ? s : null;
     this.near = shared == null ? null : shared.coherence();
+    this.nearDisk = shared == null ? null : shared.nearDisk();
     lower.onHeap(kb -> map.get(keyCodec.decode(kb)) != null);
     this.deletedBelow = new DeletedBelow<>(this);
     lower.onLost(deletedBelow::deleted);
@@ -117,6 +121,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     this.nearCopies = near == null ? null : new NearCopies<>(this);
     if (near != null) {
       near.onInvalidated(this::voidResident);
+      // Checked under the lock that linked it, so an eviction (a step under the same lock) never meets a copy an
+      // invalidation overtook but nothing voided yet.
+      map.onLinked(h -> near.recheck((NearHolder<V>) h));
     }
   }
 
@@ -236,7 +243,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     K heapKey = copier.heapKey(key);
     for (int run = 1; ; run++) {
       try {
-        recheck(map.compute(heapKey, step));
+        map.compute(heapKey, step);
         return step;
       } catch (ConflictException lost) {
         retry(heapKey, step, run, lost);
@@ -249,13 +256,6 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
           step.admitted = null;
         }
       }
-    }
-  }
-
-  /** A remote cache, once a step's holder is in the index: see {@link NearCoherence#recheck}. */
-  private void recheck(Holder<V> linked) {
-    if (near != null && linked instanceof NearHolder<V> n) {
-      near.recheck(n);
     }
   }
 
@@ -279,7 +279,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   <S extends Step> S computeIfPresent(K key, S step) {
     for (int run = 1; ; run++) {
       try {
-        recheck(map.computeIfPresent(key, step));
+        map.computeIfPresent(key, step);
         return step;
       } catch (ConflictException lost) {
         retry(key, step, run, lost);
@@ -302,8 +302,21 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   private void forget(K heapKey) {
-    map.computeIfPresent(heapKey, (k, h) -> {
-      heap.unmapped(h);
+    if (nearDisk == null) {
+      map.computeIfPresent(heapKey, (k, h) -> {
+        heap.unmapped(h);
+        return null;
+      });
+      return;
+    }
+    map.compute(heapKey, (k, h) -> {
+      if (h != null) {
+        heap.unmapped(h);
+      }
+      byte[] kb = nearCopies.sharedKey(k);
+      if (kb != null) {
+        nearDisk.delete(kb);
+      }
       return null;
     });
   }
@@ -362,7 +375,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     if (shared != null) {
       NearHolder<V> copy = (NearHolder<V>) before;
       if (copy.stripe != NearCoherence.JVM_ONLY) {
-        shared.deleteVersion(keyCodec.encode(key), copy.stamp);
+        byte[] kb = keyCodec.encode(key);
+        nearCopies.leaveDisk(kb, copy);
+        shared.deleteVersion(kb, copy.stamp);
       }
       before.goneBelow();
       return null;
@@ -525,6 +540,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
 
   private Holder<V> evicted(K key, Holder<V> h, PendingEvents<K, V> events) {
     if (shared != null) {
+      if (nearDisk != null && nearCopies.spill(key, (NearHolder<V>) h, now())) {
+        heap.spilled();
+      }
       return null;
     }
     if (!lower.enabled()) {

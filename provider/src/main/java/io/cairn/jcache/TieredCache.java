@@ -619,11 +619,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   public TierStatistics tiers() {
     HeapTier<K, V> heap = store.heap;
     TierStatistics.Heap h = new TierStatistics.Heap(heap.size(), heap.capacity(), heap.evictions(), heap.spills());
+    NearDisk near = store.nearDisk;
     TierStatistics.Disk d = store.lower() instanceof DiskTier disk ? disk.snapshot(store.deletedBelow.lost())
+        : near != null ? near.disk().snapshot(0)
         : new TierStatistics.Disk(false, false, false, null, 0, 0, 0, 0, 0, 0, TierStatistics.Events.NONE, null,
             null);
     ExpiryTimer t = timer;
-    return new TierStatistics(h, d, t == null ? 0 : t.expired());
+    return new TierStatistics(h, d, t == null ? 0 : t.expired(),
+        near == null ? TierStatistics.Near.NONE : new TierStatistics.Near(near.hits(), near.stale()));
   }
 
   @Override

@@ -95,7 +95,12 @@ class RemoteCacheIT {
 
   /** The Redis key of cache {@code cache}'s key {@code k}, as another client names it. */
   private static byte[] redisKey(String cache, String k) {
-    return ("cairn:" + RedisTier.escape(MANAGER.toString()) + ":" + RedisTier.escape(cache) + ":" + k)
+    return redisKey(MANAGER, cache, k);
+  }
+
+  /** The Redis key of key {@code k} of cache {@code cache} of the manager named {@code manager}. */
+  static byte[] redisKey(URI manager, String cache, String k) {
+    return ("cairn:" + RedisTier.escape(manager.toString()) + ":" + RedisTier.escape(cache) + ":" + k)
         .getBytes(StandardCharsets.UTF_8);
   }
 

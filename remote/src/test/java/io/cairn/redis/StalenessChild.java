@@ -30,7 +30,8 @@ import javax.cache.CacheManager;
  * monotonic-read violation, printed with what Redis holds. A read whose value Redis has already replaced counts as
  * stale, for the time since the newer value was written. After the run (when the parent says CHECK), every key is
  * read through the cache until it equals Redis or two seconds pass; the keys that never do are mismatches. The last
- * line is the RESULT.
+ * line is the RESULT. With a sixth argument {@code near-disk} the cache keeps two near copies on the heap and the
+ * rest in its near disk tier, so copies move between the two all the time.
  */
 public final class StalenessChild {
   private StalenessChild() {}
@@ -45,6 +46,13 @@ public final class StalenessChild {
     Properties p = new Properties();
     p.setProperty("remote.uri", uri);
     p.setProperty("remote.ping-interval", "250ms");
+    if (args.length > 5 && args[5].equals("near-disk")) {
+      // Two near copies on the heap for eight keys: nearly every read and write moves a copy to or from the near disk.
+      p.setProperty("default.heap-entries", "2");
+      p.setProperty("default.near-disk", "true");
+      p.setProperty("default.disk-bytes", "64m");
+      p.setProperty("default.memtable-bytes", "64k");
+    }
     CairnCachingProvider provider = new CairnCachingProvider();
     CacheManager m = provider.getCacheManager(URI.create("urn:cairn:staleness"), StalenessChild.class.getClassLoader(),
         p);

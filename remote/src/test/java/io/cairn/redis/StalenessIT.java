@@ -26,14 +26,24 @@ import org.junit.jupiter.api.Test;
 class StalenessIT {
   @Test
   void nearCachesNeverGoBackAndEndEqualToRedis() throws Exception {
+    run("heap");
+  }
+
+  /** The same with two near copies on the heap and the rest in the near disk tier (near-disk=true). */
+  @Test
+  void nearDiskCopiesNeverGoBackAndEndEqualToRedis() throws Exception {
+    run("near-disk");
+  }
+
+  private static void run(String mode) throws Exception {
     long seconds = Long.getLong("cairn.staleness.seconds", 8);
     long seed = TestSeeds.seed("StalenessIT");
-    System.out.println("StalenessIT seed " + seed + " (replay with -Dcairn.seed=" + seed + "), " + seconds + " s");
+    System.out.println("StalenessIT (" + mode + ") seed " + seed + " (replay with -Dcairn.seed=" + seed + "), " + seconds + " s");
     try (RedisProcess redis = RedisProcess.start()) {
       List<Process> children = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         children.add(ChildJvm.builder(StalenessChild.class, List.of(), redis.uri(), Long.toString(seconds),
-            Long.toString(seed + 1000L * i), Integer.toString(i), "3").start());
+            Long.toString(seed + 1000L * i), Integer.toString(i), "3", mode).start());
       }
       List<BufferedReader> outs = new ArrayList<>();
       List<List<String>> lines = new ArrayList<>();
@@ -66,7 +76,7 @@ class StalenessIT {
         assertTrue(Long.parseLong(field(result, "writes")) > 0 && Long.parseLong(field(result, "reads")) > 0,
             "child " + i + " did no work: " + result);
       }
-      System.out.println("StalenessIT: " + totalReads + " reads, " + totalWrites + " writes; max observed staleness "
+      System.out.println("StalenessIT (" + mode + "): " + totalReads + " reads, " + totalWrites + " writes; max observed staleness "
           + staleMax + " ms");
     }
   }

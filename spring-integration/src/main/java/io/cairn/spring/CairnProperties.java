@@ -123,6 +123,9 @@ public class CairnProperties {
     /** A remote cache's near copies are read again after this many milliseconds even if no invalidation came. */
     private Long maxLocalAgeMillis;
 
+    /** A remote cache keeps the near copies its heap evicts in a local, non-persistent disk tier of disk-bytes. */
+    private Boolean nearDisk;
+
     /** Writes each setting given here as {@code prefix + key}, formatted as its kind is read. */
     void writeTo(Properties p, String prefix) {
       BeanWrapper bean = new BeanWrapperImpl(this);
@@ -325,6 +328,14 @@ public class CairnProperties {
 
     public void setMaxLocalAgeMillis(Long maxLocalAgeMillis) {
       this.maxLocalAgeMillis = maxLocalAgeMillis;
+    }
+
+    public Boolean getNearDisk() {
+      return nearDisk;
+    }
+
+    public void setNearDisk(Boolean nearDisk) {
+      this.nearDisk = nearDisk;
     }
   }
 

@@ -1,0 +1,244 @@
+package io.cairn.jcache;
+
+import io.cairn.engine.Entry;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.CacheException;
+
+/**
+ * A remote cache's local second level ({@code near-disk=true}): the near copies its heap tier evicted, in a disk tier
+ * of its own that is not persistent (its files go when the cache closes), so a key read again after its eviction is
+ * served from this machine's disk instead of from Redis, for as long as no invalidation of it came and the copy is
+ * younger than the maximum local age.
+ *
+ * <h2>Record</h2>
+ * The disk tier's entry for an encoded key holds {@code format:u8 stamp:u64 expireAt:u64 tick:u32} then the value's
+ * codec bytes: the stamp of the shared version it copies (what a conditional write of the key expects), the entry's
+ * absolute expiry (the engine's own expiry is not used, so no expiry index is kept), and the age tick from when the
+ * copy was known current, which keeps counting while the copy is on disk. The disk tier's byte budget drops the
+ * oldest copies (FIFO); a dropped copy is a miss that reads Redis, nothing is lost.
+ *
+ * <h2>Coherence</h2>
+ * The invalidation of one key must reach its disk copy exactly, not its stripe (a stripe holds thousands of keys on a
+ * large disk, and one write to any of them would void them all). An invalidation ({@link NearCoherence#invalidated})
+ * first marks its key pending here ({@link #invalidating}), then bumps its stripe and voids the key's heap holder,
+ * then queues the delete of the disk copy ({@link #invalidated}), which a background thread runs and then clears the
+ * mark: the I/O thread that delivers invalidations never waits on the disk. A copy of a key that was marked when the
+ * read looked (before it read the disk) is stale and deleted at once. A copy the heap evicts is written under the key's lock, then, after a fence, the holder is
+ * checked again and the copy deleted if an invalidation voided it meanwhile: an invalidation either voids the holder
+ * before that check (the evictor deletes the copy), or after it, and then its queued delete comes after the write. A
+ * holder the evictor sees has been checked against its stripe under the lock that linked it
+ * ({@link HeapIndex#compute}), so an invalidation that overtook its read has voided it already. A copy promoted back to
+ * the heap is current as of a reservation taken before the disk was read, like a copy read from Redis. An invalidation
+ * of everything ages every copy past the maximum at once ({@link NearCoherence#invalidatedAll}).
+ *
+ * <p>Thread-safety: the disk tier is thread-safe; the pending marks are a concurrent map of counts; one daemon thread
+ * drains the queued deletes of every remote cache's near disk.
+ */
+final class NearDisk {
+  private static final byte FORMAT = 1;
+  private static final int HEADER = 1 + 8 + 8 + 4;
+  private static final System.Logger LOG = System.getLogger(NearDisk.class.getName());
+
+  /** Runs the queued deletes of every near disk, one cache's batch at a time. */
+  private static final ExecutorService DELETER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "cairn-near-disk");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final String cacheName;
+  private final DiskTier disk;
+  /** Keys (encoded) with an invalidation whose disk delete has not run yet, each with how many are queued. */
+  private final ConcurrentHashMap<ByteBuffer, Integer> pending = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<byte[]> deletes = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder stale = new LongAdder();
+  private volatile boolean failureLogged;
+  /** Test seam: runs under the key's lock just before an evicted copy is written (NearDiskTest races it there). */
+  static volatile java.util.function.Consumer<byte[]> beforeWrite;
+  /** Test seam: runs on the deleter thread before it deletes queued copies (NearDiskTest holds it there). */
+  static volatile Runnable beforeDrain;
+  private volatile boolean closed;
+
+  NearDisk(String cacheName, DiskTier disk) {
+    this.cacheName = cacheName;
+    this.disk = disk;
+  }
+
+  /** A servable copy read from disk. */
+  record Copy(byte[] value, long stamp, long expireAt, int tick) {}
+
+  /**
+   * Under the key's lock, as the heap evicts a servable near copy: writes it here. Returns false if it could not be
+   * written (a full disk: the copy is simply not kept, the first failure is logged).
+   */
+  boolean write(byte[] key, byte[] value, long stamp, long expireAt, int tick) {
+    byte[] rec = new byte[HEADER + value.length];
+    rec[0] = FORMAT;
+    Codecs.putLong(rec, 1, stamp);
+    Codecs.putLong(rec, 9, expireAt);
+    ByteBuffer.wrap(rec, 17, 4).putInt(tick);
+    System.arraycopy(value, 0, rec, HEADER, value.length);
+    java.util.function.Consumer<byte[]> seam = beforeWrite;
+    if (seam != null) {
+      seam.accept(key);
+    }
+    try {
+      disk.write(key, rec, Holder.ETERNAL, Holder.ETERNAL);
+      return true;
+    } catch (CacheException | IllegalStateException failed) {
+      if (!failureLogged && !closed) {
+        failureLogged = true;
+        LOG.log(System.Logger.Level.WARNING, "cache " + cacheName + ": the near disk tier could not keep a copy the"
+            + " heap evicted (later failures are not logged; such copies are read from Redis again): "
+            + failed.getMessage());
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Under the key's lock: the key's copy if one is here and may be served at age tick {@code tickNow}; a copy that may
+   * not (its key has an invalidation under way, it is older than the maximum age, or it is unreadable) is deleted.
+   */
+  Copy read(byte[] key, int tickNow) {
+    // The mark first, the copy after: a delete that ran between a read of the copy and a look at the mark would have
+    // cleared the mark of the copy just read. A mark set after this look comes with a stripe bump after the caller's
+    // reservation, which voids the copy once it is linked.
+    boolean marked = pending.containsKey(ByteBuffer.wrap(key));
+    Entry e;
+    try {
+      e = disk.read(key);
+    } catch (CacheException unreadable) {
+      // A damaged table or an I/O error: the copy is read from Redis instead.
+      return staleCopy(key);
+    }
+    if (e == null) {
+      return null;
+    }
+    byte[] rec = e.value();
+    if (rec.length < HEADER || rec[0] != FORMAT) {
+      return staleCopy(key);
+    }
+    int tick = ByteBuffer.wrap(rec, 17, 4).getInt();
+    if (marked || tickNow - tick >= NearCoherence.MAX_AGE_TICKS) {
+      return staleCopy(key);
+    }
+    hits.increment();
+    return new Copy(java.util.Arrays.copyOfRange(rec, HEADER, rec.length), Codecs.getLong(rec, 1),
+        Codecs.getLong(rec, 9), tick);
+  }
+
+  private Copy staleCopy(byte[] key) {
+    stale.increment();
+    delete(key);
+    return null;
+  }
+
+  /** Under the key's lock: the key's copy goes (the key is written, removed or forgotten here). */
+  void delete(byte[] key) {
+    try {
+      disk.delete(key, Holder.ETERNAL, null);
+    } catch (CacheException | IllegalStateException failed) {
+      // A copy that cannot be deleted must not be served: it stays marked until a delete succeeds.
+      markPending(key);
+      deletes.add(key);
+      drainLater();
+    }
+  }
+
+  /** On the shared tier's I/O thread, before the key's stripe is bumped: copies of the key must not be served. */
+  void invalidating(byte[] key) {
+    markPending(key);
+  }
+
+  /** On the shared tier's I/O thread, after the key's heap holder was voided: queues the delete of its copy. */
+  void invalidated(byte[] key) {
+    deletes.add(key);
+    drainLater();
+  }
+
+  private void markPending(byte[] key) {
+    pending.merge(ByteBuffer.wrap(key), 1, Integer::sum);
+  }
+
+  private void drainLater() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        DELETER.execute(this::drain);
+      } catch (java.util.concurrent.RejectedExecutionException never) {
+        draining.set(false);
+      }
+    }
+  }
+
+  /** On the deleter thread: deletes the queued keys' copies, each before its mark is cleared. */
+  private void drain() {
+    boolean refused = false;
+    try {
+      Runnable seam = beforeDrain;
+      if (seam != null) {
+        seam.run();
+      }
+      for (byte[] k; (k = deletes.poll()) != null; ) {
+        if (!closed && !deleteIfPresent(k)) {
+          // The disk refused the delete: the key stays marked (never served), tried again with the next invalidation.
+          deletes.add(k);
+          refused = true;
+          break;
+        }
+        pending.computeIfPresent(ByteBuffer.wrap(k), (b, n) -> n == 1 ? null : n - 1);
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (!refused && !deletes.isEmpty() && !closed) {
+      drainLater();
+    }
+  }
+
+  private boolean deleteIfPresent(byte[] key) {
+    try {
+      if (disk.isOpen() && disk.read(key) != null) {
+        disk.delete(key, Holder.ETERNAL, null);
+      }
+      return true;
+    } catch (CacheException | IllegalStateException failed) {
+      return false;
+    }
+  }
+
+  /** Every copy goes (the cache is cleared). */
+  void clear() {
+    disk.deleteAll();
+  }
+
+  DiskTier disk() {
+    return disk;
+  }
+
+  /** Copies served from disk. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** Copies found on disk that could not be served (invalidated, too old) and were deleted. */
+  long stale() {
+    return stale.sum();
+  }
+
+  /** Deletes the disk tier's files. */
+  void close() {
+    closed = true;
+    deletes.clear();
+    pending.clear();
+    disk.close();
+  }
+}

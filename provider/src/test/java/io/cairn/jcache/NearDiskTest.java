@@ -1,0 +1,154 @@
+package io.cairn.jcache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A remote cache's near disk tier against invalidations placed exactly where they hurt, over a shared tier in memory
+ * ({@link MemoryTier}, another process's write and its invalidation on call): one that lands while an evicted copy is
+ * on its way to disk, one whose delete of the disk copy has not run yet when the key is read, and many racing an
+ * eviction at random points. No stale copy may be served afterwards. NearDiskIT runs the same ground over Redis.
+ */
+class NearDiskTest {
+  private CacheManager manager;
+
+  @AfterEach
+  void close() {
+    NearDisk.beforeWrite = null;
+    NearDisk.beforeDrain = null;
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  /** A remote cache with one entry on the heap and a near disk tier. */
+  private Cache<String, String> cache(String name) throws Exception {
+    manager = MemoryTier.manager(name, new Properties());
+    return manager.createCache(name, new CairnConfiguration<String, String>().setTypes(String.class, String.class)
+        .setHeapEntries(1).setNearDisk(true).setDiskBytes(16L << 20).setMemtableBytes(64 << 10));
+  }
+
+  private static TierStatistics tiers(Cache<String, String> c) {
+    return c.unwrap(CairnCache.class).tiers();
+  }
+
+  /** Evicts whatever else is on the one-entry heap by bringing {@code other} there (created if missing). */
+  private static void evictFor(Cache<String, String> c, String other) {
+    if (c.get(other) == null) {
+      c.put(other, "x");
+    }
+  }
+
+  @Test
+  void anInvalidationWhileAnEvictedCopyGoesToDiskLeavesNoCopy() throws Exception {
+    Cache<String, String> c = cache("spill-race");
+    MemoryTier tier = MemoryTier.of("spill-race");
+    // Written and never read, k is the first the heap's small queue evicts (S3-FIFO) when another key comes.
+    c.put("k", "old");
+    AtomicBoolean once = new AtomicBoolean();
+    CountDownLatch deleted = new CountDownLatch(1);
+    NearDisk.beforeDrain = deleted::countDown;
+    // The whole invalidation, its queued delete included, runs after the evictor found the copy servable and before
+    // it writes the copy: only the check after the write can see it.
+    NearDisk.beforeWrite = key -> {
+      if (new String(key, java.nio.charset.StandardCharsets.UTF_8).equals("k") && once.compareAndSet(false, true)) {
+        tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
+        try {
+          assertTrue(deleted.await(10, TimeUnit.SECONDS), "the queued delete ran");
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+    c.put("other", "x");
+    assertTrue(once.get(), "the eviction of k went through the seam");
+    NearDisk.beforeWrite = null;
+    assertEquals("new", c.get("k"), "the copy written after its invalidation was deleted");
+  }
+
+  @Test
+  void aCopyWhoseInvalidationIsStillQueuedIsNotServed() throws Exception {
+    Cache<String, String> c = cache("queued");
+    MemoryTier tier = MemoryTier.of("queued");
+    c.put("k", "old");
+    evictFor(c, "other");
+    assertEquals(1, tiers(c).heap().spills(), "k went to disk");
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    NearDisk.beforeDrain = () -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    };
+    try {
+      tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
+      assertTrue(held.await(10, TimeUnit.SECONDS), "the delete is queued and held");
+      assertEquals("new", c.get("k"), "the disk copy of a key with a queued invalidation is stale");
+      assertEquals(1, tiers(c).near().staleDiskCopies(), tiers(c).near().toString());
+    } finally {
+      release.countDown();
+    }
+    evictFor(c, "other");
+    assertEquals("new", c.get("k"));
+  }
+
+  /**
+   * Rounds of an eviction of a key written and not read since (the next new key's put evicts it from the one-entry
+   * heap, S3-FIFO's small queue) racing another process's write of it, started together; afterwards the cache reads
+   * what the shared tier holds.
+   */
+  @Test
+  void invalidationsRacingEvictionsNeverLeaveAStaleCopy() throws Exception {
+    Cache<String, String> c = cache("rounds");
+    MemoryTier tier = MemoryTier.of("rounds");
+    int rounds = 10_000;
+    CyclicBarrier start = new CyclicBarrier(2);
+    CyclicBarrier end = new CyclicBarrier(2);
+    Thread writer = new Thread(() -> {
+      try {
+        for (int r = 1; r <= rounds; r++) {
+          start.await();
+          if ((r & 1) == 0) {
+            Thread.onSpinWait();
+          }
+          tier.otherWrites(MemoryTier.utf8("k" + r), MemoryTier.utf8("new"));
+          end.await();
+        }
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }, "other-process");
+    writer.start();
+    long stale = 0;
+    for (int r = 1; r <= rounds; r++) {
+      c.put("k" + r, "old");
+      start.await();
+      c.put("n" + r, "x");
+      end.await();
+      String after = c.get("k" + r);
+      if (!"new".equals(after)) {
+        stale++;
+        System.out.println("round " + r + ": k" + r + " read " + after + " after another process wrote new");
+      }
+    }
+    writer.join();
+    TierStatistics t = tiers(c);
+    System.out.println("NearDiskTest: " + rounds + " rounds, " + t.heap().spills() + " spills, " + t.near());
+    assertEquals(0, stale, "stale copies served after an invalidation");
+    assertTrue(t.heap().spills() > rounds / 4, "evictions went to disk in most rounds: " + t.heap());
+  }
+}
