@@ -41,6 +41,8 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
  *   Cairn cache (default tracking, and with {@code remote.tracking=bcast}, whose writes need no stamp read after
  *   them) and of Redisson's open-source JCache (no near cache) on the same Redis; reads and writes are counted apart
  *   ({@link Ops}).</li>
+ *   <li>{@code nearDiskRead}, {@code remoteMissRead}, {@code localDiskRead}: reads that miss the heap tier
+ *   ({@link Spilled}): served by a remote cache's near disk tier, by Redis, or by a local cache's disk tier.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -174,6 +176,71 @@ public class RemoteBenchmark {
   @Benchmark
   public byte[] lettuceGet(Hits s, Cursor c) {
     return s.redis.get(s.redisKeys[c.next(s.zipf)]);
+  }
+
+  /**
+   * Reads of keys the heap tier no longer holds: {@code keys} entries, {@code heapEntries} of them on the heap, read
+   * uniformly, so nearly every read misses the heap. A remote cache with a near disk tier (near-disk=true) serves them
+   * from this machine's disk, one without reads Redis, and a local-only cache reads its own disk tier.
+   */
+  @State(Scope.Benchmark)
+  public static class Spilled {
+    @Param({"100000"})
+    public int keys;
+
+    @Param({"1000"})
+    public int heapEntries;
+
+    CacheManager remoteManager;
+    CacheManager localManager;
+    Cache<Integer, String> nearDisk;
+    Cache<Integer, String> noNearDisk;
+    Cache<Integer, String> localDisk;
+
+    @Setup(Level.Trial)
+    public void setUp(Server server) {
+      remoteManager = cairn(server, "spilled", true);
+      localManager = cairn(server, "spilled-local", false);
+      CairnConfiguration<Integer, String> c = new CairnConfiguration<Integer, String>()
+          .setTypes(Integer.class, String.class).setHeapEntries(heapEntries);
+      nearDisk = remoteManager.createCache("near-disk", new CairnConfiguration<>(c).setNearDisk(true));
+      noNearDisk = remoteManager.createCache("no-near-disk", new CairnConfiguration<>(c));
+      localDisk = localManager.createCache("local-disk", new CairnConfiguration<>(c));
+      for (int k = 0; k < keys; k++) {
+        nearDisk.put(k, value(k));
+        noNearDisk.put(k, value(k));
+        localDisk.put(k, value(k));
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      System.out.println();
+      System.out.println("near disk: " + nearDisk.unwrap(io.cairn.jcache.CairnCache.class).tiers().near() + ", "
+          + nearDisk.unwrap(io.cairn.jcache.CairnCache.class).tiers().heap());
+      remoteManager.close();
+      localManager.close();
+    }
+  }
+
+  /** A uniform key for {@link Spilled}. */
+  private static int uniform(Spilled s) {
+    return ThreadLocalRandom.current().nextInt(s.keys);
+  }
+
+  @Benchmark
+  public String nearDiskRead(Spilled s) {
+    return s.nearDisk.get(uniform(s));
+  }
+
+  @Benchmark
+  public String remoteMissRead(Spilled s) {
+    return s.noNearDisk.get(uniform(s));
+  }
+
+  @Benchmark
+  public String localDiskRead(Spilled s) {
+    return s.localDisk.get(uniform(s));
   }
 
   /** A JCache cache over the server: remote Cairn or Redisson, loaded with {@code keys} entries. */
