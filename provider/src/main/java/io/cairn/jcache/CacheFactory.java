@@ -54,8 +54,8 @@ final class CacheFactory {
                 + " near copies in, but disk-bytes=" + settings.diskBytes() + "; give disk-bytes a budget above 0 or"
                 + " leave near-disk unset");
           }
-          nearDisk = new NearDisk(name, new DiskTier(name, settings, clock, manager::environment, keyCodec,
-              valueCodec));
+          nearDisk = new NearDisk(name, new DiskTier(name, settings.forNearDisk(), clock, manager::environment,
+              keyCodec, valueCodec));
         }
         SharedLowerTier sharedTier = new SharedLowerTier(name, manager.sharedStore(), settings.oneSlot(),
             settings.maxLocalAgeMillis(), clock, nearDisk);

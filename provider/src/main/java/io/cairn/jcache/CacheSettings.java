@@ -96,6 +96,16 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
         filter, bidi, localOnly, oneSlot, maxLocalAge, remote, compression, nearDisk);
   }
 
+  /**
+   * The settings of a remote cache's near disk tier: these, but FIFO whatever {@code compaction} says (the only style
+   * that keeps the tier within {@code disk-bytes} by dropping its oldest copies), never persistent, no log.
+   */
+  CacheSettings forNearDisk() {
+    return new CacheSettings(heapEntries, diskBytes, directory, false, Durability.NONE, CompactionStyle.FIFO,
+        bloomBitsPerKey, blockCacheBytes, memtableBytes, fifoMergeWidth, serialFilter, false, localOnly, oneSlot,
+        maxLocalAgeMillis, remote, compression, nearDisk);
+  }
+
   /** One cache's properties (its section over the manager defaults), read through the settings table. */
   private record Source(Map<String, String> properties, String where, String cache) {
     /** {@code configured} if not null, else the property's value, else the setting's default. */

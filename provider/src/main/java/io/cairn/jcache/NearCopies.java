@@ -66,6 +66,11 @@ final class NearCopies<K, V> {
     int tick = near.tick();
     if (disk != null && epoch != NearCoherence.VOID) {
       NearDisk.Copy c = disk.read(kb, tick);
+      if (c != null && c.expireAt() != ETERNAL && c.expireAt() <= store.now()) {
+        // Expired: Redis still holds it for its grace, and the read there finds it expired and fires the event.
+        disk.delete(kb);
+        c = null;
+      }
       if (c != null) {
         NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(c.value()), c.expireAt(), stripe);
         d.stamp = c.stamp();
@@ -165,7 +170,9 @@ final class NearCopies<K, V> {
     try {
       kb = keyCodec.encode(key);
       value = copier.bytes(h.form);
-    } catch (IllegalArgumentException noCodec) {
+    } catch (RuntimeException noCodec) {
+      // A value that cannot be encoded now (a store-by-reference object with a field that is not Serializable) is
+      // not kept; the eviction goes on.
       return false;
     }
     if (!disk.write(kb, value, h.stamp, h.expireAt, h.tick())) {

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import javax.cache.CacheException;
 
 /**
  * A remote cache's local second level ({@code near-disk=true}): the near copies its heap tier evicted, in a disk tier
@@ -37,8 +36,13 @@ import javax.cache.CacheException;
  * the heap is current as of a reservation taken before the disk was read, like a copy read from Redis. An invalidation
  * of everything ages every copy past the maximum at once ({@link NearCoherence#invalidatedAll}).
  *
+ * <h2>Failures</h2>
+ * Nothing here fails a cache operation. A copy the disk cannot take (full, past the engine's key or value limit) is
+ * not kept. A copy it cannot delete could be stale, so the first refused delete turns the tier off for good (one
+ * WARNING; every read goes to Redis from then on). An unreadable copy is read from Redis instead.
+ *
  * <p>Thread-safety: the disk tier is thread-safe; the pending marks are a concurrent map of counts; one daemon thread
- * drains the queued deletes of every remote cache's near disk.
+ * drains the queued deletes of every remote cache's near disk, a batch of one cache at a time.
  */
 final class NearDisk {
   private static final byte FORMAT = 1;
@@ -61,6 +65,13 @@ final class NearDisk {
   private final LongAdder hits = new LongAdder();
   private final LongAdder stale = new LongAdder();
   private volatile boolean failureLogged;
+  /**
+   * Set when the disk refused a delete: a copy that may be stale could not be removed, so from then on nothing is
+   * served from or written to this tier (every read goes to Redis); logged once.
+   */
+  private volatile boolean broken;
+  /** Queued deletes one drain runs before it yields the deleter thread to other caches' near disks. */
+  private static final int DRAIN_BATCH = 1024;
   /** Test seam: runs under the key's lock just before an evicted copy is written (NearDiskTest races it there). */
   static volatile java.util.function.Consumer<byte[]> beforeWrite;
   /** Test seam: runs on the deleter thread before it deletes queued copies (NearDiskTest holds it there). */
@@ -80,6 +91,10 @@ final class NearDisk {
    * written (a full disk: the copy is simply not kept, the first failure is logged).
    */
   boolean write(byte[] key, byte[] value, long stamp, long expireAt, int tick) {
+    if (broken || !fits(key) || value.length > io.cairn.engine.WriteBatch.MAX_VALUE_BYTES - HEADER - 64) {
+      // Past the engine's limits (Redis takes larger keys and values): such a copy is read from Redis again.
+      return false;
+    }
     byte[] rec = new byte[HEADER + value.length];
     rec[0] = FORMAT;
     Codecs.putLong(rec, 1, stamp);
@@ -93,7 +108,7 @@ final class NearDisk {
     try {
       disk.write(key, rec, Holder.ETERNAL, Holder.ETERNAL);
       return true;
-    } catch (CacheException | IllegalStateException failed) {
+    } catch (RuntimeException failed) {
       if (!failureLogged && !closed) {
         failureLogged = true;
         LOG.log(System.Logger.Level.WARNING, "cache " + cacheName + ": the near disk tier could not keep a copy the"
@@ -112,11 +127,14 @@ final class NearDisk {
     // The mark first, the copy after: a delete that ran between a read of the copy and a look at the mark would have
     // cleared the mark of the copy just read. A mark set after this look comes with a stripe bump after the caller's
     // reservation, which voids the copy once it is linked.
+    if (broken || !fits(key)) {
+      return null;
+    }
     boolean marked = pending.containsKey(ByteBuffer.wrap(key));
     Entry e;
     try {
       e = disk.read(key);
-    } catch (CacheException unreadable) {
+    } catch (RuntimeException unreadable) {
       // A damaged table or an I/O error: the copy is read from Redis instead.
       return staleCopy(key);
     }
@@ -144,25 +162,46 @@ final class NearDisk {
 
   /** Under the key's lock: the key's copy goes (the key is written, removed or forgotten here). */
   void delete(byte[] key) {
+    if (broken || !fits(key)) {
+      return;
+    }
     try {
       disk.delete(key, Holder.ETERNAL, null);
-    } catch (CacheException | IllegalStateException failed) {
-      // A copy that cannot be deleted must not be served: it stays marked until a delete succeeds.
-      markPending(key);
-      deletes.add(key);
-      drainLater();
+    } catch (RuntimeException failed) {
+      refused(failed);
     }
+  }
+
+  /** Whether an encoded key is within the engine's key limit (with the disk tier's one-byte prefix). */
+  private static boolean fits(byte[] key) {
+    return key.length < io.cairn.engine.WriteBatch.MAX_KEY_BYTES;
+  }
+
+  /** A copy that may be stale could not be deleted: the tier serves nothing from now on (see {@link #broken}). */
+  private void refused(RuntimeException failed) {
+    if (broken || closed) {
+      return;
+    }
+    broken = true;
+    deletes.clear();
+    pending.clear();
+    LOG.log(System.Logger.Level.WARNING, "cache " + cacheName + ": the near disk tier could not delete a copy an"
+        + " invalidation or a write made stale, so it is no longer used (reads go to Redis): " + failed.getMessage());
   }
 
   /** On the shared tier's I/O thread, before the key's stripe is bumped: copies of the key must not be served. */
   void invalidating(byte[] key) {
-    markPending(key);
+    if (!broken && fits(key)) {
+      markPending(key);
+    }
   }
 
   /** On the shared tier's I/O thread, after the key's heap holder was voided: queues the delete of its copy. */
   void invalidated(byte[] key) {
-    deletes.add(key);
-    drainLater();
+    if (!broken && fits(key)) {
+      deletes.add(key);
+      drainLater();
+    }
   }
 
   private void markPending(byte[] key) {
@@ -179,45 +218,54 @@ final class NearDisk {
     }
   }
 
-  /** On the deleter thread: deletes the queued keys' copies, each before its mark is cleared. */
+  /**
+   * On the deleter thread: deletes up to a batch of the queued keys' copies, each before its mark is cleared, then
+   * yields the thread (the rest is queued again behind other caches' drains).
+   */
   private void drain() {
-    boolean refused = false;
     try {
       Runnable seam = beforeDrain;
       if (seam != null) {
         seam.run();
       }
-      for (byte[] k; (k = deletes.poll()) != null; ) {
+      byte[] k;
+      for (int n = 0; n < DRAIN_BATCH && !broken && (k = deletes.poll()) != null; n++) {
         if (!closed && !deleteIfPresent(k)) {
-          // The disk refused the delete: the key stays marked (never served), tried again with the next invalidation.
-          deletes.add(k);
-          refused = true;
-          break;
+          return;
         }
-        pending.computeIfPresent(ByteBuffer.wrap(k), (b, n) -> n == 1 ? null : n - 1);
+        pending.computeIfPresent(ByteBuffer.wrap(k), (b, c) -> c == 1 ? null : c - 1);
       }
     } finally {
       draining.set(false);
-    }
-    if (!refused && !deletes.isEmpty() && !closed) {
-      drainLater();
+      if (!deletes.isEmpty() && !closed && !broken) {
+        drainLater();
+      }
     }
   }
 
+  /** Deletes the key's copy if the disk has one; false if the disk refused (the tier is then {@link #broken}). */
   private boolean deleteIfPresent(byte[] key) {
     try {
       if (disk.isOpen() && disk.read(key) != null) {
         disk.delete(key, Holder.ETERNAL, null);
       }
       return true;
-    } catch (CacheException | IllegalStateException failed) {
+    } catch (RuntimeException failed) {
+      refused(failed);
       return false;
     }
   }
 
-  /** Every copy goes (the cache is cleared). */
+  /** Every copy goes (the cache is cleared; its copies were aged past serving before). */
   void clear() {
-    disk.deleteAll();
+    if (broken) {
+      return;
+    }
+    try {
+      disk.deleteAll();
+    } catch (RuntimeException failed) {
+      refused(failed);
+    }
   }
 
   DiskTier disk() {

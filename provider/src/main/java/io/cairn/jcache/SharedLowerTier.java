@@ -148,9 +148,15 @@ final class SharedLowerTier implements LowerTier {
 
   @Override
   public void deleteAll() {
-    tier.clear();
-    if (nearDisk != null) {
-      nearDisk.clear();
+    try {
+      tier.clear();
+    } finally {
+      // Redis does not tell this JVM of its own clear, and a read racing it may have made a copy of an entry it
+      // unlinked: every copy made before now goes, on the heap and on the near disk.
+      coherence.invalidatedAll();
+      if (nearDisk != null) {
+        nearDisk.clear();
+      }
     }
   }
 

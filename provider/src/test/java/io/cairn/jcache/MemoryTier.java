@@ -34,6 +34,8 @@ final class MemoryTier implements SharedTier {
   private static final AtomicLong STAMPS = new AtomicLong();
 
   private final Map<ByteBuffer, Version> entries = new ConcurrentHashMap<>();
+  /** Runs inside {@link #clear}, once the entries are gone (a test holds the clear there). */
+  volatile Runnable duringClear;
   private final Coherence coherence;
 
   private MemoryTier(Coherence coherence) {
@@ -70,6 +72,11 @@ final class MemoryTier implements SharedTier {
   void otherWrites(byte[] key, byte[] value) {
     entries.put(ByteBuffer.wrap(key), new Version(value, STAMPS.incrementAndGet(), Long.MAX_VALUE));
     coherence.invalidated(key);
+  }
+
+  /** Another process writes {@code key} and the cache hears nothing (a lost notification): its next write conflicts. */
+  void otherWritesUnheard(byte[] key, byte[] value) {
+    entries.put(ByteBuffer.wrap(key), new Version(value, STAMPS.incrementAndGet(), Long.MAX_VALUE));
   }
 
   /** The entry's value now, or null. */
@@ -117,6 +124,10 @@ final class MemoryTier implements SharedTier {
   @Override
   public void clear() {
     entries.clear();
+    Runnable r = duringClear;
+    if (r != null) {
+      r.run();
+    }
   }
 
   @Override

@@ -151,4 +151,85 @@ class NearDiskTest {
     assertEquals(0, stale, "stale copies served after an invalidation");
     assertTrue(t.heap().spills() > rounds / 4, "evictions went to disk in most rounds: " + t.heap());
   }
+
+  /**
+   * Keys and values past the engine's limits (Redis takes them) are not kept on the near disk, and nothing about them
+   * fails: their eviction, a write that conflicts with an unheard one (its retry forgets the disk copy), a read.
+   */
+  @Test
+  void copiesPastTheEnginesLimitsAreNotKeptAndFailNothing() throws Exception {
+    Cache<String, String> c = cache("limits");
+    MemoryTier tier = MemoryTier.of("limits");
+    String longKey = "k".repeat(70_000);
+    c.put(longKey, "v");
+    c.put("other", "x");
+    assertEquals("v", c.get(longKey));
+    tier.otherWritesUnheard(MemoryTier.utf8(longKey), MemoryTier.utf8("w"));
+    c.put(longKey, "z");
+    assertEquals("z", new String(tier.value(MemoryTier.utf8(longKey)), java.nio.charset.StandardCharsets.UTF_8),
+        "the put's conflict ran it again from a fresh read");
+    assertEquals("z", c.get(longKey));
+    c.put("other2", "x");
+    assertEquals("z", c.get(longKey));
+  }
+
+  /**
+   * A read that races clear() (Redis notifies no JVM of its own clear) may see the old value while the clear runs,
+   * but once clear() returned no copy of an old entry is served, on the heap or on disk.
+   */
+  @Test
+  void nothingClearedIsServedOnceClearReturns() throws Exception {
+    Cache<String, String> c = cache("clear-race");
+    MemoryTier tier = MemoryTier.of("clear-race");
+    c.put("k", "old");
+    c.put("other", "x");
+    assertEquals(1, tiers(c).heap().spills(), "k is on the near disk");
+    CountDownLatch inClear = new CountDownLatch(1);
+    CountDownLatch readDone = new CountDownLatch(1);
+    tier.duringClear = () -> {
+      inClear.countDown();
+      try {
+        readDone.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    };
+    Thread clearing = new Thread(c::clear, "clear");
+    clearing.start();
+    assertTrue(inClear.await(10, TimeUnit.SECONDS));
+    String during = c.get("k");
+    readDone.countDown();
+    clearing.join();
+    tier.duringClear = null;
+    System.out.println("NearDiskTest: a read during clear() returned " + during);
+    assertEquals(null, c.get("k"), "nothing cleared is served after clear() returned");
+    assertEquals(null, c.get("other"));
+  }
+
+  /** The near disk tier keeps to disk-bytes whatever compaction style the cache names (it is always FIFO). */
+  @Test
+  void theNearDiskKeepsToItsBudgetUnderAnyCompactionSetting() throws Exception {
+    manager = MemoryTier.manager("budget", new Properties());
+    Cache<String, String> c = manager.createCache("budget", new CairnConfiguration<String, String>()
+        .setTypes(String.class, String.class).setHeapEntries(10).setNearDisk(true).setDiskBytes(1L << 20)
+        .setMemtableBytes(64 << 10).setCompactionStyle(io.cairn.engine.CompactionStyle.LEVELED));
+    for (int i = 0; i < 20_000; i++) {
+      c.put("k" + i, randomValue(i));
+    }
+    TierStatistics t = tiers(c);
+    assertTrue(t.heap().spills() > 19_000, t.heap().toString());
+    assertTrue(t.disk().bytes() < 3L << 20, "20 MB spilled into a 1 MiB budget left " + t.disk().bytes() + " bytes");
+    assertEquals(randomValue(19_990), c.get("k19990"));
+    assertEquals(randomValue(5), c.get("k5"), "a copy the budget dropped is read from the shared tier");
+  }
+
+  /** 1,000 random letters, which LZ4 cannot shrink much. */
+  private static String randomValue(int i) {
+    java.util.Random r = new java.util.Random(i);
+    char[] v = new char[1000];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = (char) ('a' + r.nextInt(26));
+    }
+    return new String(v);
+  }
 }
