@@ -216,8 +216,13 @@ public class RemoteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
       System.out.println();
-      System.out.println("near disk: " + nearDisk.unwrap(io.cairn.jcache.CairnCache.class).tiers().near() + ", "
-          + nearDisk.unwrap(io.cairn.jcache.CairnCache.class).tiers().heap());
+      for (Cache<Integer, String> c : java.util.List.of(nearDisk, localDisk)) {
+        io.cairn.jcache.TierStatistics t = c.unwrap(io.cairn.jcache.CairnCache.class).tiers();
+        io.cairn.engine.StoreStatistics e = t.disk().engine();
+        System.out.println(c.getName() + ": " + t.near() + ", " + t.heap() + ", disk " + t.disk().bytes()
+            + " bytes in " + (e == null ? 0 : e.tables().files()) + " tables, block cache "
+            + (e == null ? "-" : e.blockCache()));
+      }
       remoteManager.close();
       localManager.close();
     }
