@@ -30,10 +30,16 @@ public final class CairnCacheManager implements CacheManager {
   private final Properties properties;
   private final ManagerProperties settings;
   private final ConcurrentHashMap<String, TieredCache<?, ?>> caches = new ConcurrentHashMap<>();
-  /** The connection to the shared tier ({@code remote.uri}), opened with the first remote cache; guarded by this. */
+  /** The connection to the shared tier ({@code remote.uri}), opened with the first remote cache; see resourceLock. */
   private SharedStore shared;
-  /** The engine environment the caches' disk tiers share, made when the first one opens; guarded by this. */
+  /** The engine environment the caches' disk tiers share, made when the first one opens; see resourceLock. */
   private io.cairn.engine.StoreEnvironment environment;
+  /**
+   * Guards {@link #environment} and {@link #shared}, made on first use. Not the manager's monitor: the first spill of a
+   * cache asks for the environment while it holds a key's lock, and destroyCache holds the monitor while it takes every
+   * key lock of its cache, so asking under the monitor could deadlock. Nothing is taken while this lock is held.
+   */
+  private final Object resourceLock = new Object();
   private volatile boolean closed;
   /** Told of each cache {@link #createCache} builds (see {@link #addCreationListener}). */
   private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<? super Cache<?, ?>>>
@@ -118,37 +124,42 @@ public final class CairnCacheManager implements CacheManager {
    * The background threads, block cache and open-file budget the manager's caches share ({@code shared.*}), made
    * when the first disk tier opens and closed with the manager.
    */
-  synchronized io.cairn.engine.StoreEnvironment environment() {
-    ensureOpen();
-    if (environment == null) {
-      environment = settings.sharedResources().environment("cairn-" + Integer.toHexString(System.identityHashCode(this)));
+  io.cairn.engine.StoreEnvironment environment() {
+    synchronized (resourceLock) {
+      ensureOpen();
+      if (environment == null) {
+        environment = settings.sharedResources().environment("cairn-"
+            + Integer.toHexString(System.identityHashCode(this)));
+      }
+      return environment;
     }
-    return environment;
   }
 
   /** The manager's connection to its shared tier, opened on first use (a remote cache is being built). */
-  synchronized SharedStore sharedStore() {
-    ensureOpen();
-    if (shared == null) {
-      String endpoint = settings.remoteUri();
-      SharedTierProvider chosen = null;
-      for (SharedTierProvider p : ServiceLoader.load(SharedTierProvider.class, classLoader)) {
-        if (p.accepts(endpoint)) {
-          chosen = p;
-          break;
+  SharedStore sharedStore() {
+    synchronized (resourceLock) {
+      ensureOpen();
+      if (shared == null) {
+        String endpoint = settings.remoteUri();
+        SharedTierProvider chosen = null;
+        for (SharedTierProvider p : ServiceLoader.load(SharedTierProvider.class, classLoader)) {
+          if (p.accepts(endpoint)) {
+            chosen = p;
+            break;
+          }
+        }
+        if (chosen == null) {
+          throw new CacheException("cache manager " + uri + ": remote.uri=" + endpoint + " names no shared tier this"
+              + " class path can reach: add io.cairn:cairn-redis for redis://, rediss:// and Cluster seed lists");
+        }
+        try {
+          shared = chosen.connect(endpoint, settings.remoteOptions(), uri.toString());
+        } catch (IllegalArgumentException e) {
+          throw new CacheException("cache manager " + uri + ": " + e.getMessage(), e);
         }
       }
-      if (chosen == null) {
-        throw new CacheException("cache manager " + uri + ": remote.uri=" + endpoint + " names no shared tier this"
-            + " class path can reach: add io.cairn:cairn-redis for redis://, rediss:// and Cluster seed lists");
-      }
-      try {
-        shared = chosen.connect(endpoint, settings.remoteOptions(), uri.toString());
-      } catch (IllegalArgumentException e) {
-        throw new CacheException("cache manager " + uri + ": " + e.getMessage(), e);
-      }
+      return shared;
     }
-    return shared;
   }
 
   @Override
@@ -241,7 +252,7 @@ public final class CairnCacheManager implements CacheManager {
       }
     }
     caches.clear();
-    synchronized (this) {
+    synchronized (resourceLock) {
       if (shared != null) {
         try {
           shared.close();

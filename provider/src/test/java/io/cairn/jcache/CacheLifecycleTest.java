@@ -112,4 +112,32 @@ class CacheLifecycleTest {
     assertTrue(failure.getMessage().contains("corrupt"), "names the cache: " + failure.getMessage());
     assertTrue(failure.getMessage().contains(failure.getCause().getMessage()), failure.getMessage());
   }
+
+  /**
+   * The first spill of a cache opens its disk tier while it holds the key's lock; destroyCache holds the manager's
+   * monitor while it takes every key lock of its cache. So the spill must not need the monitor: with the monitor held
+   * elsewhere, the first spill completes (it used to wait for the monitor, a deadlock with a concurrent destroyCache).
+   */
+  @Test
+  void theFirstSpillDoesNotWaitForTheManagersMonitor() throws Exception {
+    Cache<String, String> c = manager.createCache("spill", new CairnConfiguration<String, String>()
+        .setTypes(String.class, String.class).setHeapEntries(1));
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread putter = new Thread(() -> {
+      c.put("a", "1");
+      c.put("b", "2");
+      c.put("c", "3");
+      done.countDown();
+    }, "putter");
+    boolean spilled;
+    synchronized (manager) {
+      putter.start();
+      spilled = done.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    putter.join();
+    assertTrue(spilled, "the first spill waited for the manager's monitor");
+    assertTrue(c.unwrap(CairnCache.class).tiers().disk().open(), "the puts spilled, opening the disk tier");
+    assertEquals("1", c.get("a"));
+  }
 }
+
