@@ -47,16 +47,8 @@ final class CacheFactory {
 
       SharedEvents<K, V> sharedEvents = null;
       if (settings.remote()) {
-        NearDisk nearDisk = null;
-        if (settings.nearDisk()) {
-          if (settings.diskBytes() <= 0) {
-            throw new javax.cache.CacheException("cache " + name + ": near-disk=true needs a disk tier to keep the"
-                + " near copies in, but disk-bytes=" + settings.diskBytes() + "; give disk-bytes a budget above 0 or"
-                + " leave near-disk unset");
-          }
-          nearDisk = new NearDisk(name, new DiskTier(name, settings.forNearDisk(), clock, manager::environment,
-              keyCodec, valueCodec));
-        }
+        NearDisk nearDisk = !settings.nearDisk() ? null : new NearDisk(name, new DiskTier(name,
+            settings.forNearDisk(), clock, manager::environment, keyCodec, valueCodec));
         SharedLowerTier sharedTier = new SharedLowerTier(name, manager.sharedStore(), settings.oneSlot(),
             settings.maxLocalAgeMillis(), clock, nearDisk);
         lower = sharedTier;

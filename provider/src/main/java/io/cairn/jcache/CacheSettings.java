@@ -85,7 +85,12 @@ record CacheSettings(long heapEntries, long diskBytes, Path directory, boolean p
     boolean oneSlot = in.get(ONE_SLOT, config.getOneSlot());
     long maxLocalAge = in.get(MAX_LOCAL_AGE_MILLIS, config.getMaxLocalAgeMillis());
     boolean remote = props.remoteUri() != null && !localOnly;
+    // A local cache has a disk tier of its own and ignores it.
     boolean nearDisk = in.get(CairnSetting.NEAR_DISK, config.getNearDisk());
+    if (remote && nearDisk && disk <= 0) {
+      throw new javax.cache.CacheException("cache " + name + ": near-disk=true needs a disk tier to keep the near"
+          + " copies in, but disk-bytes=" + disk + "; give disk-bytes a budget above 0 or leave near-disk unset");
+    }
     if (remote && (bidi || persistent)) {
       throw new javax.cache.CacheException("cache " + name + ": " + (bidi ? "bidi=true" : "persistent=true")
           + " is not available on a remote cache (the manager's remote.uri=" + props.remoteUri() + " makes every"

@@ -21,6 +21,8 @@ final class NearCopies<K, V> {
   private final NearCoherence near;
   /** The near disk tier, or null if the cache has none. */
   private final NearDisk disk;
+  /** The cache's clock, for the near disk's expiry check. */
+  private final java.util.function.LongSupplier clock;
   private final Codec<K> keyCodec;
   private final Copier<K, V> copier;
   /** Store-by-reference: a key with no codec makes an entry of this JVM only instead of failing. */
@@ -31,6 +33,7 @@ final class NearCopies<K, V> {
     this.shared = store.shared;
     this.near = store.near;
     this.disk = store.nearDisk;
+    this.clock = store::now;
     this.keyCodec = store.keyCodec;
     this.copier = store.copier;
     this.jvmOnlyKeys = !copier.byValue();
@@ -64,36 +67,25 @@ final class NearCopies<K, V> {
     int stripe = NearCoherence.stripe(kb);
     int epoch = near.reserve(stripe);
     int tick = near.tick();
-    if (disk != null && epoch != NearCoherence.VOID) {
-      NearDisk.Copy c = disk.read(kb, tick);
-      if (c != null && c.expireAt() != ETERNAL && c.expireAt() <= store.now()) {
-        // Expired: Redis still holds it for its grace, and the read there finds it expired and fires the event.
-        disk.delete(kb);
-        c = null;
-      }
-      if (c != null) {
-        NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(c.value()), c.expireAt(), stripe);
-        d.stamp = c.stamp();
-        d.writtenBelow();
-        d.onNearDisk = true;
-        // Current as of the reservation taken before the disk was read (an invalidation since voids it), as old as
-        // the copy was when it went to disk.
-        d.current(epoch, c.tick());
-        if (d.expireAt != ETERNAL) {
-          store.anyExpiry = true;
-        }
-        return d;
-      }
+    NearDisk.Copy c = disk != null && epoch != NearCoherence.VOID ? disk.read(kb, tick, clock) : null;
+    if (c != null) {
+      // Current as of the reservation taken before the disk was read (an invalidation since voids it), as old as the
+      // copy was when it went to disk; the disk still holds it.
+      NearHolder<V> d = copy(key, c.value(), c.expireAt(), c.stamp(), stripe, epoch, c.tick());
+      d.onNearDisk = true;
+      return d;
     }
     SharedTier.Version v = shared.readVersion(kb);
-    if (v == null) {
-      return null;
-    }
-    NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(v.value()), v.expireAtMillis(), stripe);
-    d.stamp = v.stamp();
+    return v == null ? null : copy(key, v.value(), v.expireAtMillis(), v.stamp(), stripe, epoch, tick);
+  }
+
+  /** A new near holder (not yet in the map) of a shared version, current as of {@code epoch} and {@code tick}. */
+  private NearHolder<V> copy(K key, byte[] value, long expireAt, long stamp, int stripe, int epoch, int tick) {
+    NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(value), expireAt, stripe);
+    d.stamp = stamp;
     d.writtenBelow();
     d.current(epoch, tick);
-    if (d.expireAt != ETERNAL) {
+    if (expireAt != ETERNAL) {
       store.anyExpiry = true;
     }
     return d;
@@ -155,14 +147,11 @@ final class NearCopies<K, V> {
       return false;
     }
     boolean keep = near.servable(h) && (h.expireAt == ETERNAL || h.expireAt > now);
-    if (h.onNearDisk) {
+    if (h.onNearDisk || !keep) {
+      // Already there, unchanged; or not to be kept, and a copy it came from goes too.
       if (!keep) {
-        disk.delete(keyCodec.encode(key));
-        h.onNearDisk = false;
+        leaveDisk(keyCodec.encode(key), h);
       }
-      return false;
-    }
-    if (!keep) {
       return false;
     }
     byte[] kb;

@@ -121,9 +121,11 @@ final class NearDisk {
 
   /**
    * Under the key's lock: the key's copy if one is here and may be served at age tick {@code tickNow}; a copy that may
-   * not (its key has an invalidation under way, it is older than the maximum age, or it is unreadable) is deleted.
+   * not (its key has an invalidation under way, it is older than the maximum age, it has expired by {@code clock},
+   * or it is unreadable) is deleted. An expired one is read from Redis instead, which still holds it for its grace
+   * and where the read finds it expired and fires the event.
    */
-  Copy read(byte[] key, int tickNow) {
+  Copy read(byte[] key, int tickNow, java.util.function.LongSupplier clock) {
     // The mark first, the copy after: a delete that ran between a read of the copy and a look at the mark would have
     // cleared the mark of the copy just read. A mark set after this look comes with a stripe bump after the caller's
     // reservation, which voids the copy once it is linked.
@@ -146,12 +148,13 @@ final class NearDisk {
       return staleCopy(key);
     }
     int tick = ByteBuffer.wrap(rec, 17, 4).getInt();
-    if (marked || tickNow - tick >= NearCoherence.MAX_AGE_TICKS) {
+    long expireAt = Codecs.getLong(rec, 9);
+    if (marked || tickNow - tick >= NearCoherence.MAX_AGE_TICKS
+        || expireAt != Holder.ETERNAL && expireAt <= clock.getAsLong()) {
       return staleCopy(key);
     }
     hits.increment();
-    return new Copy(java.util.Arrays.copyOfRange(rec, HEADER, rec.length), Codecs.getLong(rec, 1),
-        Codecs.getLong(rec, 9), tick);
+    return new Copy(java.util.Arrays.copyOfRange(rec, HEADER, rec.length), Codecs.getLong(rec, 1), expireAt, tick);
   }
 
   private Copy staleCopy(byte[] key) {
@@ -277,7 +280,7 @@ final class NearDisk {
     return hits.sum();
   }
 
-  /** Copies found on disk that could not be served (invalidated, too old) and were deleted. */
+  /** Copies found on disk that could not be served (invalidated, too old, expired) and were deleted. */
   long stale() {
     return stale.sum();
   }

@@ -301,20 +301,14 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }
   }
 
+  /** Forgets the key's near copy, on the heap and on the near disk (which may hold one while the heap does not). */
   private void forget(K heapKey) {
-    if (nearDisk == null) {
-      map.computeIfPresent(heapKey, (k, h) -> {
-        heap.unmapped(h);
-        return null;
-      });
-      return;
-    }
     map.compute(heapKey, (k, h) -> {
       if (h != null) {
         heap.unmapped(h);
       }
-      byte[] kb = nearCopies.sharedKey(k);
-      if (kb != null) {
+      byte[] kb;
+      if (nearDisk != null && (kb = nearCopies.sharedKey(k)) != null) {
         nearDisk.delete(kb);
       }
       return null;

@@ -31,6 +31,15 @@ class NearDiskTest {
     }
   }
 
+  /** Inside a test seam (which may not throw checked exceptions): waits up to 10 s for {@code latch}. */
+  private static boolean awaitInSeam(CountDownLatch latch) {
+    try {
+      return latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** A remote cache with one entry on the heap and a near disk tier. */
   private Cache<String, String> cache(String name) throws Exception {
     manager = MemoryTier.manager(name, new Properties());
@@ -63,12 +72,9 @@ class NearDiskTest {
     NearDisk.beforeWrite = key -> {
       if (new String(key, java.nio.charset.StandardCharsets.UTF_8).equals("k") && once.compareAndSet(false, true)) {
         tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
-        try {
-          assertTrue(deleted.await(10, TimeUnit.SECONDS), "the queued delete ran");
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
+        assertTrue(awaitInSeam(deleted), "the queued delete ran");
+        // The seam runs as the drain starts: give it time to delete (nothing yet) and clear the mark.
+        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
       }
     };
     c.put("other", "x");
@@ -88,11 +94,7 @@ class NearDiskTest {
     CountDownLatch held = new CountDownLatch(1);
     NearDisk.beforeDrain = () -> {
       held.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
+      awaitInSeam(release);
     };
     try {
       tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
@@ -188,11 +190,7 @@ class NearDiskTest {
     CountDownLatch readDone = new CountDownLatch(1);
     tier.duringClear = () -> {
       inClear.countDown();
-      try {
-        readDone.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
+      awaitInSeam(readDone);
     };
     Thread clearing = new Thread(c::clear, "clear");
     clearing.start();

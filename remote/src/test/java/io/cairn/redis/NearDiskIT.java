@@ -7,27 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.jcache.CairnCache;
-import io.cairn.jcache.CairnCachingProvider;
 import io.cairn.jcache.CairnConfiguration;
 import io.cairn.jcache.TierStatistics;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import javax.cache.Cache;
 import javax.cache.CacheException;
-import javax.cache.CacheManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,45 +27,14 @@ import org.junit.jupiter.api.Test;
  * as it reaches the heap's. Redis's own command counters tell how many reads reached it. Two providers stand for two
  * JVMs.
  */
-class NearDiskIT {
+class NearDiskIT extends TwoProcesses {
   private static final URI MANAGER = URI.create("urn:cairn:near-disk-test");
   private static final int KEYS = 2_000;
   private static final int HEAP = 100;
-  private static RedisProcess redis;
-  private static RedisClient other;
-  private static StatefulRedisConnection<byte[], byte[]> otherConn;
-  private CairnCachingProvider providerA;
-  private CairnCachingProvider providerB;
-  private CacheManager a;
-  private CacheManager b;
 
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisProcess.start();
-    other = RedisClient.create();
-    otherConn = redis.connect(other);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    otherConn.close();
-    other.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    redis.close();
-  }
-
-  @BeforeEach
-  void managers() {
-    otherConn.sync().flushall();
-    providerA = new CairnCachingProvider();
-    providerB = new CairnCachingProvider();
-    a = providerA.getCacheManager(MANAGER, getClass().getClassLoader(), RemoteCacheIT.remote(redis.uri()));
-    b = providerB.getCacheManager(MANAGER, getClass().getClassLoader(), RemoteCacheIT.remote(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    providerA.close();
-    providerB.close();
+  @Override
+  URI manager() {
+    return MANAGER;
   }
 
   private static CairnConfiguration<String, String> nearDisk() {

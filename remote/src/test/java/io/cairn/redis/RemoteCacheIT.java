@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cairn.jcache.CairnCachingProvider;
 import io.cairn.jcache.CairnConfiguration;
 import io.lettuce.core.KillArgs;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,10 +29,6 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.processor.EntryProcessor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,50 +37,12 @@ import org.junit.jupiter.api.Test;
  * another client, Cairn's connection killed followed by another client's write, and a read racing an invalidation
  * (the reply held with a test hook until the write and its invalidation have happened).
  */
-class RemoteCacheIT {
+class RemoteCacheIT extends TwoProcesses {
   private static final URI MANAGER = URI.create("urn:cairn:remote-test");
-  private static RedisProcess redis;
-  private static RedisClient other;
-  private static StatefulRedisConnection<byte[], byte[]> otherConn;
-  private CairnCachingProvider providerA;
-  private CairnCachingProvider providerB;
-  private CacheManager a;
-  private CacheManager b;
 
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisProcess.start();
-    other = RedisClient.create();
-    otherConn = redis.connect(other);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    otherConn.close();
-    other.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-    redis.close();
-  }
-
-  static Properties remote(String uri) {
-    Properties p = new Properties();
-    p.setProperty("remote.uri", uri);
-    p.setProperty("remote.ping-interval", "200ms");
-    return p;
-  }
-
-  @BeforeEach
-  void managers() {
-    otherConn.sync().flushall();
-    providerA = new CairnCachingProvider();
-    providerB = new CairnCachingProvider();
-    a = providerA.getCacheManager(MANAGER, getClass().getClassLoader(), remote(redis.uri()));
-    b = providerB.getCacheManager(MANAGER, getClass().getClassLoader(), remote(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    providerA.close();
-    providerB.close();
+  @Override
+  URI manager() {
+    return MANAGER;
   }
 
   private static CairnConfiguration<String, String> strings() {
