@@ -6,7 +6,7 @@
 #
 #   benchmarks/redis-benchmark.sh --short   a quick check: a tenth of the requests and of the larger-than-memory key
 #                                           space (a few minutes); written to benchmarks/results/server/short/
-#   benchmarks/redis-benchmark.sh           the full run (about ten minutes on 2 cores)
+#   benchmarks/redis-benchmark.sh           the full run (about twenty minutes on 2 cores)
 #
 # Needs server/target/cairn-server.jar (mvn -B -q -DskipTests install -pl server -am), redis-server, redis-cli and
 # redis-benchmark on the PATH (Debian: apt-get install redis-server redis-tools), and python3 for the report.
@@ -14,6 +14,10 @@
 #   pipelined     -t set,get -P 16 -d 1024 -c 200 --threads 2 -r 1000000 -n 2000000
 #   unpipelined   -t set,get -P 1 -d 1024 -c 50 --threads 2 -r 1000000 -n 500000
 #   c2000         -t set,get -P 1 -d 1024 -c 2000 --threads 2 -r 1000000 -n 500000
+#   overwrite     steady state: 3000000 pipelined SETs over the 1000000 keys (not measured) fill the server, then
+#                 -t set -P 16 -d 1024 -c 200 --threads 2 -r 1000000 -n 20000000 overwrites them, long enough for
+#                 the old generation to fill with overwritten values and be collected (full collections under the
+#                 throughput collector); the report gives each server's longest request (max ms) beside its p99
 #   persistent    the pipelined flags; Cairn with persistent databases and a BUFFERED log (durability buffered),
 #                 redis-server with appendonly yes, appendfsync everysec
 #   larger-than-memory
@@ -23,11 +27,14 @@
 #                 GET pipelined and unpipelined over that key space (hit ratio from INFO's keyspace_hits/misses),
 #                 then SET pipelined
 # Cairn runs twice in the in-memory and persistent scenarios: "cairn" with the JVM's default collector (G1) and
-# "cairn-parallel" with the throughput collector; both pre-touch their heap, so neither pays the kernel's first-touch
-# page faults while it is measured (redis-server takes its memory from the allocator as it goes).
-# Environment: CAIRN_JAVA_OPTS (default -Xmx4g -XX:+AlwaysPreTouch), CAIRN_PARALLEL_JAVA_OPTS (default -Xmx4g
-# -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory (default -Xmx1g
-# -XX:+AlwaysPreTouch), CAIRN_PORT (16380), REDIS_PORT (16379).
+# "cairn-parallel" with the throughput collector. Both start at their maximum heap (-Xms = -Xmx) and pre-touch it, as
+# a JVM server is run in production: without -Xms the heap grows while it is measured, and with the throughput
+# collector every growth of the old generation is a full collection (2.1 s pauses in a pipelined SET run); without
+# pre-touching, the kernel's first-touch page faults are paid during the run (redis-server takes its memory from the
+# allocator as it goes).
+# Environment: CAIRN_JAVA_OPTS (default -Xms4g -Xmx4g -XX:+AlwaysPreTouch), CAIRN_PARALLEL_JAVA_OPTS (default -Xms4g
+# -Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory (default -Xms1g
+# -Xmx1g -XX:+AlwaysPreTouch), CAIRN_PORT (16380), REDIS_PORT (16379).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,10 +60,10 @@ fi
 cairn_port=${CAIRN_PORT:-16380}
 redis_port=${REDIS_PORT:-16379}
 if [[ $mode == full ]]; then
-  n_pipelined=2000000 n_single=500000 ltm_keys=1000000 ltm_budget=100000
+  n_pipelined=2000000 n_single=500000 n_overwrite=20000000 ltm_keys=1000000 ltm_budget=100000
   out=benchmarks/results/server
 else
-  n_pipelined=200000 n_single=50000 ltm_keys=100000 ltm_budget=10000
+  n_pipelined=200000 n_single=50000 n_overwrite=2000000 ltm_keys=100000 ltm_budget=10000
   out=benchmarks/results/server/short
 fi
 value_bytes=1024
@@ -176,9 +183,9 @@ EOF
 pipelined=(-t set,get -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "$n_pipelined")
 unpipelined=(-t set,get -P 1 -d "$value_bytes" -c 50 --threads 2 -r 1000000 -n "$n_single")
 c2000=(-t set,get -P 1 -d "$value_bytes" -c 2000 --threads 2 -r 1000000 -n "$n_single")
-java_opts=${CAIRN_JAVA_OPTS:--Xmx4g -XX:+AlwaysPreTouch}
-parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:--Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g}
-ltm_opts=${CAIRN_LTM_JAVA_OPTS:--Xmx1g -XX:+AlwaysPreTouch}
+java_opts=${CAIRN_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch}
+parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g}
+ltm_opts=${CAIRN_LTM_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(load)
 
@@ -194,6 +201,20 @@ for server in cairn cairn-parallel redis; do
     unset -n flags
     stop_server
   done
+done
+
+overwrite=(-t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "$n_overwrite")
+for server in cairn cairn-parallel redis; do
+  case $server in
+    cairn) start_cairn overwrite "$java_opts" ;;
+    cairn-parallel) start_cairn overwrite "$parallel_opts" ;;
+    redis) start_redis overwrite --appendonly no ;;
+  esac
+  echo "== overwrite / $server: filling with $((n_overwrite * 3 / 20)) SETs"
+  redis-benchmark -p "$port" -t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n $((n_overwrite * 3 / 20)) \
+    -q >/dev/null
+  bench overwrite "$server" "${overwrite[@]}"
+  stop_server
 done
 
 start_cairn persistent "$java_opts" --persistent yes --durability buffered
@@ -265,8 +286,8 @@ md = [f"# Cairn server vs redis-server: redis-benchmark ({mode} run, {started})"
       f"{os.cpu_count()} cores shared by the server and redis-benchmark; load average (1, 5, 15 min) "
       f"{load_start} at the start, {load_end} at the end (per run in results.json).", "",
       "| scenario | test | Cairn req/s | Cairn PGC req/s | Redis req/s | Cairn / Redis | Cairn PGC / Redis "
-      "| p99 ms Cairn / PGC / Redis | Cairn hit ratio | Redis hit ratio |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+      "| p99 ms Cairn / PGC / Redis | max ms Cairn / PGC / Redis | Cairn hit ratio | Redis hit ratio |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
 seen = []
 for r in rows:
     key = (r["scenario"], r["test"])
@@ -279,11 +300,12 @@ for r in rows:
     hit = lambda v: "" if v is None else f"{v:.3f}"
     # Larger than memory runs Cairn once (G1): its PGC cells stay empty.
     pg = find(r["scenario"], "cairn-parallel", r["test"])
-    pg_rps, pg_ratio, pg_p99 = ("", "", "-") if pg is None else \
-        (f"{pg['rps']:,.0f}", f"**{pg['rps'] / x['rps']:.2f}x**", f"{pg['p99_ms']:.2f}")
+    pg_rps, pg_ratio, pg_p99, pg_max = ("", "", "-", "-") if pg is None else \
+        (f"{pg['rps']:,.0f}", f"**{pg['rps'] / x['rps']:.2f}x**", f"{pg['p99_ms']:.2f}", f"{pg['max_ms']:.0f}")
     md.append(f"| {r['scenario']} | {r['test']} | {c['rps']:,.0f} | {pg_rps} | {x['rps']:,.0f} "
               f"| **{c['rps'] / x['rps']:.2f}x** | {pg_ratio} "
-              f"| {c['p99_ms']:.2f} / {pg_p99} / {x['p99_ms']:.2f} | {hit(c['hit_ratio'])} | {hit(x['hit_ratio'])} |")
+              f"| {c['p99_ms']:.2f} / {pg_p99} / {x['p99_ms']:.2f} | {c['max_ms']:.0f} / {pg_max} / {x['max_ms']:.0f} "
+              f"| {hit(c['hit_ratio'])} | {hit(x['hit_ratio'])} |")
 md += ["", "Flags per scenario (the same for every server):", ""]
 flags = {}
 for r in rows:
