@@ -56,12 +56,12 @@ final class NearCoherence implements Coherence {
 
   private final AtomicIntegerArray epochs = new AtomicIntegerArray(STRIPES);
   private volatile boolean ready;
-  private volatile int tick;
+  private volatile long tick;
   private static final VarHandle TICK;
 
   static {
     try {
-      TICK = java.lang.invoke.MethodHandles.lookup().findVarHandle(NearCoherence.class, "tick", int.class);
+      TICK = java.lang.invoke.MethodHandles.lookup().findVarHandle(NearCoherence.class, "tick", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -94,8 +94,13 @@ final class NearCoherence implements Coherence {
   }
 
   /** The age tick now. */
-  int tick() {
+  long tick() {
     return tick;
+  }
+
+  /** Moves the age tick {@code ticks} on (what the ticker does one at a time). */
+  void advance(long ticks) {
+    TICK.getAndAdd(this, ticks);
   }
 
   /** Whether a reservation taken before a shared-tier call still holds after it. */
@@ -153,7 +158,7 @@ final class NearCoherence implements Coherence {
   /** Advances {@code c}'s age tick every eighth of {@code maxAgeMillis} until cancelled. */
   static ScheduledFuture<?> tickEvery(NearCoherence c, long maxAgeMillis) {
     long period = Math.max(1, maxAgeMillis / MAX_AGE_TICKS);
-    return TICKER.scheduleAtFixedRate(() -> TICK.getAndAdd(c, 1), period, period, TimeUnit.MILLISECONDS);
+    return TICKER.scheduleAtFixedRate(() -> c.advance(1), period, period, TimeUnit.MILLISECONDS);
   }
 
   /** Where event messages from other processes go (run on the shared tier's I/O thread: must hand them off). */
@@ -176,7 +181,7 @@ final class NearCoherence implements Coherence {
     VarHandle.fullFence();
     voidResident.accept(key);
     if (d != null) {
-      d.invalidated(key);
+      d.invalidated(key, tick);
     }
   }
 
@@ -190,7 +195,7 @@ final class NearCoherence implements Coherence {
       bump(i);
     }
     // Every copy made before is now a maximum age old: the lock-free hit, which checks no stripe, misses it.
-    TICK.getAndAdd(this, MAX_AGE_TICKS);
+    advance(MAX_AGE_TICKS);
   }
 
   @Override

@@ -66,7 +66,7 @@ final class NearCopies<K, V> {
     }
     int stripe = NearCoherence.stripe(kb);
     int epoch = near.reserve(stripe);
-    int tick = near.tick();
+    long tick = near.tick();
     NearDisk.Copy c = disk != null && epoch != NearCoherence.VOID ? disk.read(kb, tick, clock) : null;
     if (c != null) {
       // Current as of the reservation taken before the disk was read (an invalidation since voids it), as old as the
@@ -80,7 +80,7 @@ final class NearCopies<K, V> {
   }
 
   /** A new near holder (not yet in the map) of a shared version, current as of {@code epoch} and {@code tick}. */
-  private NearHolder<V> copy(K key, byte[] value, long expireAt, long stamp, int stripe, int epoch, int tick) {
+  private NearHolder<V> copy(K key, byte[] value, long expireAt, long stamp, int stripe, int epoch, long tick) {
     NearHolder<V> d = new NearHolder<>(key, copier.fromBytes(value), expireAt, stripe);
     d.stamp = stamp;
     d.writtenBelow();
@@ -112,7 +112,7 @@ final class NearCopies<K, V> {
     NearHolder<V> n = cur != null ? (NearHolder<V>) cur : new NearHolder<>(key, form, expireAt,
         NearCoherence.stripe(kb));
     leaveDisk(kb, n);
-    int tick = near.tick();
+    long tick = near.tick();
     SharedTier.Written w = shared.writeVersion(kb, copier.bytes(form), expireAt,
         cur != null ? n.stamp : SharedTier.ABSENT);
     n.setForm(form);

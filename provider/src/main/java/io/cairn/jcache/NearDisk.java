@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * younger than the maximum local age.
  *
  * <h2>Record</h2>
- * The disk tier's entry for an encoded key holds {@code format:u8 stamp:u64 expireAt:u64 tick:u32} then the value's
+ * The disk tier's entry for an encoded key holds {@code format:u8 stamp:u64 expireAt:u64 tick:u64} then the value's
  * codec bytes: the stamp of the shared version it copies (what a conditional write of the key expects), the entry's
  * absolute expiry (the engine's own expiry is not used, so no expiry index is kept), and the age tick from when the
  * copy was known current, which keeps counting while the copy is on disk. The disk tier's byte budget drops the
@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.LongAdder;
  * large disk, and one write to any of them would void them all). An invalidation ({@link NearCoherence#invalidated})
  * first marks its key pending here ({@link #invalidating}), then bumps its stripe and voids the key's heap holder,
  * then queues the delete of the disk copy ({@link #invalidated}), which a background thread runs and then clears the
- * mark: the I/O thread that delivers invalidations never waits on the disk. A copy of a key that was marked when the
+ * mark: the I/O thread that delivers invalidations never waits on the disk. The queue is bounded
+ * ({@link #MAX_QUEUED_DELETES}): an invalidation that finds it full is not queued; instead every copy on disk stops
+ * being served at once, by raising the age tick a copy must carry ({@link #servableFrom}) past the tick of every
+ * copy made so far (see {@link #fellBehind}). A copy of a key that was marked when the
  * read looked (before it read the disk) is stale and deleted at once. A copy the heap evicts is written under the key's lock, then, after a fence, the holder is
  * checked again and the copy deleted if an invalidation voided it meanwhile: an invalidation either voids the holder
  * before that check (the evictor deletes the copy), or after it, and then its queued delete comes after the write. A
@@ -45,8 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  * drains the queued deletes of every remote cache's near disk, a batch of one cache at a time.
  */
 final class NearDisk {
-  private static final byte FORMAT = 1;
-  private static final int HEADER = 1 + 8 + 8 + 4;
+  private static final byte FORMAT = 2;
+  private static final int HEADER = 1 + 8 + 8 + 8;
   private static final System.Logger LOG = System.getLogger(NearDisk.class.getName());
 
   /** Runs the queued deletes of every near disk, one cache's batch at a time. */
@@ -61,6 +64,13 @@ final class NearDisk {
   /** Keys (encoded) with an invalidation whose disk delete has not run yet, each with how many are queued. */
   private final ConcurrentHashMap<ByteBuffer, Integer> pending = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<byte[]> deletes = new ConcurrentLinkedQueue<>();
+  /** How many keys {@link #deletes} holds (its own size() walks it). */
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+  /** The least age tick a copy must carry to be served; raised (never lowered) when the queue is full. */
+  private final java.util.concurrent.atomic.AtomicLong servableFrom = new java.util.concurrent.atomic.AtomicLong(
+      Long.MIN_VALUE);
+  private final LongAdder overflows = new LongAdder();
+  private final AtomicBoolean overflowLogged = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final LongAdder hits = new LongAdder();
   private final LongAdder stale = new LongAdder();
@@ -72,6 +82,8 @@ final class NearDisk {
   private volatile boolean broken;
   /** Queued deletes one drain runs before it yields the deleter thread to other caches' near disks. */
   private static final int DRAIN_BATCH = 1024;
+  /** Queued deletes past which the tier drops every copy it holds rather than queue more (see {@link #fellBehind}). */
+  static final int MAX_QUEUED_DELETES = 1 << 16;
   /** Test seam: runs under the key's lock just before an evicted copy is written (NearDiskTest races it there). */
   static volatile java.util.function.Consumer<byte[]> beforeWrite;
   /** Test seam: runs on the deleter thread before it deletes queued copies (NearDiskTest holds it there). */
@@ -84,13 +96,13 @@ final class NearDisk {
   }
 
   /** A servable copy read from disk. */
-  record Copy(byte[] value, long stamp, long expireAt, int tick) {}
+  record Copy(byte[] value, long stamp, long expireAt, long tick) {}
 
   /**
    * Under the key's lock, as the heap evicts a servable near copy: writes it here. Returns false if it could not be
    * written (a full disk: the copy is simply not kept, the first failure is logged).
    */
-  boolean write(byte[] key, byte[] value, long stamp, long expireAt, int tick) {
+  boolean write(byte[] key, byte[] value, long stamp, long expireAt, long tick) {
     if (broken || !fits(key) || value.length > io.cairn.engine.WriteBatch.MAX_VALUE_BYTES - HEADER - 64) {
       // Past the engine's limits (Redis takes larger keys and values): such a copy is read from Redis again.
       return false;
@@ -99,7 +111,7 @@ final class NearDisk {
     rec[0] = FORMAT;
     Codecs.putLong(rec, 1, stamp);
     Codecs.putLong(rec, 9, expireAt);
-    ByteBuffer.wrap(rec, 17, 4).putInt(tick);
+    Codecs.putLong(rec, 17, tick);
     System.arraycopy(value, 0, rec, HEADER, value.length);
     java.util.function.Consumer<byte[]> seam = beforeWrite;
     if (seam != null) {
@@ -125,7 +137,7 @@ final class NearDisk {
    * or it is unreadable) is deleted. An expired one is read from Redis instead, which still holds it for its grace
    * and where the read finds it expired and fires the event.
    */
-  Copy read(byte[] key, int tickNow, java.util.function.LongSupplier clock) {
+  Copy read(byte[] key, long tickNow, java.util.function.LongSupplier clock) {
     // The mark first, the copy after: a delete that ran between a read of the copy and a look at the mark would have
     // cleared the mark of the copy just read. A mark set after this look comes with a stripe bump after the caller's
     // reservation, which voids the copy once it is linked.
@@ -147,9 +159,9 @@ final class NearDisk {
     if (rec.length < HEADER || rec[0] != FORMAT) {
       return staleCopy(key);
     }
-    int tick = ByteBuffer.wrap(rec, 17, 4).getInt();
+    long tick = Codecs.getLong(rec, 17);
     long expireAt = Codecs.getLong(rec, 9);
-    if (marked || tickNow - tick >= NearCoherence.MAX_AGE_TICKS
+    if (marked || tickNow - tick >= NearCoherence.MAX_AGE_TICKS || tick < servableFrom.get()
         || expireAt != Holder.ETERNAL && expireAt <= clock.getAsLong()) {
       return staleCopy(key);
     }
@@ -187,6 +199,7 @@ final class NearDisk {
     }
     broken = true;
     deletes.clear();
+    queued.set(0);
     pending.clear();
     LOG.log(System.Logger.Level.WARNING, "cache " + cacheName + ": the near disk tier could not delete a copy an"
         + " invalidation or a write made stale, so it is no longer used (reads go to Redis): " + failed.getMessage());
@@ -199,12 +212,42 @@ final class NearDisk {
     }
   }
 
-  /** On the shared tier's I/O thread, after the key's heap holder was voided: queues the delete of its copy. */
-  void invalidated(byte[] key) {
+  /**
+   * On the shared tier's I/O thread, after the key's heap holder was voided: queues the delete of its copy. {@code
+   * tickNow} is the cache's age tick now.
+   */
+  void invalidated(byte[] key, long tickNow) {
     if (!broken && fits(key)) {
+      if (queued.incrementAndGet() > MAX_QUEUED_DELETES) {
+        queued.decrementAndGet();
+        fellBehind(key, tickNow);
+        return;
+      }
       deletes.add(key);
       drainLater();
     }
+  }
+
+  /**
+   * On the shared tier's I/O thread, with the queue full: {@code key}'s delete finds no room. Its copy on disk, like
+   * every other, was made current at a tick no later than now, so requiring a later tick makes each of them a miss
+   * (deleted when read, or dropped by the budget). The mark goes only after that: a read that no longer sees it then
+   * sees the raised tick (it reads the tick after the mark). The queued deletes still run; while the queue stays
+   * full, each invalidation raises the tick again, so the tier serves only copies made after the last of them.
+   */
+  private void fellBehind(byte[] key, long tickNow) {
+    servableFrom.accumulateAndGet(tickNow + 1, Math::max);
+    overflows.increment();
+    unmark(key);
+    if (overflowLogged.compareAndSet(false, true)) {
+      LOG.log(System.Logger.Level.WARNING, "cache " + cacheName + ": invalidations came faster than the near disk"
+          + " tier could delete their copies (" + MAX_QUEUED_DELETES + " queued), so every copy it held is no longer"
+          + " served (they are read from Redis again); later overflows are not logged");
+    }
+  }
+
+  private void unmark(byte[] key) {
+    pending.computeIfPresent(ByteBuffer.wrap(key), (b, c) -> c == 1 ? null : c - 1);
   }
 
   private void markPending(byte[] key) {
@@ -233,10 +276,11 @@ final class NearDisk {
       }
       byte[] k;
       for (int n = 0; n < DRAIN_BATCH && !broken && (k = deletes.poll()) != null; n++) {
+        queued.decrementAndGet();
         if (!closed && !deleteIfPresent(k)) {
           return;
         }
-        pending.computeIfPresent(ByteBuffer.wrap(k), (b, c) -> c == 1 ? null : c - 1);
+        unmark(k);
       }
     } finally {
       draining.set(false);
@@ -285,10 +329,21 @@ final class NearDisk {
     return stale.sum();
   }
 
+  /** Invalidations that found the delete queue full, each of which stopped every copy on disk being served. */
+  long overflows() {
+    return overflows.sum();
+  }
+
+  /** Deletes queued and not yet run. */
+  int queuedDeletes() {
+    return queued.get();
+  }
+
   /** Deletes the disk tier's files. */
   void close() {
     closed = true;
     deletes.clear();
+    queued.set(0);
     pending.clear();
     disk.close();
   }

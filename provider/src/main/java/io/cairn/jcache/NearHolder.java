@@ -20,8 +20,8 @@ final class NearHolder<V> extends Holder<V> {
   final int stripe;
   /** The stripe's epoch when this copy was known current; {@link NearCoherence#VOID} if it must not be served. */
   private volatile int epoch = NearCoherence.VOID;
-  /** The age tick when this copy was known current. */
-  private int tick;
+  /** The age tick when this copy was known current (a long: an int would wrap within weeks at a 1 ms tick). */
+  private long tick;
   /**
    * Under the key's lock: the copy was promoted from the near disk tier ({@link NearDisk}) and is unchanged since, so
    * the disk still holds it (unless its budget dropped it): an eviction writes nothing, and a write of the key deletes
@@ -35,7 +35,7 @@ final class NearHolder<V> extends Holder<V> {
   }
 
   /** Under the key's lock: the copy is current as of the given epoch and tick (taken before the shared tier call). */
-  void current(int epochBefore, int tickBefore) {
+  void current(int epochBefore, long tickBefore) {
     tick = tickBefore;
     epoch = epochBefore;
   }
@@ -49,7 +49,7 @@ final class NearHolder<V> extends Holder<V> {
     return epoch;
   }
 
-  int tick() {
+  long tick() {
     return tick;
   }
 

@@ -24,10 +24,12 @@ public record TierStatistics(Heap heap, Disk disk, long timerExpiries, Near near
    * @param diskHits near copies served from the disk tier (each a read of Redis saved)
    * @param staleDiskCopies copies found there that could not be served (an invalidation of their key came, or they
    *     were older than {@code max-local-age-millis}) and were deleted; the key was read from Redis instead
+   * @param deleteQueueOverflows invalidations that came while the tier's queue of deletes was full (65,536 keys):
+   *     each made every copy then on disk a miss, rather than queue more
    */
-  public record Near(long diskHits, long staleDiskCopies) {
+  public record Near(long diskHits, long staleDiskCopies, long deleteQueueOverflows) {
     /** Nothing served: a local cache, or a remote one without a near disk tier. */
-    public static final Near NONE = new Near(0, 0);
+    public static final Near NONE = new Near(0, 0, 0);
   }
 
   /**

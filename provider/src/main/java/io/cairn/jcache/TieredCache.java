@@ -626,7 +626,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
             null);
     ExpiryTimer t = timer;
     return new TierStatistics(h, d, t == null ? 0 : t.expired(),
-        near == null ? TierStatistics.Near.NONE : new TierStatistics.Near(near.hits(), near.stale()));
+        near == null ? TierStatistics.Near.NONE : new TierStatistics.Near(near.hits(), near.stale(), near.overflows()));
   }
 
   @Override

@@ -139,7 +139,7 @@ class NearCoherenceTest {
     java.util.concurrent.ScheduledFuture<?> ticker = NearCoherence.tickEvery(c, 80);
     try {
       NearHolder<String> a = copy(c, "a");
-      int start = c.tick();
+      long start = c.tick();
       while (c.tick() - start < NearCoherence.MAX_AGE_TICKS) {
         assertTrue(c.servable(a) || c.tick() - a.tick() >= NearCoherence.MAX_AGE_TICKS);
         Thread.sleep(5);
@@ -148,5 +148,24 @@ class NearCoherenceTest {
     } finally {
       ticker.cancel(false);
     }
+  }
+
+  /**
+   * Age is a difference of ticks, and a tick may come every millisecond: in 32 bits a copy left unread for 2^32 ticks
+   * (50 days) would look new again. The ticks are 64-bit, so it stays a miss however long it sat.
+   */
+  @Test
+  void aCopyStaysTooOldWhenTheTicksPassAnyWordSize() {
+    NearCoherence c = new NearCoherence();
+    c.ready(true);
+    NearHolder<String> old = copy(c, "a");
+    c.advance(1L << 32);
+    assertFalse(c.servable(old), "2^32 ticks old");
+    c.advance(1L << 31);
+    assertFalse(c.servable(old), "2^32 + 2^31 ticks old");
+    NearHolder<String> fresh = copy(c, "b");
+    assertTrue(c.servable(fresh), "a copy made now, past those ticks");
+    c.advance(NearCoherence.MAX_AGE_TICKS);
+    assertFalse(c.servable(fresh));
   }
 }

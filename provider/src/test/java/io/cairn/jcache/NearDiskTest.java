@@ -109,6 +109,43 @@ class NearDiskTest {
   }
 
   /**
+   * With the deleter held, invalidations of other keys fill the delete queue; the invalidation of the key whose copy
+   * is on disk then finds no room. Its delete is not queued and its mark goes, so only the raised age floor stands
+   * between the old disk copy and a read: the read must still go to the shared tier. The queue stays at its bound.
+   */
+  @Test
+  void anInvalidationThatFindsTheDeleteQueueFullStillLeavesNoStaleCopy() throws Exception {
+    Cache<String, String> c = cache("overflow");
+    MemoryTier tier = MemoryTier.of("overflow");
+    c.put("k", "old");
+    evictFor(c, "other");
+    assertEquals(1, tiers(c).heap().spills(), "k went to disk");
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    NearDisk.beforeDrain = () -> {
+      held.countDown();
+      awaitInSeam(release);
+    };
+    try {
+      for (int i = 0; i < NearDisk.MAX_QUEUED_DELETES; i++) {
+        tier.otherWrites(MemoryTier.utf8("o" + i), MemoryTier.utf8("x"));
+      }
+      assertTrue(held.await(10, TimeUnit.SECONDS), "the drain is held before it deletes anything");
+      assertEquals(0, tiers(c).near().deleteQueueOverflows(), "the queue holds exactly its bound");
+      tier.otherWrites(MemoryTier.utf8("o-last"), MemoryTier.utf8("x"));
+      assertEquals(1, tiers(c).near().deleteQueueOverflows(), "the queue was full");
+      tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
+      assertEquals(2, tiers(c).near().deleteQueueOverflows(), tiers(c).near().toString());
+      assertEquals("new", c.get("k"), "the disk copy made before the overflow is not served");
+      assertEquals(1, tiers(c).near().staleDiskCopies(), tiers(c).near().toString());
+    } finally {
+      release.countDown();
+    }
+    evictFor(c, "other");
+    assertEquals("new", c.get("k"), "after the queue drained");
+  }
+
+  /**
    * Rounds of an eviction of a key written and not read since (the next new key's put evicts it from the one-entry
    * heap, S3-FIFO's small queue) racing another process's write of it, started together; afterwards the cache reads
    * what the shared tier holds.
