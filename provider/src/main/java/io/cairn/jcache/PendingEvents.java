@@ -58,9 +58,12 @@ class PendingEvents<K, V> {
         : new PendingEvents<>(source, copier, listeners, shared);
   }
 
-  /** Whether this is {@link #none}: nobody wants the operation's events. */
-  final boolean isNone() {
-    return this == NONE;
+  /**
+   * Whether anyone receives a put's own events (CREATED, UPDATED), which need to know if there was an entry before.
+   * False for {@link #none}.
+   */
+  final boolean wantsPutEvents() {
+    return (wanted & (1 << EventType.CREATED.ordinal() | 1 << EventType.UPDATED.ordinal())) != 0;
   }
 
   /** How many events are recorded now, for {@link #rewind}. */

@@ -69,7 +69,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   volatile boolean anyExpiry;
   /**
    * Whether a put of a key that is not on the heap may skip reading the tier below, when no listener wants its event
-   * and no entry has an expiry: a plain cache whose policy is eternal, so the old entry (if any) changes nothing the
+   * (CREATED or UPDATED; with no entry expiring, a put makes no other) and no entry has an expiry: a plain cache whose policy is eternal, so the old entry (if any) changes nothing the
    * put does. The new holder then assumes a copy may be below, so removing it deletes one.
    */
   private final boolean blindPuts;
@@ -710,8 +710,11 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
       @Override
       Holder<V> run(K k, Holder<V> h) {
         byte[] kb;
-        if (h == null && blindPuts && !needOld && explicitExpireAt == ProcessorEntry.UNSET && !anyExpiry
-            && events.isNone() && lower.isOpen() && (kb = encodable(k)) != null) {
+        // An explicit ETERNAL (a Redis SET without a TTL) is what an eternal policy gives a new entry, and with no
+        // entry expiring there is no TTL below for it to clear.
+        if (h == null && blindPuts && !needOld && (explicitExpireAt == ProcessorEntry.UNSET
+            || explicitExpireAt == ETERNAL) && !anyExpiry
+            && !events.wantsPutEvents() && lower.isOpen() && (kb = encodable(k)) != null) {
           writer.write(k, value);
           done = true;
           return blindPut(k, kb, copier.in(value), value);

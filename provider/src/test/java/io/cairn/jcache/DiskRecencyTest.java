@@ -82,11 +82,19 @@ class DiskRecencyTest {
       c.put(i, "first" + i);
     }
     CairnCache<Integer, String> engine = c.unwrap(CairnCache.class);
+    // A listener for expiry only (as Cairn server's databases have) wants nothing a put of an eternal entry makes.
+    javax.cache.event.CacheEntryExpiredListener<Integer, String> onExpiry = events -> { };
+    c.registerCacheEntryListener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+        () -> onExpiry, null, false, true));
     long checks = engine.engineStatistics().filter().bloomChecks();
     for (int i = 0; i < 1000; i++) {
       c.put(i, "second" + i);
     }
     assertEquals(checks, engine.engineStatistics().filter().bloomChecks(), "puts of keys on disk only asked no table");
+    for (int i = 0; i < 1000; i++) {
+      engine.put(i, "second" + i, CairnCache.ETERNAL);
+    }
+    assertEquals(checks, engine.engineStatistics().filter().bloomChecks(), "nor did puts with an explicit ETERNAL");
     for (int i = 0; i < 1000; i += 2) {
       assertTrue(c.remove(i), "key " + i + " was there to remove");
     }
@@ -100,6 +108,36 @@ class DiskRecencyTest {
         assertEquals(i % 2 == 0 ? null : "second" + i, again.get(i), "key " + i + " after a restart");
       }
     }
+  }
+
+  /** With a listener for CREATED and UPDATED, a put of a key on disk only reads it, to tell an update from a create. */
+  @Test
+  void aPutWhoseEventsAreWantedStillTellsAnUpdateFromACreate() {
+    Cache<Integer, String> c = manager.createCache("told", new CairnConfiguration<Integer, String>()
+        .setTypes(Integer.class, String.class).setHeapEntries(10));
+    for (int i = 0; i < 1000; i++) {
+      c.put(i, "first" + i);
+    }
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    class Both implements javax.cache.event.CacheEntryCreatedListener<Integer, String>,
+        javax.cache.event.CacheEntryUpdatedListener<Integer, String> {
+      @Override
+      public void onCreated(Iterable<javax.cache.event.CacheEntryEvent<? extends Integer, ? extends String>> es) {
+        es.forEach(e -> seen.add("created " + e.getKey()));
+      }
+
+      @Override
+      public void onUpdated(Iterable<javax.cache.event.CacheEntryEvent<? extends Integer, ? extends String>> es) {
+        es.forEach(e -> seen.add("updated " + e.getKey() + " from " + e.getOldValue()));
+      }
+    }
+    Both both = new Both();
+    c.registerCacheEntryListener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<>(
+        () -> both, null, true, true));
+    c.put(0, "second");
+    c.unwrap(CairnCache.class).put(1, "second", CairnCache.ETERNAL);
+    c.put(5000, "new");
+    assertEquals(java.util.List.of("updated 0 from first0", "updated 1 from first1", "created 5000"), seen);
   }
 
   /**
