@@ -31,10 +31,12 @@
 # a JVM server is run in production: without -Xms the heap grows while it is measured, and with the throughput
 # collector every growth of the old generation is a full collection (2.1 s pauses in a pipelined SET run); without
 # pre-touching, the kernel's first-touch page faults are paid during the run (redis-server takes its memory from the
-# allocator as it goes).
-# Environment: CAIRN_JAVA_OPTS (default -Xms4g -Xmx4g -XX:+AlwaysPreTouch), CAIRN_PARALLEL_JAVA_OPTS (default -Xms4g
-# -Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory (default -Xms1g
-# -Xmx1g -XX:+AlwaysPreTouch), CAIRN_PORT (16380), REDIS_PORT (16379).
+# allocator as it goes). Both ask for transparent huge pages for the heap (-XX:+UseTransparentHugePages, which the
+# kernel's default "madvise" mode grants): lookups in a heap of millions of entries miss the TLB at every step, and
+# with 2 MiB pages pipelined SET and GET ran 13% faster on average in alternating single runs.
+# Environment: CAIRN_JAVA_OPTS (default -Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages),
+# CAIRN_PARALLEL_JAVA_OPTS (the same plus -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory
+# (default -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages), CAIRN_PORT (16380), REDIS_PORT (16379).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -183,9 +185,9 @@ EOF
 pipelined=(-t set,get -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "$n_pipelined")
 unpipelined=(-t set,get -P 1 -d "$value_bytes" -c 50 --threads 2 -r 1000000 -n "$n_single")
 c2000=(-t set,get -P 1 -d "$value_bytes" -c 2000 --threads 2 -r 1000000 -n "$n_single")
-java_opts=${CAIRN_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch}
-parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseParallelGC -Xmn1g}
-ltm_opts=${CAIRN_LTM_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch}
+java_opts=${CAIRN_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages}
+parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseParallelGC -Xmn1g}
+ltm_opts=${CAIRN_LTM_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(load)
 
