@@ -6,7 +6,7 @@
 #
 #   benchmarks/redis-benchmark.sh --short   a quick check: a tenth of the requests and of the larger-than-memory key
 #                                           space (a few minutes); written to benchmarks/results/server/short/
-#   benchmarks/redis-benchmark.sh           the full run (about twenty minutes on 2 cores)
+#   benchmarks/redis-benchmark.sh           the full run (about ten minutes on 2 cores)
 #
 # Needs server/target/cairn-server.jar (mvn -B -q -DskipTests install -pl server -am), redis-server, redis-cli and
 # redis-benchmark on the PATH (Debian: apt-get install redis-server redis-tools), and python3 for the report.
@@ -35,7 +35,7 @@
 # kernel's default "madvise" mode grants): lookups in a heap of millions of entries miss the TLB at every step, and
 # with 2 MiB pages pipelined SET and GET ran 13% faster on average in alternating single runs.
 # Environment: CAIRN_JAVA_OPTS (default -Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages),
-# CAIRN_PARALLEL_JAVA_OPTS (the same plus -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory
+# CAIRN_PARALLEL_JAVA_OPTS (default CAIRN_JAVA_OPTS's plus -XX:+UseParallelGC -Xmn1g), CAIRN_LTM_JAVA_OPTS for larger-than-memory
 # (default -Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages), CAIRN_PORT (16380), REDIS_PORT (16379).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -186,18 +186,22 @@ pipelined=(-t set,get -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "
 unpipelined=(-t set,get -P 1 -d "$value_bytes" -c 50 --threads 2 -r 1000000 -n "$n_single")
 c2000=(-t set,get -P 1 -d "$value_bytes" -c 2000 --threads 2 -r 1000000 -n "$n_single")
 java_opts=${CAIRN_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages}
-parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:--Xms4g -Xmx4g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages -XX:+UseParallelGC -Xmn1g}
+parallel_opts=${CAIRN_PARALLEL_JAVA_OPTS:-$java_opts -XX:+UseParallelGC -Xmn1g}
 ltm_opts=${CAIRN_LTM_JAVA_OPTS:--Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_start=$(load)
 
+start_in_memory() { # server (cairn, cairn-parallel or redis), scenario
+  case $1 in
+    cairn) start_cairn "$2" "$java_opts" ;;
+    cairn-parallel) start_cairn "$2" "$parallel_opts" ;;
+    redis) start_redis "$2" --appendonly no ;;
+  esac
+}
+
 for server in cairn cairn-parallel redis; do
   for scenario in pipelined unpipelined c2000; do
-    case $server in
-      cairn) start_cairn "$scenario" "$java_opts" ;;
-      cairn-parallel) start_cairn "$scenario" "$parallel_opts" ;;
-      redis) start_redis "$scenario" --appendonly no ;;
-    esac
+    start_in_memory "$server" "$scenario"
     declare -n flags=$scenario
     bench "$scenario" "$server" "${flags[@]}"
     unset -n flags
@@ -207,11 +211,7 @@ done
 
 overwrite=(-t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "$n_overwrite")
 for server in cairn cairn-parallel redis; do
-  case $server in
-    cairn) start_cairn overwrite "$java_opts" ;;
-    cairn-parallel) start_cairn overwrite "$parallel_opts" ;;
-    redis) start_redis overwrite --appendonly no ;;
-  esac
+  start_in_memory "$server" overwrite
   echo "== overwrite / $server: filling with $((n_overwrite * 3 / 20)) SETs"
   redis-benchmark -p "$port" -t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n $((n_overwrite * 3 / 20)) \
     -q >/dev/null

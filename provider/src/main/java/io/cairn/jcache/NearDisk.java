@@ -30,11 +30,11 @@ import java.util.concurrent.atomic.LongAdder;
  * mark: the I/O thread that delivers invalidations never waits on the disk. The queue is bounded
  * ({@link #MAX_QUEUED_DELETES}): an invalidation that finds it full is not queued; instead every copy on disk stops
  * being served at once, by raising the age tick a copy must carry ({@link #servableFrom}) past the tick of every
- * copy made so far (see {@link #fellBehind}). A copy of a key that was marked when the
- * read looked (before it read the disk) is stale and deleted at once. A copy the heap evicts is written under the key's lock, then, after a fence, the holder is
- * checked again and the copy deleted if an invalidation voided it meanwhile: an invalidation either voids the holder
- * before that check (the evictor deletes the copy), or after it, and then its queued delete comes after the write. A
- * holder the evictor sees has been checked against its stripe under the lock that linked it
+ * copy made so far (see {@link #fellBehind}). A copy of a key that was marked when the read looked (before it read
+ * the disk) is stale and deleted at once. A copy the heap evicts is written under the key's lock, then, after a
+ * fence, the holder is checked again and the copy deleted if an invalidation voided it meanwhile: an invalidation
+ * either voids the holder before that check (the evictor deletes the copy), or after it, and then its queued delete
+ * comes after the write. A holder the evictor sees has been checked against its stripe under the lock that linked it
  * ({@link HeapIndex#compute}), so an invalidation that overtook its read has voided it already. A copy promoted back to
  * the heap is current as of a reservation taken before the disk was read, like a copy read from Redis. An invalidation
  * of everything ages every copy past the maximum at once ({@link NearCoherence#invalidatedAll}).
@@ -332,11 +332,6 @@ final class NearDisk {
   /** Invalidations that found the delete queue full, each of which stopped every copy on disk being served. */
   long overflows() {
     return overflows.sum();
-  }
-
-  /** Deletes queued and not yet run. */
-  int queuedDeletes() {
-    return queued.get();
   }
 
   /** Deletes the disk tier's files. */

@@ -69,8 +69,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   volatile boolean anyExpiry;
   /**
    * Whether a put of a key that is not on the heap may skip reading the tier below, when no listener wants its event
-   * (CREATED or UPDATED; with no entry expiring, a put makes no other) and no entry has an expiry: a plain cache whose policy is eternal, so the old entry (if any) changes nothing the
-   * put does. The new holder then assumes a copy may be below, so removing it deletes one.
+   * (CREATED or UPDATED; with no entry expiring, a put makes no other) and no entry has an expiry: a plain cache whose
+   * policy is eternal, so the old entry (if any) changes nothing the put does. The new holder then assumes a copy may
+   * be below, so removing it deletes one.
    */
   private final boolean blindPuts;
   /** Listeners for keys the cache loses by itself: dropped by the tier below's budget, or evicted with nowhere to go. */
@@ -712,9 +713,9 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
         byte[] kb;
         // An explicit ETERNAL (a Redis SET without a TTL) is what an eternal policy gives a new entry, and with no
         // entry expiring there is no TTL below for it to clear.
-        if (h == null && blindPuts && !needOld && (explicitExpireAt == ProcessorEntry.UNSET
-            || explicitExpireAt == ETERNAL) && !anyExpiry
-            && !events.wantsPutEvents() && lower.isOpen() && (kb = encodable(k)) != null) {
+        boolean eternal = explicitExpireAt == ProcessorEntry.UNSET || explicitExpireAt == ETERNAL;
+        if (h == null && blindPuts && !needOld && eternal && !anyExpiry && !events.wantsPutEvents()
+            && lower.isOpen() && (kb = encodable(k)) != null) {
           writer.write(k, value);
           done = true;
           return blindPut(k, kb, copier.in(value), value);

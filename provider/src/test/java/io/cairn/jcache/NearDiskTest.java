@@ -83,19 +83,34 @@ class NearDiskTest {
     assertEquals("new", c.get("k"), "the copy written after its invalidation was deleted");
   }
 
-  @Test
-  void aCopyWhoseInvalidationIsStillQueuedIsNotServed() throws Exception {
-    Cache<String, String> c = cache("queued");
-    MemoryTier tier = MemoryTier.of("queued");
+  /** A cache whose key k holds "old" on the near disk only. */
+  private Cache<String, String> withOldKOnDisk(String name) throws Exception {
+    Cache<String, String> c = cache(name);
     c.put("k", "old");
     evictFor(c, "other");
     assertEquals(1, tiers(c).heap().spills(), "k went to disk");
+    return c;
+  }
+
+  /**
+   * Holds the deleter thread as a drain starts, before it deletes anything, until the returned latch is counted down;
+   * {@code held} is counted down once it is held.
+   */
+  private static CountDownLatch holdDrains(CountDownLatch held) {
     CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch held = new CountDownLatch(1);
     NearDisk.beforeDrain = () -> {
       held.countDown();
       awaitInSeam(release);
     };
+    return release;
+  }
+
+  @Test
+  void aCopyWhoseInvalidationIsStillQueuedIsNotServed() throws Exception {
+    Cache<String, String> c = withOldKOnDisk("queued");
+    MemoryTier tier = MemoryTier.of("queued");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = holdDrains(held);
     try {
       tier.otherWrites(MemoryTier.utf8("k"), MemoryTier.utf8("new"));
       assertTrue(held.await(10, TimeUnit.SECONDS), "the delete is queued and held");
@@ -111,21 +126,14 @@ class NearDiskTest {
   /**
    * With the deleter held, invalidations of other keys fill the delete queue; the invalidation of the key whose copy
    * is on disk then finds no room. Its delete is not queued and its mark goes, so only the raised age floor stands
-   * between the old disk copy and a read: the read must still go to the shared tier. The queue stays at its bound.
+   * between the old disk copy and a read: the read must still go to the shared tier.
    */
   @Test
   void anInvalidationThatFindsTheDeleteQueueFullStillLeavesNoStaleCopy() throws Exception {
-    Cache<String, String> c = cache("overflow");
+    Cache<String, String> c = withOldKOnDisk("overflow");
     MemoryTier tier = MemoryTier.of("overflow");
-    c.put("k", "old");
-    evictFor(c, "other");
-    assertEquals(1, tiers(c).heap().spills(), "k went to disk");
-    CountDownLatch release = new CountDownLatch(1);
     CountDownLatch held = new CountDownLatch(1);
-    NearDisk.beforeDrain = () -> {
-      held.countDown();
-      awaitInSeam(release);
-    };
+    CountDownLatch release = holdDrains(held);
     try {
       for (int i = 0; i < NearDisk.MAX_QUEUED_DELETES; i++) {
         tier.otherWrites(MemoryTier.utf8("o" + i), MemoryTier.utf8("x"));
