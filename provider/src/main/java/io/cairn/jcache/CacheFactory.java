@@ -32,7 +32,8 @@ final class CacheFactory {
       Codec<K> keyCodec = config.getKeyCodec() != null ? config.getKeyCodec()
           : Codecs.forType(config.getKeyType(), manager.getClassLoader(), filter);
       Codec<V> valueCodec = config.getValueCodec() != null ? config.getValueCodec()
-          : Codecs.forType(config.getValueType(), manager.getClassLoader(), filter);
+          : Codecs.forValues(config.getValueType(), manager.getClassLoader(), filter,
+              config.isStoreByValue() && !settings.persistent() && !settings.remote());
       Copier<K, V> copier = new Copier<>(keyCodec, valueCodec, config.isStoreByValue(), config.getValueType());
       TypeCheck<K, V> check = new TypeCheck<>(name, config.getKeyType(), config.getValueType());
 

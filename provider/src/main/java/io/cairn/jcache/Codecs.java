@@ -65,6 +65,16 @@ final class Codecs {
     return new Serialized<>(type, loader, filter);
   }
 
+  /**
+   * The value codec for a configured type: {@link #forType}'s, except that a store-by-value cache whose encodings stay
+   * in this process ({@code local}: neither persistent nor remote) copies values of a plain Serializable class field
+   * by field ({@link FieldCodec}) instead of serializing them.
+   */
+  static <T> Codec<T> forValues(Class<T> type, ClassLoader loader, ObjectInputFilter filter, boolean local) {
+    Codec<T> c = forType(type, loader, filter);
+    return local && c instanceof Serialized<T> s ? FieldCodec.of(type, s, filter) : c;
+  }
+
   private static Codec<?> builtIn(Class<?> type) {
     if (type == String.class) {
       return STRING;
