@@ -100,6 +100,10 @@ public interface CairnCache<K, V> {
    */
   Codec<K> keyCodec();
 
-  /** The codec this cache turns values into bytes with, chosen as {@link #keyCodec} is. */
+  /**
+   * The codec this cache turns values into bytes with, chosen as {@link #keyCodec} is; its bytes can be read by any
+   * process with the value class. (A store-by-value cache that copies values field by field keeps that form, valid in
+   * this process only, to itself; this is then the JDK serialization it falls back to.)
+   */
   Codec<V> valueCodec();
 }

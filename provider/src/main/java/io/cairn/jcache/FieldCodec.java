@@ -29,13 +29,17 @@ import javax.cache.CacheException;
  * it is {@link Serializable}, neither {@link Externalizable}, a record, an enum nor abstract; no class of its
  * serializable hierarchy declares {@code writeObject}, {@code readObject}, {@code readObjectNoData} or
  * {@code serialPersistentFields}, and no class of its hierarchy declares {@code writeReplace} or {@code readResolve};
- * its first non-serializable superclass has the no-argument constructor serialization calls; the serial filter admits
- * the class; and every field serialization writes (non-static, non-transient, of each serializable class) is a
- * primitive, a String, a boxed primitive, an enum or an array of primitives. A decoded copy is made as serialization
- * makes one: allocated without running the constructors of its serializable classes (transient fields keep their
- * defaults), then its fields are set. Two fields of one value that refer to the same object still do in the copy.
- * Values of a subclass of the configured class, and values of a class that does not qualify, go through
- * {@link Codecs.Serialized}.
+ * its first non-serializable superclass has the no-argument constructor serialization calls; every field
+ * serialization writes (non-static, non-transient, of each serializable class) is a primitive, a String, a boxed
+ * primitive, an enum or an array of primitives; and the serial filter admits every class a serialized value would
+ * name (its serializable classes, its fields' types and their serializable superclasses). The filter's limits
+ * (maxarray, maxbytes, maxdepth, maxrefs) guard bytes that come from outside; a field copy is made and read in this
+ * process, so they apply to serialized values only. A decoded copy is made as serialization makes one: allocated
+ * without running the constructors of its serializable classes (transient fields keep their defaults), then its
+ * fields are set, boxed primitives as new boxes (not the ones {@code valueOf} shares). Two fields of one value that
+ * refer to the same object still do in the copy. Values of a subclass of the configured class, and values of a class
+ * that does not qualify, go through {@link Codecs.Serialized}. The bytes never leave the cache:
+ * {@link CairnCache#valueCodec} gives callers the serialization instead ({@link #portable}).
  *
  * <h2>Format</h2>
  * Not stable between processes, so never written to a file or to Redis: {@code 0x01}, then each field in the order of
@@ -82,6 +86,8 @@ final class FieldCodec<T> implements Codec<T> {
   private final int refs;
   /** The size of an encoding made lately, where the next one's buffer starts (racy by design: only a hint). */
   private int lastSize = 64;
+  /** The largest buffer a hint starts with: one large value must not make every later encoding allocate as much. */
+  private static final int MAX_HINT = 8192;
 
   private FieldCodec(Class<T> type, Codec<T> serialized, Constructor<?> create, Slot[] slots, int refs) {
     this.type = type;
@@ -133,6 +139,15 @@ final class FieldCodec<T> implements Codec<T> {
     }
   }
 
+  /**
+   * The codec whose bytes any process can read, for callers outside the cache ({@link CairnCache#valueCodec}, and
+   * through it Cairn server's view of an application's caches): {@code codec} itself, or the serialization a field
+   * codec falls back to.
+   */
+  static <T> Codec<T> portable(Codec<T> codec) {
+    return codec instanceof FieldCodec<T> f ? f.serialized : codec;
+  }
+
   /** Why values of {@code type} cannot be copied field by field, or null if they can. */
   static String whyNot(Class<?> type, ObjectInputFilter filter) {
     if (!Serializable.class.isAssignableFrom(type)) {
@@ -167,10 +182,37 @@ final class FieldCodec<T> implements Codec<T> {
         }
       }
     }
-    if (filter != null && filter.checkInput(new Admission(type)) == ObjectInputFilter.Status.REJECTED) {
-      return "the serial filter rejects it";
+    if (filter != null) {
+      for (Class<?> c : streamClasses(type)) {
+        if (filter.checkInput(new Admission(c, c.isArray() ? 0 : -1)) == ObjectInputFilter.Status.REJECTED) {
+          return "the serial filter rejects " + c.getName();
+        }
+      }
     }
     return null;
+  }
+
+  /**
+   * The classes a serialization stream of a {@code type} value names, which deserializing it puts to the serial
+   * filter: each serializable class of its hierarchy, and each field's type but String with its serializable
+   * superclasses ({@code Number} for a boxed number, {@code Enum} for an enum).
+   */
+  private static java.util.Set<Class<?>> streamClasses(Class<?> type) {
+    java.util.Set<Class<?>> out = new java.util.LinkedHashSet<>();
+    for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
+      out.add(c);
+      for (Field f : c.getDeclaredFields()) {
+        int m = f.getModifiers();
+        Class<?> ft = f.getType();
+        if (Modifier.isStatic(m) || Modifier.isTransient(m) || ft.isPrimitive() || ft == String.class) {
+          continue; // a stream writes a String without a class descriptor, so the filter is not asked about it
+        }
+        for (Class<?> t = ft; t != null && Serializable.class.isAssignableFrom(t); t = t.getSuperclass()) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
   }
 
   private static boolean declares(Class<?> c, String method, Class<?>... params) {
@@ -182,12 +224,11 @@ final class FieldCodec<T> implements Codec<T> {
     }
   }
 
-  /** What the serial filter is asked about the class: one object of it, at the top of its graph. */
-  private record Admission(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
-    @Override
-    public long arrayLength() {
-      return -1;
-    }
+  /**
+   * What the serial filter is asked about a class: whether it may appear at all (its limits on sizes and depths are
+   * for serialized bytes, which a field copy, made and read in this process, never is).
+   */
+  private record Admission(Class<?> serialClass, long arrayLength) implements ObjectInputFilter.FilterInfo {
 
     @Override
     public long depth() {
@@ -231,7 +272,7 @@ final class FieldCodec<T> implements Codec<T> {
       return serialized.encode(value);
     }
     try {
-      Out out = new Out(lastSize);
+      Out out = new Out(Math.min(lastSize, MAX_HINT));
       out.b[out.n++] = FIELDS;
       Object[] seen = refs > 1 ? new Object[refs] : null;
       for (Slot s : slots) {
@@ -292,7 +333,7 @@ final class FieldCodec<T> implements Codec<T> {
         if (latin1) {
           out.raw(str.getBytes(StandardCharsets.ISO_8859_1));
         } else {
-          out.room(2 * n);
+          out.room(2L * n);
           for (int i = 0; i < n; i++) {
             out.u16(str.charAt(i));
           }
@@ -334,7 +375,7 @@ final class FieldCodec<T> implements Codec<T> {
       case CHARS -> {
         char[] a = (char[]) r;
         out.i32(a.length);
-        out.room(2 * a.length);
+        out.room(2L * a.length);
         for (char x : a) {
           out.u16(x);
         }
@@ -342,7 +383,7 @@ final class FieldCodec<T> implements Codec<T> {
       case SHORTS -> {
         short[] a = (short[]) r;
         out.i32(a.length);
-        out.room(2 * a.length);
+        out.room(2L * a.length);
         for (short x : a) {
           out.u16(x);
         }
@@ -350,7 +391,7 @@ final class FieldCodec<T> implements Codec<T> {
       case INTS -> {
         int[] a = (int[]) r;
         out.i32(a.length);
-        out.room(4 * a.length);
+        out.room(4L * a.length);
         for (int x : a) {
           out.i32(x);
         }
@@ -358,7 +399,7 @@ final class FieldCodec<T> implements Codec<T> {
       case LONGS -> {
         long[] a = (long[]) r;
         out.i32(a.length);
-        out.room(8 * a.length);
+        out.room(8L * a.length);
         for (long x : a) {
           out.i64(x);
         }
@@ -366,7 +407,7 @@ final class FieldCodec<T> implements Codec<T> {
       case FLOATS -> {
         float[] a = (float[]) r;
         out.i32(a.length);
-        out.room(4 * a.length);
+        out.room(4L * a.length);
         for (float x : a) {
           out.i32(Float.floatToIntBits(x));
         }
@@ -374,7 +415,7 @@ final class FieldCodec<T> implements Codec<T> {
       case DOUBLES -> {
         double[] a = (double[]) r;
         out.i32(a.length);
-        out.room(8 * a.length);
+        out.room(8L * a.length);
         for (double x : a) {
           out.i64(Double.doubleToLongBits(x));
         }
@@ -451,23 +492,7 @@ final class FieldCodec<T> implements Codec<T> {
         return new String(cs);
       }
       case BOXED -> {
-        Class<?> t = s.type;
-        if (t == Integer.class) {
-          return in.i32();
-        } else if (t == Long.class) {
-          return in.i64();
-        } else if (t == Double.class) {
-          return Double.longBitsToDouble(in.i64());
-        } else if (t == Float.class) {
-          return Float.intBitsToFloat(in.i32());
-        } else if (t == Short.class) {
-          return (short) in.u16();
-        } else if (t == Character.class) {
-          return (char) in.u16();
-        } else if (t == Byte.class) {
-          return (byte) in.u8();
-        }
-        return in.u8() != 0;
+        return box(in, s.type);
       }
       case ENUM -> {
         return s.constants[in.i32()];
@@ -531,6 +556,30 @@ final class FieldCodec<T> implements Codec<T> {
     }
   }
 
+  /**
+   * A boxed primitive as deserialization makes it: a new object, never one of the boxes {@code valueOf} shares, so
+   * that identity (==, a lock on the field) behaves as in a serialized copy.
+   */
+  @SuppressWarnings("removal") // the box constructors are what makes a box no other value shares
+  private static Object box(In in, Class<?> t) {
+    if (t == Integer.class) {
+      return new Integer(in.i32());
+    } else if (t == Long.class) {
+      return new Long(in.i64());
+    } else if (t == Double.class) {
+      return new Double(Double.longBitsToDouble(in.i64()));
+    } else if (t == Float.class) {
+      return new Float(Float.intBitsToFloat(in.i32()));
+    } else if (t == Short.class) {
+      return new Short((short) in.u16());
+    } else if (t == Character.class) {
+      return new Character((char) in.u16());
+    } else if (t == Byte.class) {
+      return new Byte((byte) in.u8());
+    }
+    return new Boolean(in.u8() != 0);
+  }
+
   @Override
   public String name() {
     return "fields of " + type.getName() + " (this process only), else JDK serialization";
@@ -538,6 +587,9 @@ final class FieldCodec<T> implements Codec<T> {
 
   /** A growing buffer of the encoding. */
   private static final class Out {
+    /** The largest array the JVM makes. */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     byte[] b;
     int n;
 
@@ -545,9 +597,13 @@ final class FieldCodec<T> implements Codec<T> {
       b = new byte[size];
     }
 
-    void room(int more) {
+    void room(long more) {
       if (b.length - n < more) {
-        b = Arrays.copyOf(b, Math.max(b.length * 2, n + more));
+        long need = n + more;
+        if (need > MAX_ARRAY) {
+          throw new IllegalArgumentException("a value's fields take more than " + MAX_ARRAY + " bytes");
+        }
+        b = Arrays.copyOf(b, (int) Math.min(MAX_ARRAY, Math.max(2L * b.length, need)));
       }
     }
 

@@ -642,7 +642,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   @Override
   public Codec<V> valueCodec() {
-    return copier.valueCodec();
+    return FieldCodec.portable(copier.valueCodec());
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -794,6 +794,11 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
 
   // ---------------------------------------------------------------------------------------------------------------
   // For tests and statistics
+
+  /** The codec values are kept in: {@link #valueCodec}'s, or the field codec a local store-by-value cache uses. */
+  Codec<V> keptValueCodec() {
+    return copier.valueCodec();
+  }
 
   Statistics unwrapStatistics() {
     return stats;

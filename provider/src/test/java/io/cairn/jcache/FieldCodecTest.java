@@ -164,6 +164,9 @@ class FieldCodecTest {
     assertSame(copy.bs, copy.sameAsBs, "two fields that shared an array still share one");
     assertNotSame(original.bs, copy.bs);
     assertSame(Colour.GREEN, copy.bodied, "an enum constant with a body is the constant itself");
+    assertEquals(expected.boxedBool == Boolean.FALSE, copy.boxedBool == Boolean.FALSE,
+        "a boxed field is a box of its own, as in a serialized copy");
+    assertEquals(expected.boxedInt == Integer.valueOf(-1), copy.boxedInt == Integer.valueOf(-1));
   }
 
   @Test
@@ -337,6 +340,25 @@ class FieldCodecTest {
     assertNull(FieldCodec.whyNot(Plain.class, null));
   }
 
+  static class HasABox implements Serializable {
+    private static final long serialVersionUID = 1L;
+    Integer n = 1;
+  }
+
+  /** Deserializing a HasABox names Integer and Number too: an allow-list of HasABox alone refuses it. */
+  @Test
+  void aFilterThatRefusesAFieldsClassLeavesTheValueToSerialization() {
+    ObjectInputFilter filter = Codecs.filter(HasABox.class.getName() + ";!*");
+    Codec<HasABox> codec = Codecs.forValues(HasABox.class, getClass().getClassLoader(), filter, true);
+    assertInstanceOf(Codecs.Serialized.class, codec);
+    String why = FieldCodec.whyNot(HasABox.class, filter);
+    assertTrue(why.contains("java.lang."), why);
+    byte[] bytes = codec.encode(new HasABox());
+    assertThrows(CacheException.class, () -> codec.decode(bytes));
+    ObjectInputFilter admitting = Codecs.filter(HasABox.class.getName() + ";java.lang.*;!*");
+    assertInstanceOf(FieldCodec.class, Codecs.forValues(HasABox.class, getClass().getClassLoader(), admitting, true));
+  }
+
   @Test
   void aClassTheSerialFilterRejectsIsLeftToSerializationWhichRefusesIt() {
     ObjectInputFilter filter = Codecs.filter("!" + Plain.class.getName());
@@ -364,7 +386,9 @@ class FieldCodecTest {
       CairnConfiguration<Integer, Plain> heap = new CairnConfiguration<Integer, Plain>()
           .setTypes(Integer.class, Plain.class).setStoreByValue(true);
       Cache<Integer, Plain> local = m.createCache("local", heap);
-      assertInstanceOf(FieldCodec.class, local.unwrap(CairnCache.class).valueCodec());
+      assertInstanceOf(FieldCodec.class, local.unwrap(TieredCache.class).keptValueCodec());
+      Codec<?> outside = local.unwrap(CairnCache.class).valueCodec();
+      assertInstanceOf(Codecs.Serialized.class, outside, "callers get bytes any process reads");
       Plain p = new Plain();
       p.n = 5;
       local.put(1, p);
@@ -377,11 +401,11 @@ class FieldCodecTest {
       CairnConfiguration<Integer, Plain> persistent = new CairnConfiguration<Integer, Plain>()
           .setTypes(Integer.class, Plain.class).setStoreByValue(true).setPersistent(true);
       Cache<Integer, Plain> kept = m.createCache("kept", persistent);
-      assertInstanceOf(Codecs.Serialized.class, kept.unwrap(CairnCache.class).valueCodec());
+      assertInstanceOf(Codecs.Serialized.class, kept.unwrap(TieredCache.class).keptValueCodec());
       CairnConfiguration<Integer, Plain> byReference = new CairnConfiguration<Integer, Plain>()
           .setTypes(Integer.class, Plain.class).setStoreByValue(false);
       Cache<Integer, Plain> shared = m.createCache("by-reference", byReference);
-      assertInstanceOf(Codecs.Serialized.class, shared.unwrap(CairnCache.class).valueCodec());
+      assertInstanceOf(Codecs.Serialized.class, shared.unwrap(TieredCache.class).keptValueCodec());
     }
   }
 }
