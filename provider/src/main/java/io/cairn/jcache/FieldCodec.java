@@ -229,7 +229,6 @@ final class FieldCodec<T> implements Codec<T> {
    * for serialized bytes, which a field copy, made and read in this process, never is).
    */
   private record Admission(Class<?> serialClass, long arrayLength) implements ObjectInputFilter.FilterInfo {
-
     @Override
     public long depth() {
       return 1;
