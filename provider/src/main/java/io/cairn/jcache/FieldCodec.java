@@ -11,6 +11,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,9 +60,21 @@ final class FieldCodec<T> implements Codec<T> {
   private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
+  /** A field's kind; an array kind knows the bytes an element takes. */
   private enum Kind {
-    BOOLEAN, BYTE, CHAR, SHORT, INT, LONG, FLOAT, DOUBLE,
-    STRING, BOXED, ENUM, BOOLEANS, BYTES, CHARS, SHORTS, INTS, LONGS, FLOATS, DOUBLES
+    BOOLEAN, BYTE, CHAR, SHORT, INT, LONG, FLOAT, DOUBLE, STRING, BOXED, ENUM,
+    BOOLEANS(1), BYTES(1), CHARS(2), SHORTS(2), INTS(4), LONGS(8), FLOATS(4), DOUBLES(8);
+
+    /** Bytes per element of an array kind; 0 for the others. */
+    final int width;
+
+    Kind() {
+      this(0);
+    }
+
+    Kind(int width) {
+      this.width = width;
+    }
   }
 
   private static final Map<Class<?>, Kind> KINDS = Map.ofEntries(Map.entry(boolean.class, Kind.BOOLEAN),
@@ -112,23 +125,13 @@ final class FieldCodec<T> implements Codec<T> {
       }
       List<Slot> slots = new ArrayList<>();
       int refs = 0;
-      List<Class<?>> hierarchy = new ArrayList<>();
-      for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
-        hierarchy.add(0, c);
-      }
-      for (Class<?> c : hierarchy) {
-        for (Field f : c.getDeclaredFields()) {
-          int m = f.getModifiers();
-          if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
-            continue;
-          }
-          f.setAccessible(true);
-          Class<?> ft = f.getType();
-          Kind kind = ft.isEnum() ? Kind.ENUM : KINDS.get(ft);
-          slots.add(new Slot(f, kind, ft, ft.isPrimitive() ? -1 : refs, ft.isEnum() ? ft.getEnumConstants() : null));
-          if (!ft.isPrimitive()) {
-            refs++;
-          }
+      for (Field f : serializedFields(type)) {
+        f.setAccessible(true);
+        Class<?> ft = f.getType();
+        Kind kind = ft.isEnum() ? Kind.ENUM : KINDS.get(ft);
+        slots.add(new Slot(f, kind, ft, ft.isPrimitive() ? -1 : refs, ft.isEnum() ? ft.getEnumConstants() : null));
+        if (!ft.isPrimitive()) {
+          refs++;
         }
       }
       return new FieldCodec<>(type, serialized, create, slots.toArray(new Slot[0]), refs);
@@ -169,17 +172,15 @@ final class FieldCodec<T> implements Codec<T> {
         return c.getName() + " serializes itself (writeObject, readObject or readObjectNoData)";
       }
       for (Field f : c.getDeclaredFields()) {
-        int m = f.getModifiers();
-        if (Modifier.isStatic(m) && f.getName().equals("serialPersistentFields")) {
+        if (Modifier.isStatic(f.getModifiers()) && f.getName().equals("serialPersistentFields")) {
           return c.getName() + " names its serialized fields (serialPersistentFields)";
         }
-        if (Modifier.isStatic(m) || Modifier.isTransient(m)) {
-          continue;
-        }
-        Class<?> ft = f.getType();
-        if (!ft.isEnum() && !KINDS.containsKey(ft)) {
-          return "field " + c.getName() + "." + f.getName() + " is a " + ft.getName();
-        }
+      }
+    }
+    for (Field f : serializedFields(type)) {
+      Class<?> ft = f.getType();
+      if (!ft.isEnum() && !KINDS.containsKey(ft)) {
+        return "field " + f.getDeclaringClass().getName() + "." + f.getName() + " is a " + ft.getName();
       }
     }
     if (filter != null) {
@@ -198,17 +199,37 @@ final class FieldCodec<T> implements Codec<T> {
    * superclasses ({@code Number} for a boxed number, {@code Enum} for an enum).
    */
   private static java.util.Set<Class<?>> streamClasses(Class<?> type) {
-    java.util.Set<Class<?>> out = new java.util.LinkedHashSet<>();
+    java.util.Set<Class<?>> out = new java.util.LinkedHashSet<>(serializableHierarchy(type));
+    for (Field f : serializedFields(type)) {
+      Class<?> ft = f.getType();
+      if (ft.isPrimitive() || ft == String.class) {
+        continue; // a stream writes a String without a class descriptor, so the filter is not asked about it
+      }
+      out.addAll(serializableHierarchy(ft));
+    }
+    return out;
+  }
+
+  /** {@code type} and its superclasses up to the first that is not Serializable, the topmost first. */
+  private static List<Class<?>> serializableHierarchy(Class<?> type) {
+    List<Class<?>> out = new ArrayList<>();
     for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
-      out.add(c);
+      out.add(0, c);
+    }
+    return out;
+  }
+
+  /**
+   * The fields serialization writes for a {@code type} value, in the order this codec writes them: the non-static,
+   * non-transient fields of each serializable class, the topmost class first.
+   */
+  private static List<Field> serializedFields(Class<?> type) {
+    List<Field> out = new ArrayList<>();
+    for (Class<?> c : serializableHierarchy(type)) {
       for (Field f : c.getDeclaredFields()) {
         int m = f.getModifiers();
-        Class<?> ft = f.getType();
-        if (Modifier.isStatic(m) || Modifier.isTransient(m) || ft.isPrimitive() || ft == String.class) {
-          continue; // a stream writes a String without a class descriptor, so the filter is not asked about it
-        }
-        for (Class<?> t = ft; t != null && Serializable.class.isAssignableFrom(t); t = t.getSuperclass()) {
-          out.add(t);
+        if (!Modifier.isStatic(m) && !Modifier.isTransient(m)) {
+          out.add(f);
         }
       }
     }
@@ -358,69 +379,47 @@ final class FieldCodec<T> implements Codec<T> {
         }
       }
       case ENUM -> out.i32(((Enum<?>) r).ordinal());
-      case BYTES -> {
-        byte[] a = (byte[]) r;
-        out.i32(a.length);
-        out.raw(a);
-      }
+      default -> writeArray(out, kind, r);
+    }
+  }
+
+  /**
+   * A primitive array: its length, then its elements big-endian; floating point canonical (one NaN), as serialization
+   * writes it, which the buffers' bulk views would not do.
+   */
+  private static void writeArray(Out out, Kind kind, Object array) {
+    int n = java.lang.reflect.Array.getLength(array);
+    out.i32(n);
+    if (kind == Kind.BYTES) {
+      out.raw((byte[]) array);
+      return;
+    }
+    int bytes = Math.multiplyExact(n, kind.width);
+    out.room(bytes);
+    ByteBuffer to = ByteBuffer.wrap(out.b, out.n, bytes);
+    switch (kind) {
       case BOOLEANS -> {
-        boolean[] a = (boolean[]) r;
-        out.i32(a.length);
-        out.room(a.length);
-        for (boolean x : a) {
-          out.u8(x ? 1 : 0);
+        for (boolean x : (boolean[]) array) {
+          to.put((byte) (x ? 1 : 0));
         }
       }
-      case CHARS -> {
-        char[] a = (char[]) r;
-        out.i32(a.length);
-        out.room(2L * a.length);
-        for (char x : a) {
-          out.u16(x);
-        }
-      }
-      case SHORTS -> {
-        short[] a = (short[]) r;
-        out.i32(a.length);
-        out.room(2L * a.length);
-        for (short x : a) {
-          out.u16(x);
-        }
-      }
-      case INTS -> {
-        int[] a = (int[]) r;
-        out.i32(a.length);
-        out.room(4L * a.length);
-        for (int x : a) {
-          out.i32(x);
-        }
-      }
-      case LONGS -> {
-        long[] a = (long[]) r;
-        out.i32(a.length);
-        out.room(8L * a.length);
-        for (long x : a) {
-          out.i64(x);
-        }
-      }
+      case CHARS -> to.asCharBuffer().put((char[]) array);
+      case SHORTS -> to.asShortBuffer().put((short[]) array);
+      case INTS -> to.asIntBuffer().put((int[]) array);
+      case LONGS -> to.asLongBuffer().put((long[]) array);
       case FLOATS -> {
-        float[] a = (float[]) r;
-        out.i32(a.length);
-        out.room(4L * a.length);
-        for (float x : a) {
-          out.i32(Float.floatToIntBits(x));
+        for (float x : (float[]) array) {
+          to.putInt(Float.floatToIntBits(x));
         }
       }
       case DOUBLES -> {
-        double[] a = (double[]) r;
-        out.i32(a.length);
-        out.room(8L * a.length);
-        for (double x : a) {
-          out.i64(Double.doubleToLongBits(x));
+        for (double x : (double[]) array) {
+          to.putLong(Double.doubleToLongBits(x));
         }
       }
-      default -> throw new IllegalStateException("not a reference kind: " + kind);
+      default -> throw new IllegalStateException("not an array kind: " + kind);
     }
+    out.n += bytes;
   }
 
   @Override
@@ -496,62 +495,60 @@ final class FieldCodec<T> implements Codec<T> {
       case ENUM -> {
         return s.constants[in.i32()];
       }
-      case BYTES -> {
-        int n = in.length(1);
-        byte[] a = Arrays.copyOfRange(in.b, in.at, in.at + n);
-        in.at += n;
-        return a;
+      default -> {
+        return readArray(in, s.kind);
       }
+    }
+  }
+
+  /** A primitive array {@link #writeArray} wrote. */
+  private static Object readArray(In in, Kind kind) {
+    int n = in.length(kind.width);
+    int start = in.at;
+    in.at += n * kind.width;
+    if (kind == Kind.BYTES) {
+      return Arrays.copyOfRange(in.b, start, in.at);
+    }
+    ByteBuffer from = ByteBuffer.wrap(in.b, start, n * kind.width);
+    switch (kind) {
       case BOOLEANS -> {
-        boolean[] a = new boolean[in.length(1)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = in.u8() != 0;
+        boolean[] a = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          a[i] = from.get() != 0;
         }
         return a;
       }
       case CHARS -> {
-        char[] a = new char[in.length(2)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (char) in.u16();
-        }
+        char[] a = new char[n];
+        from.asCharBuffer().get(a);
         return a;
       }
       case SHORTS -> {
-        short[] a = new short[in.length(2)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (short) in.u16();
-        }
+        short[] a = new short[n];
+        from.asShortBuffer().get(a);
         return a;
       }
       case INTS -> {
-        int[] a = new int[in.length(4)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = in.i32();
-        }
+        int[] a = new int[n];
+        from.asIntBuffer().get(a);
         return a;
       }
       case LONGS -> {
-        long[] a = new long[in.length(8)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = in.i64();
-        }
+        long[] a = new long[n];
+        from.asLongBuffer().get(a);
         return a;
       }
       case FLOATS -> {
-        float[] a = new float[in.length(4)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = Float.intBitsToFloat(in.i32());
-        }
+        float[] a = new float[n];
+        from.asFloatBuffer().get(a);
         return a;
       }
       case DOUBLES -> {
-        double[] a = new double[in.length(8)];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = Double.longBitsToDouble(in.i64());
-        }
+        double[] a = new double[n];
+        from.asDoubleBuffer().get(a);
         return a;
       }
-      default -> throw new IllegalStateException("not a reference kind: " + s.kind);
+      default -> throw new IllegalStateException("not an array kind: " + kind);
     }
   }
 
