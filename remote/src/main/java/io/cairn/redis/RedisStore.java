@@ -430,6 +430,11 @@ final class RedisStore implements SharedStore {
     return cluster != null ? cluster.async() : standalone.async();
   }
 
+  /** The data connection (Cluster: the routing one), for commands dispatched together. */
+  io.lettuce.core.api.StatefulConnection<byte[], byte[]> connection() {
+    return cluster != null ? cluster : standalone;
+  }
+
   /** Blocking key commands, for scans. */
   RedisKeyCommands<byte[], byte[]> keyCommands() {
     return cluster != null ? cluster.sync() : standalone.sync();

@@ -7,6 +7,8 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -38,8 +40,8 @@ import javax.cache.CacheException;
  * cache instance, value: until when it counts, refreshed every health check).
  *
  * <h2>Writes</h2>
- * A write is one {@link Scripts#setIf} (compare the stamp, SET with PXAT at the expiry plus
- * {@code remote.expiry-grace}), followed on the same connection, without waiting, by a GETRANGE of the stamp. Under
+ * A write is one {@link Scripts#setIfThen} (compare the stamp, SET with PXAT at the expiry plus
+ * {@code remote.expiry-grace}), followed in the same write to the connection by a GETRANGE of the stamp. Under
  * default tracking Redis notifies only keys this connection read, and neither a script's reads nor a SET count: that
  * read makes Redis track the key from then on. If it shows a stamp other than the one just written, another process
  * wrote in between unseen, and the write takes no reservation, so its near copy is not served. Redis notifies a
@@ -171,23 +173,25 @@ final class RedisTier implements SharedTier {
     long stamp = newStamp();
     byte[] stampBytes = ValueHeader.stampBytes(stamp);
     long pxat = expireAtMillis == Long.MAX_VALUE ? 0 : saturatedAdd(expireAtMillis, graceMillis);
-    CompletableFuture<Long> written = Scripts.setIf(redis(), rk, ValueHeader.stampBytes(expectedStamp),
-        ValueHeader.wrap(stamp, expireAtMillis, value), pxat);
     // The reservation is taken while Lettuce decodes the stamp read's reply on the I/O thread: after Redis's
     // notification of this very write (a script's write reaches even its NOLOOP writer, just after the script's
-    // reply), before any later one, however late this thread gets to look at the reply.
-    CompletableFuture<Integer> reserved = redis().dispatch(CommandType.GETRANGE,
+    // reply), before any later one, however late this thread gets to look at the reply. The script and the stamp read
+    // go out in one write.
+    AsyncCommand<byte[], byte[], Integer> reserved = new AsyncCommand<>(new Command<>(CommandType.GETRANGE,
         new StampConfirmation(stampBytes, k, coherence), new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(rk)
-            .add(ValueHeader.STAMP_OFFSET).add(ValueHeader.STAMP_OFFSET + 7)).toCompletableFuture();
+            .add(ValueHeader.STAMP_OFFSET).add(ValueHeader.STAMP_OFFSET + 7)));
+    CompletableFuture<Long> written = Scripts.setIfThen(store.connection(), redis(), rk,
+        ValueHeader.stampBytes(expectedStamp), ValueHeader.wrap(stamp, expireAtMillis, value), pxat, reserved);
     java.util.function.Consumer<CompletableFuture<Integer>> hook = afterWriteSent;
     if (hook != null) {
       hook.accept(reserved);
     }
+    // The stamp read's reply comes after the script's on the same connection: one wait, one wake-up (unless the
+    // server had to be sent the script again, whose EVAL then runs after the stamp read).
+    int reservation = await(reserved, "a read of the stamp", k);
     if (await(written, "a conditional write", k) == 0) {
-      reserved.cancel(false);
       throw new ConflictException("another process changed the entry first");
     }
-    int reservation = await(reserved, "a read of the stamp", k);
     replicate(rk);
     return new Written(stamp, reservation);
   }

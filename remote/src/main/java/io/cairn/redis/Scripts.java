@@ -2,7 +2,15 @@ package io.cairn.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,11 +53,21 @@ final class Scripts {
     }
   }
 
-  /** Sends SET_IF (one round trip unless the server must be sent the script); completes with 1 or 0. */
-  static CompletableFuture<Long> setIf(RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key,
-      byte[] expected, byte[] stored, long pxat) {
-    byte[][] args = {expected, stored, Long.toString(pxat).getBytes(StandardCharsets.US_ASCII)};
-    return run(redis, SET_IF_SHA, SET_IF, key, args);
+  /**
+   * Sends SET_IF and then {@code next} in one write to the connection (one event-loop task, one flush, one segment
+   * for Redis to read), so {@code next} runs right after the script on the key's node; completes with 1 or 0. A server
+   * that does not know the script is sent it with EVAL after {@code next} has run.
+   */
+  static CompletableFuture<Long> setIfThen(StatefulConnection<byte[], byte[]> connection,
+      RedisClusterAsyncCommands<byte[], byte[]> redis, byte[] key, byte[] expected, byte[] stored, long pxat,
+      RedisCommand<byte[], byte[], ?> next) {
+    byte[] at = Long.toString(pxat).getBytes(StandardCharsets.US_ASCII);
+    CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE).add(SET_IF_SHA).add(1).addKey(key)
+        .addValue(expected).addValue(stored).addValue(at);
+    AsyncCommand<byte[], byte[], Long> first = new AsyncCommand<>(
+        new Command<>(CommandType.EVALSHA, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
+    connection.dispatch(java.util.List.of(first, next));
+    return orEval(redis, first, SET_IF, key, new byte[][] {expected, stored, at});
   }
 
   /** Sends DEL_IF; completes with 1 or 0. */
@@ -61,18 +79,21 @@ final class Scripts {
   private static CompletableFuture<Long> run(RedisClusterAsyncCommands<byte[], byte[]> redis, String sha,
       String script, byte[] key, byte[][] args) {
     byte[][] keys = {key};
-    CompletableFuture<Long> first = redis.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
-        .toCompletableFuture();
-    return first.handle((r, e) -> {
-      if (e == null) {
-        return CompletableFuture.completedFuture(r);
-      }
+    return orEval(redis, redis.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture(), script,
+        key, args);
+  }
+
+  /** What {@code first} (an EVALSHA) completes with; if the server did not know the script, what EVAL of it does. */
+  private static CompletableFuture<Long> orEval(RedisClusterAsyncCommands<byte[], byte[]> redis,
+      CompletableFuture<Long> first, String script, byte[] key, byte[][] args) {
+    byte[][] keys = {key};
+    return first.exceptionallyCompose(e -> {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       if (cause instanceof RedisNoScriptException) {
         return redis.<Long>eval(script.getBytes(StandardCharsets.UTF_8), ScriptOutputType.INTEGER, keys, args)
             .toCompletableFuture();
       }
       return CompletableFuture.<Long>failedFuture(cause);
-    }).thenCompose(f -> f);
+    });
   }
 }
