@@ -177,6 +177,17 @@ final class CommandTable {
         StringCommands::getrange);
     b.cmd("setrange", 4, "write denyoom", 1, 1, 1, "string", "2.2.0",
         "Overwrite part of a string at key starting at the specified offset", StringCommands::setrange);
+    // Bitmaps
+    b.cmd("setbit", 4, "write denyoom", 1, 1, 1, "bitmap", "2.2.0",
+        "Sets or clears the bit at offset in the string value stored at key", BitCommands::setbit);
+    b.cmd("getbit", 3, "readonly fast", 1, 1, 1, "bitmap", "2.2.0",
+        "Returns the bit value at offset in the string value stored at key", BitCommands::getbit);
+    b.cmd("bitcount", -2, "readonly", 1, 1, 1, "bitmap", "2.6.0", "Count set bits in a string",
+        BitCommands::bitcount);
+    b.cmd("bitpos", -3, "readonly", 1, 1, 1, "bitmap", "2.8.7", "Find first bit set or clear in a string",
+        BitCommands::bitpos);
+    b.cmd("bitop", -4, "write denyoom", 2, -1, 1, "bitmap", "2.6.0", "Perform bitwise operations between strings",
+        BitCommands::bitop);
     // Keys
     b.cmd("del", -2, "write", 1, -1, 1, "generic", "1.0.0", "Delete a key", KeyCommands::del);
     b.cmd("unlink", -2, "write fast", 1, -1, 1, "generic", "4.0.0", "Delete a key asynchronously", KeyCommands::del);
