@@ -49,6 +49,7 @@ public final class CairnServer implements AutoCloseable {
   final Watches watches = new Watches();
   final Tracking tracking = new Tracking(this);
   final PubSub pubsub = new PubSub();
+  final Monitors monitors = new Monitors();
   final Users users;
   final Limits limits = new Limits(this);
   final ServerStats stats = new ServerStats();

@@ -126,6 +126,11 @@ final class ClientCommand {
     return String.valueOf(a);
   }
 
+  /** The client's address as CLIENT LIST and MONITOR name it: ip:port. */
+  static String peer(Session c) {
+    return address(c.channel.remoteAddress());
+  }
+
   /** One CLIENT LIST line, with the fields Redis 7 prints. */
   static String describe(Session c) {
     long now = System.currentTimeMillis();
@@ -147,6 +152,9 @@ final class ClientCommand {
     }
     if (c.noTouch) {
       flags.append('T');
+    }
+    if (c.server.monitors.contains(c)) {
+      flags.append('O');
     }
     if (flags.length() == 0) {
       flags.append('N');

@@ -293,6 +293,8 @@ final class CommandTable {
             + "subcommands", ServerCommands::configHelp));
     b.commands.add(new Command("command", "command", -1, flags("loading stale"), 0, 0, 0, "server", "2.8.13",
         "Get array of Redis command details", ServerCommands::command, commandSubcommands()));
+    b.cmd("monitor", 1, "admin noscript loading stale", 0, 0, 0, "server", "1.0.0",
+        "Listen for all requests received by the server in real time", ServerCommands::monitor);
     b.cmd("time", 1, "loading stale fast", 0, 0, 0, "server", "2.6.0", "Return the current server time",
         ServerCommands::time);
     b.cmd("shutdown", -1, "admin noscript loading stale allow_busy", 0, 0, 0, "server", "1.0.0",

@@ -17,7 +17,10 @@ final class Limits {
   }
 
   private ServerConfig.OutputLimit limitOf(Session s) {
-    return s.subscriptions.count() > 0 ? server.config.pubsubLimit : server.config.normalLimit;
+    // A monitor is fed like a subscriber, by other clients' commands rather than its own: it gets the pubsub class's
+    // limit (Redis counts it as a normal client, unlimited by default, so a stalled MONITOR grows without bound there).
+    return s.subscriptions.count() > 0 || server.monitors.contains(s) ? server.config.pubsubLimit
+        : server.config.normalLimit;
   }
 
   /**

@@ -453,6 +453,22 @@ final class ServerCommands {
 
   // ---------------------------------------------------------------------------------------------------------------
 
+  /**
+   * MONITOR: from now on this connection is sent a line for every command the server runs (see {@link Monitors}).
+   * As in Redis, a connection already monitoring gets no reply, and inside EXEC it is refused.
+   */
+  static void monitor(Session s, byte[][] a) {
+    if (s.locked) {
+      s.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+      return;
+    }
+    if (s.server.monitors.contains(s)) {
+      return;
+    }
+    s.server.monitors.add(s);
+    Reply.ok(s.out());
+  }
+
   static void time(Session s, byte[][] a) {
     java.time.Instant now = java.time.Instant.now();
     ByteBuf b = s.out();

@@ -273,6 +273,19 @@ final class Session {
     if (keys > 0 && cmd.is(Command.READONLY)) {
       server.tracking.remember(this, cmd, argv, keys);
     }
+    try {
+      run(cmd, argv, keys);
+    } finally {
+      if (server.monitors.any()) {
+        server.monitors.feed(this, cmd, dbIndex, argv);
+      }
+    }
+    // CLIENT CACHING covers the next command, or the whole transaction (queued, then run under EXEC's hold).
+    tracking.commandDone(tx.active || locked || cmd.handler == ClientCommand.CACHING);
+  }
+
+  /** {@link #call}'s locking: none, the key's stripe, the stripes of every key, or all of them. */
+  private void run(Command cmd, byte[][] argv, int keys) {
     if (locked || (keys == 0 && !cmd.is(Command.WHOLE_KEYSPACE))) {
       cmd.handler.run(this, argv);
     } else if (cmd.is(Command.WHOLE_KEYSPACE)) {
@@ -316,8 +329,6 @@ final class Session {
         server.locks.unlockAll(stripes, stamps);
       }
     }
-    // CLIENT CACHING covers the next command, or the whole transaction (queued, then run under EXEC's hold).
-    tracking.commandDone(tx.active || locked || cmd.handler == ClientCommand.CACHING);
   }
 
   /** A single-key read under an optimistic stamp; again under the shared mode if a multi-key command intervened. */
@@ -352,6 +363,7 @@ final class Session {
 
   /** Resets the connection to a fresh one's state (RESET). */
   void reset() {
+    server.monitors.remove(this);
     tx.discard(this);
     server.watches.unwatchAll(this);
     server.tracking.disable(this);
@@ -371,6 +383,7 @@ final class Session {
       return;
     }
     closed = true;
+    server.monitors.remove(this);
     server.watches.unwatchAll(this);
     server.tracking.disable(this);
     server.pubsub.unsubscribeAll(this);
