@@ -50,6 +50,7 @@ public final class CairnServer implements AutoCloseable {
   final Tracking tracking = new Tracking(this);
   final PubSub pubsub = new PubSub();
   final Monitors monitors = new Monitors();
+  final SlowLog slowlog;
   final Users users;
   final Limits limits = new Limits(this);
   final ServerStats stats = new ServerStats();
@@ -68,6 +69,7 @@ public final class CairnServer implements AutoCloseable {
 
   private CairnServer(ServerConfig config, Keyspace keyspace) {
     this.config = config;
+    this.slowlog = new SlowLog(config);
     this.users = new Users(config);
     this.keyspace = keyspace;
     ImplicitDeletions.registerAll(this);

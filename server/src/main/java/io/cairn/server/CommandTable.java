@@ -293,6 +293,15 @@ final class CommandTable {
             + "subcommands", ServerCommands::configHelp));
     b.commands.add(new Command("command", "command", -1, flags("loading stale"), 0, 0, 0, "server", "2.8.13",
         "Get array of Redis command details", ServerCommands::command, commandSubcommands()));
+    b.container("slowlog", "server", "2.2.12", "A container for slow log commands",
+        Builder.sub("slowlog", "get", -2, "admin loading stale", "2.2.12", "Get the slow log's entries",
+            ServerCommands::slowlogGet),
+        Builder.sub("slowlog", "len", 2, "admin loading stale", "2.2.12", "Get the slow log's length",
+            ServerCommands::slowlogLen),
+        Builder.sub("slowlog", "reset", 2, "admin loading stale", "2.2.12", "Clear all entries from the slow log",
+            ServerCommands::slowlogReset),
+        Builder.sub("slowlog", "help", 2, "loading stale", "6.2.0", "Show helpful text about the different "
+            + "subcommands", ServerCommands::slowlogHelp));
     b.cmd("monitor", 1, "admin noscript loading stale", 0, 0, 0, "server", "1.0.0",
         "Listen for all requests received by the server in real time", ServerCommands::monitor);
     b.cmd("time", 1, "loading stale fast", 0, 0, 0, "server", "2.6.0", "Return the current server time",

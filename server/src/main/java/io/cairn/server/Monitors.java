@@ -88,7 +88,7 @@ final class Monitors {
   }
 
   /** Which arguments are passwords (null: none): AUTH's, and the user and password after HELLO's AUTH. */
-  private static boolean[] redacted(Command cmd, byte[][] argv) {
+  static boolean[] redacted(Command cmd, byte[][] argv) {
     if (cmd.name.equals("auth")) {
       boolean[] r = new boolean[argv.length];
       Arrays.fill(r, 1, argv.length, true);

@@ -453,6 +453,60 @@ final class ServerCommands {
 
   // ---------------------------------------------------------------------------------------------------------------
 
+  static void slowlogGet(Session s, byte[][] a) {
+    long count = 10;
+    if (a.length > 3) {
+      String sub = Session.cstr(a[1]);
+      s.error("ERR unknown subcommand or wrong number of arguments for '" + sub.substring(0, Math.min(128,
+          sub.length())) + "'. Try SLOWLOG HELP.");
+      return;
+    }
+    if (a.length == 3) {
+      try {
+        count = Numbers.parseLong(a[2]);
+      } catch (Numbers.NotANumber e) {
+        count = -2;
+      }
+      if (count < -1) {
+        s.error("ERR count should be greater than or equal to -1");
+        return;
+      }
+    }
+    List<SlowLog.Entry> entries = s.server.slowlog.newest(count);
+    ByteBuf b = s.out();
+    Reply.array(b, entries.size());
+    for (SlowLog.Entry e : entries) {
+      Reply.array(b, 6);
+      Reply.integer(b, e.id());
+      Reply.integer(b, e.unixSeconds());
+      Reply.integer(b, e.micros());
+      Reply.array(b, e.args().length);
+      for (byte[] arg : e.args()) {
+        Reply.bulk(b, arg);
+      }
+      Reply.bulk(b, e.peer());
+      Reply.bulk(b, e.name());
+    }
+  }
+
+  static void slowlogLen(Session s, byte[][] a) {
+    Reply.integer(s.out(), s.server.slowlog.size());
+  }
+
+  static void slowlogReset(Session s, byte[][] a) {
+    s.server.slowlog.reset();
+    Reply.ok(s.out());
+  }
+
+  static void slowlogHelp(Session s, byte[][] a) {
+    Help.reply(s, "SLOWLOG", List.of(
+        "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+        "    Entries are made of:", "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+        "    client name",
+        "LEN", "    Return the length of the slowlog.",
+        "RESET", "    Reset the slowlog."));
+  }
+
   /**
    * MONITOR: from now on this connection is sent a line for every command the server runs (see {@link Monitors}).
    * As in Redis, a connection already monitoring gets no reply, and inside EXEC it is refused.

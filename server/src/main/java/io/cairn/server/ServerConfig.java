@@ -37,6 +37,10 @@ final class ServerConfig {
   volatile OutputLimit normalLimit = new OutputLimit(0, 0, 0);
   volatile OutputLimit pubsubLimit = new OutputLimit(32L << 20, 8L << 20, 60);
   volatile long trackingTableMaxKeys = 1_000_000;
+  /** SLOWLOG keeps commands that ran at least this many microseconds; negative: none. */
+  volatile long slowlogSlowerThanMicros = 10_000;
+  /** The most entries SLOWLOG keeps. */
+  volatile long slowlogMaxLen = 128;
   /** Event loops serving connections; 0 means one per core. */
   int ioThreads;
   int tcpBacklog = 511;
@@ -165,6 +169,10 @@ final class ServerConfig {
       case "client-output-buffer-limit" -> outputLimits(where, key, values);
       case "tracking-table-max-keys" -> trackingTableMaxKeys = number(where, key, one(where, key, values), 0,
           Long.MAX_VALUE, "a number of keys (0 = no limit)");
+      case "slowlog-log-slower-than" -> slowlogSlowerThanMicros = number(where, key, one(where, key, values),
+          Long.MIN_VALUE, Long.MAX_VALUE, "microseconds (negative: log nothing, 0: every command)");
+      case "slowlog-max-len" -> slowlogMaxLen = number(where, key, one(where, key, values), 0, Long.MAX_VALUE,
+          "a number of entries");
       case "io-threads" -> ioThreads = (int) number(where, key, one(where, key, values), 0, 1024,
           "a number of event loops (0 = one per core)");
       case "tcp-backlog" -> tcpBacklog = (int) number(where, key, one(where, key, values), 1, 65535,
@@ -325,6 +333,8 @@ final class ServerConfig {
     m.put("client-output-buffer-limit", "normal " + limit(normalLimit) + " slave 0 0 0 pubsub "
         + limit(pubsubLimit));
     m.put("tracking-table-max-keys", String.valueOf(trackingTableMaxKeys));
+    m.put("slowlog-log-slower-than", String.valueOf(slowlogSlowerThanMicros));
+    m.put("slowlog-max-len", String.valueOf(slowlogMaxLen));
     m.put("requirepass", requirepass == null ? "" : requirepass);
     m.put("io-threads", String.valueOf(ioThreads));
     m.put("tcp-backlog", String.valueOf(tcpBacklog));
@@ -345,5 +355,6 @@ final class ServerConfig {
 
   /** The keys {@code CONFIG SET} may change while the server runs. */
   static final List<String> SETTABLE = Arrays.asList("timeout", "maxclients", "proto-max-bulk-len",
-      "client-output-buffer-limit", "tracking-table-max-keys", "requirepass", "max-multibulk-len");
+      "client-output-buffer-limit", "tracking-table-max-keys", "requirepass", "max-multibulk-len",
+      "slowlog-log-slower-than", "slowlog-max-len");
 }

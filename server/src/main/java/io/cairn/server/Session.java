@@ -273,9 +273,11 @@ final class Session {
     if (keys > 0 && cmd.is(Command.READONLY)) {
       server.tracking.remember(this, cmd, argv, keys);
     }
+    long start = System.nanoTime();
     try {
       run(cmd, argv, keys);
     } finally {
+      server.slowlog.ran(this, cmd, argv, (System.nanoTime() - start) / 1000);
       if (server.monitors.any()) {
         server.monitors.feed(this, cmd, dbIndex, argv);
       }
