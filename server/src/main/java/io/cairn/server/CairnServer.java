@@ -51,6 +51,7 @@ public final class CairnServer implements AutoCloseable {
   final PubSub pubsub = new PubSub();
   final Monitors monitors = new Monitors();
   final SlowLog slowlog;
+  final Saves saves;
   final Users users;
   final Limits limits = new Limits(this);
   final ServerStats stats = new ServerStats();
@@ -72,6 +73,7 @@ public final class CairnServer implements AutoCloseable {
     this.slowlog = new SlowLog(config);
     this.users = new Users(config);
     this.keyspace = keyspace;
+    this.saves = new Saves(this);
     ImplicitDeletions.registerAll(this);
     byte[] r = new byte[20];
     new java.security.SecureRandom().nextBytes(r);

@@ -302,6 +302,14 @@ final class CommandTable {
             ServerCommands::slowlogReset),
         Builder.sub("slowlog", "help", 2, "loading stale", "6.2.0", "Show helpful text about the different "
             + "subcommands", ServerCommands::slowlogHelp));
+    b.cmd("save", 1, "admin noscript", 0, 0, 0, "server", "1.0.0",
+        "Synchronously save the dataset to disk", Saves::saveCommand);
+    b.cmd("bgsave", -1, "admin noscript", 0, 0, 0, "server", "1.0.0",
+        "Asynchronously save the dataset to disk", Saves::bgsaveCommand);
+    b.cmd("lastsave", 1, "loading stale fast", 0, 0, 0, "server", "1.0.0",
+        "Get the UNIX time stamp of the last successful save to disk", Saves::lastsaveCommand);
+    b.cmd("role", 1, "noscript loading stale fast", 0, 0, 0, "server", "2.8.12",
+        "Return the role of the instance in the context of replication", ServerCommands::role);
     b.cmd("monitor", 1, "admin noscript loading stale", 0, 0, 0, "server", "1.0.0",
         "Listen for all requests received by the server in real time", ServerCommands::monitor);
     b.cmd("time", 1, "loading stale fast", 0, 0, 0, "server", "2.6.0", "Return the current server time",

@@ -126,9 +126,9 @@ final class ServerCommands {
         line(b, "loading", "0");
         line(b, "async_loading", "0");
         line(b, "rdb_changes_since_last_save", "0");
-        line(b, "rdb_bgsave_in_progress", "0");
-        line(b, "rdb_last_save_time", String.valueOf(server.startedMillis / 1000));
-        line(b, "rdb_last_bgsave_status", "ok");
+        line(b, "rdb_bgsave_in_progress", server.saves.inProgress() ? "1" : "0");
+        line(b, "rdb_last_save_time", String.valueOf(server.saves.lastSaveSeconds()));
+        line(b, "rdb_last_bgsave_status", server.saves.lastOk() ? "ok" : "err");
         line(b, "aof_enabled", "0");
         line(b, "aof_rewrite_in_progress", "0");
         line(b, "aof_last_write_status", "ok");
@@ -505,6 +505,15 @@ final class ServerCommands {
         "    client name",
         "LEN", "    Return the length of the slowlog.",
         "RESET", "    Reset the slowlog."));
+  }
+
+  /** ROLE: a Cairn server is a master without replicas (replication is not supported). */
+  static void role(Session s, byte[][] a) {
+    ByteBuf b = s.out();
+    Reply.array(b, 3);
+    Reply.bulk(b, "master");
+    Reply.integer(b, 0);
+    Reply.array(b, 0);
   }
 
   /**

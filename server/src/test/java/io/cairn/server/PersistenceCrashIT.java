@@ -23,8 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class PersistenceCrashIT {
   private static Process startChild(Path dir, int port) throws IOException {
+    return startChild(dir, port, "buffered");
+  }
+
+  private static Process startChild(Path dir, int port, String durability) throws IOException {
     return ChildJvm.builder(Main.class, List.of("-XX:TieredStopAtLevel=1"), "--port", String.valueOf(port), "--dir",
-        dir.toString(), "--persistent", "yes", "--durability", "buffered", "--heap-entries", "500", "--io-threads", "1",
+        dir.toString(), "--persistent", "yes", "--durability", durability, "--heap-entries", "500", "--io-threads", "1",
         "--databases", "2").redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile())).start();
   }
 
@@ -106,6 +110,47 @@ class PersistenceCrashIT {
       }
       System.out.println("PersistenceCrashIT: " + acked.size() + " acknowledged SETs survived " + cycles
           + " kills");
+    } finally {
+      TestFiles.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Durability none keeps no log, so a killed process loses what is not in disk files yet; SAVE puts everything written
+   * before it there (the heap's unsaved entries and the memtable), so those writes survive SIGKILL.
+   */
+  @Test
+  void writesBeforeASaveSurviveKillNineWithoutALog() throws Exception {
+    Path dir = Files.createTempDirectory("cairn-server-save-");
+    try {
+      int port = RealRedis.freePort();
+      Process p = startChild(dir, port, "none");
+      try (RespClient c = connect(p, port)) {
+        long before = Long.parseLong(c.call("LASTSAVE").substring(1));
+        for (int i = 0; i < 2000; i++) {
+          assertEquals("+OK", c.call("SET", "saved-" + i, "v" + i));
+        }
+        assertEquals("+OK", c.call("SET", "ttl", "t", "PXAT", "4102444800000"));
+        Thread.sleep(1100);
+        assertEquals("+OK", c.call("SAVE"));
+        assertTrue(Long.parseLong(c.call("LASTSAVE").substring(1)) > before, "LASTSAVE moves to the save");
+        assertEquals("+Background saving started", c.call("BGSAVE"));
+        assertTrue(c.call("INFO", "persistence").contains("rdb_last_bgsave_status:ok"));
+      } finally {
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      }
+      port = RealRedis.freePort();
+      p = startChild(dir, port, "none");
+      try (RespClient c = connect(p, port)) {
+        for (int i = 0; i < 2000; i++) {
+          assertEquals("$v" + i, c.call("GET", "saved-" + i), "saved-" + i + " was written before SAVE");
+        }
+        assertEquals(":4102444800000", c.call("PEXPIRETIME", "ttl"), "with its expiry");
+      } finally {
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      }
     } finally {
       TestFiles.deleteTree(dir);
     }
