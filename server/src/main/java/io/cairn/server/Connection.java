@@ -67,6 +67,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
   /** Parses and runs requests until the bytes run out, the client must wait for its output to drain, or it closes. */
   private void process(ChannelHandlerContext ctx) {
     ByteBuf buf = pending;
+    // Once per read rather than per command: the idle clock (CLIENT LIST, timeout) and where SLOWLOG's time starts.
+    session.lastInteractionMillis = System.currentTimeMillis();
+    session.clock = System.nanoTime();
     try {
       while (buf != null && buf.isReadable() && !session.closeAfterReply && !session.closed) {
         byte[][] argv;

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * SLOWLOG: the most recent commands that ran at least {@code slowlog-log-slower-than} microseconds (negative: none are
- * kept; 0: every command), at most {@code slowlog-max-len} of them, newest first. A command's time is its run under
- * its locks, as Redis counts it: no network I/O, no waiting in the event loop. Each entry keeps what Redis keeps: an
+ * kept; 0: every command), at most {@code slowlog-max-len} of them, newest first. A command's time runs from the end
+ * of the previous command of the same read (or the start of the read) to its end: its parsing and its run under its
+ * locks, one clock read per command; no network I/O, no waiting in the event loop (Redis leaves the parsing out). Each entry keeps what Redis keeps: an
  * id, the Unix time, the microseconds, the arguments (at most 32, the last then saying how many more there were; each
  * cut at 128 bytes, saying how many more it had; passwords redacted as MONITOR redacts them), the client's address
  * and name. EXEC is not logged; the commands it runs are, one by one.
