@@ -3,7 +3,6 @@ package io.cairn.server;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A command as the dispatcher and {@code COMMAND INFO} see it: its name, arity (Redis's convention: n exactly, -n at
@@ -54,7 +53,7 @@ final class Command {
   final String since;
   final Handler handler;
   final Map<String, Command> subcommands;
-  final LongAdder calls = new LongAdder();
+  final Counter calls = new Counter();
 
   Command(String name, String fullName, int arity, int flags, int firstKey, int lastKey, int keyStep, String group,
       String since, String summary, Handler handler, Map<String, Command> subcommands) {

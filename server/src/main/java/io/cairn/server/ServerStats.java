@@ -2,20 +2,23 @@ package io.cairn.server;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters INFO reports (stats section), reset by CONFIG RESETSTAT; adders, so event loops never contend. */
+/**
+ * Counters INFO reports (stats section), reset by CONFIG RESETSTAT: {@link Counter}s for those every command bumps,
+ * adders for the rest, so event loops never contend.
+ */
 final class ServerStats {
   final LongAdder connectionsReceived = new LongAdder();
   final LongAdder rejectedConnections = new LongAdder();
-  final LongAdder commands = new LongAdder();
+  final Counter commands = new Counter();
   final LongAdder errorReplies = new LongAdder();
   final LongAdder failedAuths = new LongAdder();
-  final LongAdder keyspaceHits = new LongAdder();
-  final LongAdder keyspaceMisses = new LongAdder();
+  final Counter keyspaceHits = new Counter();
+  final Counter keyspaceMisses = new Counter();
   final LongAdder expiredKeys = new LongAdder();
   /** Keys a database lost by itself (its disk budget, or a heap-only eviction): Redis's evicted_keys. */
   final LongAdder evictedKeys = new LongAdder();
-  final LongAdder inputBytes = new LongAdder();
-  final LongAdder outputBytes = new LongAdder();
+  final Counter inputBytes = new Counter();
+  final Counter outputBytes = new Counter();
   final LongAdder outputLimitDisconnections = new LongAdder();
   final LongAdder timedOut = new LongAdder();
   final LongAdder protocolErrors = new LongAdder();
@@ -31,10 +34,12 @@ final class ServerStats {
   }
 
   void reset() {
-    for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, commands, errorReplies, failedAuths,
-        keyspaceHits, keyspaceMisses, expiredKeys, evictedKeys, inputBytes, outputBytes, outputLimitDisconnections, timedOut,
-        protocolErrors}) {
+    for (LongAdder a : new LongAdder[] {connectionsReceived, rejectedConnections, errorReplies, failedAuths,
+        expiredKeys, evictedKeys, outputLimitDisconnections, timedOut, protocolErrors}) {
       a.reset();
+    }
+    for (Counter c : new Counter[] {commands, keyspaceHits, keyspaceMisses, inputBytes, outputBytes}) {
+      c.reset();
     }
   }
 }

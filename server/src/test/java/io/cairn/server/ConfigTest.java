@@ -78,4 +78,25 @@ class ConfigTest {
       }
     }
   }
+
+  /** The per-event-loop counters behind INFO stats and commandstats count every connection's commands and reset. */
+  @Test
+  void statsCountAcrossConnectionsAndReset() throws Exception {
+    try (TestServer s = TestServer.start("--io-threads", "2"); RespClient a = s.client(); RespClient b = s.client()) {
+      a.call("SET", "k", "v");
+      assertEquals("+OK", a.call("CONFIG", "RESETSTAT"));
+      for (int i = 0; i < 5; i++) {
+        a.call("GET", "k");
+        b.call("GET", "k");
+        b.call("GET", "missing");
+      }
+      String stats = a.call("INFO", "stats");
+      assertTrue(stats.contains("keyspace_hits:10\r\n"), stats);
+      assertTrue(stats.contains("keyspace_misses:5\r\n"), stats);
+      assertTrue(stats.contains("total_commands_processed:16\r\n"), "15 GETs and the INFO itself: " + stats);
+      assertTrue(a.call("INFO", "commandstats").contains("cmdstat_get:calls=15,"));
+      a.call("CONFIG", "RESETSTAT");
+      assertTrue(b.call("INFO", "stats").contains("keyspace_hits:0\r\n"));
+    }
+  }
 }
