@@ -177,6 +177,8 @@ final class CommandTable {
         StringCommands::getrange);
     b.cmd("setrange", 4, "write denyoom", 1, 1, 1, "string", "2.2.0",
         "Overwrite part of a string at key starting at the specified offset", StringCommands::setrange);
+    b.cmd("lcs", -3, "readonly", 1, 2, 1, "string", "7.0.0", "Find longest common substring",
+        LcsCommand::lcs);
     // Bitmaps
     b.cmd("setbit", 4, "write denyoom", 1, 1, 1, "bitmap", "2.2.0",
         "Sets or clears the bit at offset in the string value stored at key", BitCommands::setbit);

@@ -227,7 +227,7 @@ class DifferentialIT {
     }
 
     List<String[]> next() {
-      int pick = rnd.nextInt(redis7 ? 51 : 47);
+      int pick = rnd.nextInt(redis7 ? 53 : 47);
       return switch (pick) {
         case 0, 1, 2, 3 -> List.<String[]>of(setCommand());
         case 4, 5, 6 -> one("GET", key());
@@ -294,6 +294,15 @@ class DifferentialIT {
         case 47 -> one(new String[] {"EXPIRETIME", "PEXPIRETIME"}[rnd.nextInt(2)], key());
         case 48 -> one("GETEX", key(), "EX", "10", "PX", "10");
         case 49 -> one("SET", key(), value(), "GET", "NX");
+        case 50, 51 -> switch (rnd.nextInt(6)) {
+          case 0 -> one("LCS", key(), key());
+          case 1 -> one("LCS", key(), key(), "LEN");
+          case 2 -> one("LCS", key(), key(), "IDX");
+          case 3 -> one("LCS", key(), key(), "IDX", "MINMATCHLEN", String.valueOf(rnd.nextInt(4) - 1),
+              "WITHMATCHLEN");
+          case 4 -> one("LCS", key(), key(), "LEN", "IDX");
+          default -> one("LCS", key(), key(), rnd.nextBoolean() ? "MINMATCHLEN" : "BOGUS");
+        };
         default -> one("EXPIRE", key(), "100", "GT", "LT");
       };
     }
