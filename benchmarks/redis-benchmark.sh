@@ -7,6 +7,9 @@
 #   benchmarks/redis-benchmark.sh --short   a quick check: a tenth of the requests and of the larger-than-memory key
 #                                           space (a few minutes); written to benchmarks/results/server/short/
 #   benchmarks/redis-benchmark.sh           the full run (about ten minutes on 2 cores)
+#   benchmarks/redis-benchmark.sh [--short] --only persistent,persistent-sync
+#                                           only the scenarios named (comma-separated), written to
+#                                           benchmarks/results/server/only-<names>/ (or short/only-<names>/)
 #
 # Needs server/target/cairn-server.jar (mvn -B -q -DskipTests install -pl server -am), redis-server, redis-cli and
 # redis-benchmark on the PATH (Debian: apt-get install redis-server redis-tools), and python3 for the report.
@@ -20,6 +23,9 @@
 #                 throughput collector); the report gives each server's longest request (max ms) beside its p99
 #   persistent    the pipelined flags; Cairn with persistent databases and a BUFFERED log (durability buffered),
 #                 redis-server with appendonly yes, appendfsync everysec
+#   persistent-sync
+#                 -t set with the pipelined flags; Cairn with durability sync (each acknowledged write forced to the
+#                 device; a pipelined read's writes share one force), redis-server with appendfsync always
 #   larger-than-memory
 #                 a budget of 100000 values of 1 KiB: Cairn with heap-entries 100000 (its disk tier holds the rest),
 #                 redis-server with maxmemory 102400000 and allkeys-lru; 1000000 keys key:%012d (the names
@@ -41,11 +47,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=full
-case "${1:-}" in
-  --short) mode=short ;;
-  "") ;;
-  *) echo "usage: $0 [--short]" >&2; exit 2 ;;
-esac
+only=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --short) mode=short ;;
+    --only) only=${2:?--only needs scenario names}; shift ;;
+    *) echo "usage: $0 [--short] [--only scenario,...]" >&2; exit 2 ;;
+  esac
+  shift
+done
+scenarios="pipelined unpipelined c2000 overwrite persistent persistent-sync larger-than-memory"
+for s in ${only//,/ }; do
+  if [[ " $scenarios " != *" $s "* ]]; then
+    echo "$0: unknown scenario '$s' (expected some of: $scenarios)" >&2
+    exit 2
+  fi
+done
+wanted() { [[ -z $only || ",$only," == *",$1,"* ]]; }
 
 jar=server/target/cairn-server.jar
 for tool in redis-server redis-cli redis-benchmark python3; do
@@ -67,6 +85,9 @@ if [[ $mode == full ]]; then
 else
   n_pipelined=200000 n_single=50000 n_overwrite=2000000 ltm_keys=100000 ltm_budget=10000
   out=benchmarks/results/server/short
+fi
+if [[ -n $only ]]; then
+  out=$out/only-${only//,/-}
 fi
 value_bytes=1024
 mkdir -p "$out"
@@ -201,6 +222,7 @@ start_in_memory() { # server (cairn, cairn-parallel or redis), scenario
 
 for server in cairn cairn-parallel redis; do
   for scenario in pipelined unpipelined c2000; do
+    wanted "$scenario" || continue
     start_in_memory "$server" "$scenario"
     declare -n flags=$scenario
     bench "$scenario" "$server" "${flags[@]}"
@@ -211,6 +233,7 @@ done
 
 overwrite=(-t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n "$n_overwrite")
 for server in cairn cairn-parallel redis; do
+  wanted overwrite || continue
   start_in_memory "$server" overwrite
   echo "== overwrite / $server: filling with $((n_overwrite * 3 / 20)) SETs"
   redis-benchmark -p "$port" -t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n $((n_overwrite * 3 / 20)) \
@@ -219,21 +242,37 @@ for server in cairn cairn-parallel redis; do
   stop_server
 done
 
-start_cairn persistent "$java_opts" --persistent yes --durability buffered
-bench persistent cairn "${pipelined[@]}"
-stop_server
-start_cairn persistent "$parallel_opts" --persistent yes --durability buffered
-bench persistent cairn-parallel "${pipelined[@]}"
-stop_server
-start_redis persistent --appendonly yes --appendfsync everysec
-bench persistent redis "${pipelined[@]}"
-stop_server
+if wanted persistent; then
+  start_cairn persistent "$java_opts" --persistent yes --durability buffered
+  bench persistent cairn "${pipelined[@]}"
+  stop_server
+  start_cairn persistent "$parallel_opts" --persistent yes --durability buffered
+  bench persistent cairn-parallel "${pipelined[@]}"
+  stop_server
+  start_redis persistent --appendonly yes --appendfsync everysec
+  bench persistent redis "${pipelined[@]}"
+  stop_server
+fi
+
+sync_set=(-t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r 1000000 -n $((n_pipelined / 2)))
+if wanted persistent-sync; then
+  start_cairn persistent-sync "$java_opts" --persistent yes --durability sync
+  bench persistent-sync cairn "${sync_set[@]}"
+  stop_server
+  start_cairn persistent-sync "$parallel_opts" --persistent yes --durability sync
+  bench persistent-sync cairn-parallel "${sync_set[@]}"
+  stop_server
+  start_redis persistent-sync --appendonly yes --appendfsync always
+  bench persistent-sync redis "${sync_set[@]}"
+  stop_server
+fi
 
 ltm_get_pipelined=(-t get -P 16 -c 200 --threads 2 -r "$ltm_keys" -n "$n_pipelined")
 ltm_get_single=(-t get -P 1 -c 50 --threads 2 -r "$ltm_keys" -n "$n_single")
 ltm_set=(-t set -P 16 -d "$value_bytes" -c 200 --threads 2 -r "$ltm_keys" -n "$n_pipelined")
 ltm_dbsize=()
 for server in cairn redis; do
+  wanted larger-than-memory || continue
   if [[ $server == cairn ]]; then
     start_cairn larger-than-memory "$ltm_opts" --heap-entries "$ltm_budget" --disk-bytes 8gb
   else
@@ -251,10 +290,10 @@ done
 
 python3 - "$rows" "$out" "$mode" "$started" "$load_start" "$(load)" "$(redis-server --version)" \
   "$(java -version 2>&1 | head -1)" "$java_opts" "$parallel_opts" "$ltm_opts" "$ltm_keys" "$ltm_budget" \
-  "${ltm_dbsize[*]}" <<'EOF'
+  "${ltm_dbsize[*]}" "$only" <<'EOF'
 import json, sys, os, datetime
 rows_file, out, mode, started, load_start, load_end, redis_version, java_version, java_opts, parallel_opts, ltm_opts, \
-    ltm_keys, ltm_budget, dbsizes = sys.argv[1:15]
+    ltm_keys, ltm_budget, dbsizes, only = sys.argv[1:16]
 fields = ["scenario", "server", "test", "flags", "rps", "avg_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms",
           "hit_ratio", "load_before", "load_after"]
 rows = []
@@ -265,13 +304,13 @@ for line in open(rows_file):
     r["hit_ratio"] = None if r["hit_ratio"] == "-" else float(r["hit_ratio"])
     rows.append(r)
 report = {
-    "mode": mode, "started": started,
+    "mode": mode, "only": only or None, "started": started,
     "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     "machine": {"cores": os.cpu_count(), "load_average_start": load_start, "load_average_end": load_end},
     "redis_server": redis_version, "java": java_version, "cairn_java_options": java_opts,
     "cairn_parallel_java_options": parallel_opts, "cairn_larger_than_memory_java_options": ltm_opts,
     "larger_than_memory": {"keys": int(ltm_keys), "budget_values": int(ltm_budget),
-                           "dbsize_after_load": dict(s.split("=") for s in dbsizes.split())},
+                           "dbsize_after_load": dict(s.split("=") for s in dbsizes.split())} if dbsizes else None,
     "rows": rows,
 }
 json.dump(report, open(os.path.join(out, "results.json"), "w"), indent=2)
@@ -282,7 +321,7 @@ def find(scenario, server, test):
             return r
     return None
 
-md = [f"# Cairn server vs redis-server: redis-benchmark ({mode} run, {started})", "",
+md = [f"# Cairn server vs redis-server: redis-benchmark ({mode} run{', only ' + only if only else ''}, {started})", "",
       f"{redis_version.split(' sha=')[0]}; Cairn server on {java_version}: \"Cairn\" with `{java_opts}` (G1, the "
       f"JVM's default collector), \"Cairn PGC\" with `{parallel_opts}`; "
       f"{os.cpu_count()} cores shared by the server and redis-benchmark; load average (1, 5, 15 min) "
@@ -314,7 +353,8 @@ for r in rows:
     flags.setdefault(r["scenario"], r["flags"])
 for s, f in flags.items():
     md.append(f"- {s}: `{f}`")
-md += ["", f"Larger than memory: {int(ltm_keys):,} keys of 1 KiB, a budget of {int(ltm_budget):,} values "
+if dbsizes:
+  md += ["", f"Larger than memory: {int(ltm_keys):,} keys of 1 KiB, a budget of {int(ltm_budget):,} values "
        f"(Cairn heap-entries with `{ltm_opts}`, Redis maxmemory {int(ltm_budget) * 1024} allkeys-lru); DBSIZE after loading: "
        f"{', '.join(dbsizes.split())}."]
 open(os.path.join(out, "results.md"), "w").write("\n".join(md) + "\n")

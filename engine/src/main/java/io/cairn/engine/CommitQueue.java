@@ -58,6 +58,12 @@ final class CommitQueue {
     /** Ends the group's log writes: forces the log to the device if {@code force}, else hands it to the OS. */
     void endLog(boolean force) throws IOException;
 
+    /**
+     * Ends the log writes of a group whose every writer deferred its flush ({@link LogDeferral}): the records may stay
+     * in the process's buffer; the target notes that the log needs a flush (and a force, under SYNC).
+     */
+    void deferLog();
+
     /** Applies one batch to the memtable; {@code userBytes} is what the user wrote (0 for kept writes). */
     void apply(byte[] record, long userBytes);
   }
@@ -74,14 +80,17 @@ final class CommitQueue {
     final Condition turn;
     /** A FIFO drop's kept records: committed only as the head of the queue, never forced on their own account. */
     final boolean kept;
+    /** The writer's thread has a {@link LogDeferral} open: its records need not leave the process before it returns. */
+    final boolean deferred;
     boolean done;
     Throwable error;
 
-    Writer(byte[] rep, long userBytes, Condition turn, boolean kept) {
+    Writer(byte[] rep, long userBytes, Condition turn, boolean kept, boolean deferred) {
       this.rep = rep;
       this.userBytes = userBytes;
       this.turn = turn;
       this.kept = kept;
+      this.deferred = deferred;
     }
   }
 
@@ -99,11 +108,14 @@ final class CommitQueue {
 
   /**
    * With the mutex held: commits {@code rep}, an encoded {@link WriteBatch}, alone or in a leader's group; returns
-   * once it is in the log (forced if the store forces) and the memtable, or throws what failed its group.
+   * once it is in the log (forced if the store forces) and the memtable, or throws what failed its group. A
+   * {@code deferred} commit returns once its record is appended to the log, perhaps still in the process's buffer:
+   * a group of deferred commits only ends with {@link Target#deferLog}; one commit that is not deferred makes its
+   * whole group flush (or force).
    */
-  void commit(byte[] rep, long userBytes) {
+  void commit(byte[] rep, long userBytes, boolean deferred) {
     assert mutex.isHeldByCurrentThread();
-    Writer w = new Writer(rep, userBytes, mutex.newCondition(), false);
+    Writer w = new Writer(rep, userBytes, mutex.newCondition(), false, deferred);
     awaitTurn(w);
     if (!w.done) {
       lead();
@@ -117,7 +129,7 @@ final class CommitQueue {
    */
   <E extends Exception> void barrier(HeadAction<E> action) throws E {
     assert mutex.isHeldByCurrentThread();
-    Writer w = new Writer(null, 0, mutex.newCondition(), false);
+    Writer w = new Writer(null, 0, mutex.newCondition(), false, false);
     awaitTurn(w);
     try {
       action.run();
@@ -133,7 +145,7 @@ final class CommitQueue {
    */
   byte[] commitKept(byte[] rep, UnaryOperator<byte[]> trim) {
     assert mutex.isHeldByCurrentThread();
-    Writer w = new Writer(rep, 0, mutex.newCondition(), true);
+    Writer w = new Writer(rep, 0, mutex.newCondition(), true, false);
     // No leader takes a kept writer into its group, so this returns with w at the head.
     awaitTurn(w);
     mutex.unlock();
@@ -197,6 +209,7 @@ final class CommitQueue {
       env.makeRoomForWrite();
       int bytes = 0;
       boolean force = false;
+      boolean end = false;
       for (Writer x : writers) {
         if (x.rep == null || (x.kept && !group.isEmpty())
             || (!group.isEmpty() && bytes + x.rep.length > MAX_GROUP_BYTES)) {
@@ -204,7 +217,10 @@ final class CommitQueue {
         }
         group.add(x);
         bytes += x.rep.length;
-        force |= !x.kept && forceGroups;
+        if (!x.deferred) {
+          end = true;
+          force |= !x.kept && forceGroups;
+        }
       }
       long seq = env.lastSequence();
       for (Writer x : group) {
@@ -224,7 +240,11 @@ final class CommitQueue {
           target.log(x.rep);
         }
         forcing = force;
-        target.endLog(force);
+        if (end) {
+          target.endLog(force);
+        } else {
+          target.deferLog();
+        }
         for (Writer x : group) {
           target.apply(x.rep, x.userBytes);
         }

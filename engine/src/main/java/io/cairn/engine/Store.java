@@ -353,10 +353,64 @@ public final class Store extends StoreJobs implements AutoCloseable {
       return;
     }
     byte[] rep = batch.encode(0);
+    LogDeferral deferral = options.durability() == Durability.NONE ? null : LogDeferral.current();
     mutex.lock();
     try {
       checkOpen();
-      commits.commit(rep, batch.userBytes());
+      commits.commit(rep, batch.userBytes(), deferral != null);
+      if (deferral != null) {
+        deferral.note(this, logBreaks);
+      }
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /**
+   * For {@link LogDeferral#close}: makes this store's deferred writes as durable as its {@link Durability} says, by
+   * handing its log to the OS (forcing it, under SYNC) unless another group has since; {@code breaksSeen} is
+   * {@link #logBreaks} when the deferral first wrote here.
+   *
+   * @throws StoreException if the log broke since the deferral's first write here, or this flush fails
+   */
+  void flushDeferred(int breaksSeen) {
+    boolean sync = options.durability() == Durability.SYNC;
+    mutex.lock();
+    try {
+      if (logBreaks != breaksSeen) {
+        throw new StoreException("the log of " + dir + " failed after deferred writes went to it; they may be lost");
+      }
+      if (closed || (!sync && !logUnflushed)) {
+        return; // close() handed the log over, or a later group flushed it
+      }
+      commits.barrier(() -> {
+        if (!(sync ? logUnforced : logUnflushed)) {
+          return;
+        }
+        LogWriter l = log;
+        IOException failure = null;
+        mutex.unlock();
+        try {
+          if (sync) {
+            syncLog(l);
+          } else {
+            l.flush();
+          }
+          logUnflushed = false;
+        } catch (IOException e) {
+          failure = e;
+        } finally {
+          mutex.lock();
+        }
+        if (failure != null) {
+          logBroke();
+          StoreError se = reportError(sync ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
+              failure);
+          throw new StoreException((sync ? "forcing" : "writing") + " the log of " + dir + " failed ("
+              + failure.getMessage() + "); the deferred writes in it may be lost; " + errors.consequence(se),
+              failure);
+        }
+      });
     } finally {
       mutex.unlock();
     }
@@ -386,7 +440,7 @@ public final class Store extends StoreJobs implements AutoCloseable {
 
     @Override
     public RuntimeException logFailed(CommitQueue.Target target, IOException failure, boolean forcing) {
-      logBroken = true;
+      logBroke();
       StoreError se = reportError(forcing ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
           failure);
       return new StoreException((forcing ? "forcing" : "writing") + " the log " + FileNames.log(dir,
@@ -427,6 +481,15 @@ public final class Store extends StoreJobs implements AutoCloseable {
         syncLog(log);
       } else {
         log.flush();
+        logUnforced |= options.durability() == Durability.SYNC;
+      }
+      logUnflushed = false;
+    }
+
+    @Override
+    public void deferLog() {
+      if (log != null) {
+        logUnflushed = true;
         logUnforced |= options.durability() == Durability.SYNC;
       }
     }

@@ -800,7 +800,7 @@ abstract class StoreJobs extends StoreState {
           mutex.lock();
         }
         if (failure != null) {
-          logBroken = true;
+          logBroke();
           StoreError se = reportError(StoreError.Operation.WAL_SYNC, failure);
           throw new StoreException("forcing the log of " + dir + " failed (" + failure.getMessage() + "); "
               + errors.consequence(se), failure);

@@ -109,8 +109,18 @@ abstract class StoreState {
   LogWriter log;
   /** The log's append or force failed: nothing more goes into it; a retry starts a new one. */
   boolean logBroken;
-  /** Under SYNC: the log holds records appended (a FIFO drop's kept writes) but not yet forced. Head-guarded. */
+  /**
+   * Under SYNC: the log holds records appended (a FIFO drop's kept writes, deferred writes) but not yet forced.
+   * Head-guarded.
+   */
   boolean logUnforced;
+  /**
+   * Deferred writes ({@link LogDeferral}) left records in the log's buffer, not yet handed to the OS. Written by the
+   * head; volatile so that {@link Store#flushDeferred} can skip the queue when another group has flushed them.
+   */
+  volatile boolean logUnflushed;
+  /** How many times a log broke; a deferral compares it to see whether the log its writes went to broke since. */
+  int logBreaks;
   /** Why the writer at the head waits, while it does (for the end event); null when it does not. Head-guarded. */
   String stallReason;
   long stallStartNanos;
@@ -502,11 +512,15 @@ abstract class StoreState {
     if (options.durability() != Durability.NONE) {
       LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
       LogWriter old = log;
-      if (logUnforced && !logBroken) {
+      if ((logUnforced || logUnflushed) && !logBroken) {
         try {
-          syncLog(old);
+          if (logUnforced) {
+            syncLog(old);
+          } else {
+            old.flush();
+          }
         } catch (IOException e) {
-          logBroken = true;
+          logBroke();
           closeLogQuietly(next);
           throw e;
         }
@@ -515,6 +529,7 @@ abstract class StoreState {
       log = next;
       logBroken = false;
       logUnforced = false;
+      logUnflushed = false;
     }
     if (!mem.isEmpty()) {
       imms.addFirst(mem);
@@ -570,6 +585,13 @@ abstract class StoreState {
   void publishState() {
     assert mutex.isHeldByCurrentThread();
     state = new ReadState(mem, new ArrayList<>(imms), versions.current());
+  }
+
+  /** With the mutex held: the log broke; nothing more goes into it, and deferrals that wrote to it will fail. */
+  void logBroke() {
+    assert mutex.isHeldByCurrentThread();
+    logBroken = true;
+    logBreaks++;
   }
 
   /** As the head of the writer queue: forces {@code l} to the device and counts it. */

@@ -95,6 +95,12 @@ class CommitQueueTest {
     }
 
     @Override
+    public void deferLog() {
+      assertFalse(mutex.isHeldByCurrentThread());
+      events.add("defer");
+    }
+
+    @Override
     public void apply(byte[] record, long userBytes) {
       assertFalse(mutex.isHeldByCurrentThread());
       events.add("apply " + label(record));
@@ -125,9 +131,13 @@ class CommitQueueTest {
   }
 
   private void commit(CommitQueue q, byte[] rep) {
+    commit(q, rep, false);
+  }
+
+  private void commit(CommitQueue q, byte[] rep, boolean deferred) {
     mutex.lock();
     try {
-      q.commit(rep, rep.length);
+      q.commit(rep, rep.length, deferred);
     } finally {
       mutex.unlock();
     }
@@ -178,6 +188,41 @@ class CommitQueueTest {
     assertEquals(2, d.ends(), "one group for the five followers: " + d.events);
     assertEquals(6, d.events.stream().filter(e -> e.startsWith("apply")).count());
     assertEquals(List.of(1L, 6L), d.published);
+  }
+
+  /**
+   * A deferred commit ends its group without a flush; a group that holds one writer that does not defer flushes (and
+   * forces) for all of its writers, deferred or not.
+   */
+  @Test
+  void deferredCommitsEndWithoutAFlushUnlessAWriterInTheirGroupDoesNotDefer() throws Exception {
+    Double d = new Double();
+    CommitQueue q = new CommitQueue(mutex, d, true);
+    commit(q, batch("alone"), true);
+    assertEquals(List.of("log alone@1", "defer", "apply alone"), d.events);
+    assertTrue(d.forces.isEmpty(), "a deferred group is not forced");
+
+    d.events.clear();
+    d.holdEndLog = new CountDownLatch(1);
+    d.inEndLog = new CountDownLatch(1);
+    Thread first = new Thread(() -> commit(q, batch("first")));
+    first.start();
+    assertTrue(d.inEndLog.await(60, TimeUnit.SECONDS));
+    Thread deferred = new Thread(() -> commit(q, batch("deferred"), true));
+    deferred.start();
+    awaitQueued(q, 1);
+    Thread plain = new Thread(() -> commit(q, batch("plain")));
+    plain.start();
+    awaitQueued(q, 2);
+    d.inEndLog = null;
+    d.holdEndLog.countDown();
+    d.holdEndLog = null;
+    first.join();
+    deferred.join();
+    plain.join();
+    assertEquals(List.of("log first@2", "end", "apply first", "log deferred@3", "log plain@4", "end",
+        "apply deferred", "apply plain"), d.events, "the second group flushes for the writer that does not defer");
+    assertEquals(List.of(true, true), d.forces);
   }
 
   /** Waits until {@code n} writers wait behind the head (the queue's length, read under the mutex). */

@@ -84,7 +84,8 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
     DatabaseSettings d = DatabaseSettings.DEFAULTS;
     return new DatabaseSettings(c.getHeapEntries() != null ? c.getHeapEntries() : d.heapEntries(),
         c.getDiskBytes() != null ? c.getDiskBytes() : d.diskBytes(), Boolean.TRUE.equals(c.getPersistent()),
-        c.getDurability() != null ? c.getDurability() : d.durability(), false);
+        c.getDurability() != null ? c.getDurability() : d.durability(), false,
+        c.getMemtableBytes() != null ? c.getMemtableBytes() : d.memtableBytes());
   }
 
   /** The codecs, for messages: "key codec String, value codec byte[]". */

@@ -55,6 +55,11 @@ public final class CairnServer implements AutoCloseable {
   final Users users;
   final Limits limits = new Limits(this);
   final ServerStats stats = new ServerStats();
+  /**
+   * Some database keeps a log (persistent, durability buffered or sync): each read's commands then run under one
+   * {@link io.cairn.engine.LogDeferral}, so their log records reach the OS (or the device) once, before the replies.
+   */
+  final boolean defersLogs;
   final long startedMillis = System.currentTimeMillis();
   final String runId;
   private final Map<Long, Session> clients = new ConcurrentHashMap<>();
@@ -73,6 +78,12 @@ public final class CairnServer implements AutoCloseable {
     this.slowlog = new SlowLog(config);
     this.users = new Users(config);
     this.keyspace = keyspace;
+    boolean logs = false;
+    for (int i = 0; i < keyspace.size(); i++) {
+      DatabaseSettings s = keyspace.get(i).settings;
+      logs |= s.persistent() && s.durability() != io.cairn.engine.Durability.NONE;
+    }
+    this.defersLogs = logs;
     this.saves = new Saves(this);
     ImplicitDeletions.registerAll(this);
     byte[] r = new byte[20];
@@ -109,14 +120,14 @@ public final class CairnServer implements AutoCloseable {
 
   /** Settings an embedded server refuses: its databases are the application's caches, configured by it. */
   private static final Set<String> STORAGE_SETTINGS = Set.of("databases", "dir", "heap-entries", "disk-bytes",
-      "persistent", "durability", "bidi");
+      "persistent", "durability", "bidi", "memtable-bytes");
 
   /**
    * Serves an application's own Cairn caches over RESP, embedded in it: database N is {@code caches.get(N)}, keys
    * and values the bytes of each cache's codecs (see {@code ApplicationCache}). {@code args} are {@code --setting
    * value...} as on the command line ({@code --port 0 --bind 127.0.0.1 --requirepass ...}); storage settings
    * ({@code databases}, {@code dir}, {@code heap-entries}, {@code disk-bytes}, {@code persistent}, {@code durability},
-   * {@code bidi}, {@code db.N.*}) are refused, since the application configures its caches. {@link #close} stops
+   * {@code bidi}, {@code memtable-bytes}, {@code db.N.*}) are refused, since the application configures its caches. {@link #close} stops
    * the server and leaves the caches open.
    *
    * @throws IllegalArgumentException naming the setting or the cache, when one cannot be served

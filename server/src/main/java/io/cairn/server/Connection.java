@@ -1,5 +1,7 @@
 package io.cairn.server;
 
+import io.cairn.engine.LogDeferral;
+import io.cairn.engine.StoreException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,6 +11,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * writes every reply of one read with a single flush. A client whose replies pile up unread (its channel no longer
  * writable) is not read from until they drain, so pipelining without reading costs bounded memory; an oversized or
  * malformed request gets Redis's protocol error and the connection closes after it.
+ *
+ * <p>When a database keeps a log, pipelined commands (a read holding more than one request) run under a
+ * {@link LogDeferral}: their log records reach the OS (under sync, the device) in one write when the read's commands
+ * are done, before any of their replies leaves (as Redis writes its append-only file before the replies of an
+ * event-loop turn). If that write fails the replies are dropped and the connection closed: no client is told of a
+ * write its database's durability does not hold. A lone request is not deferred, so its own failed write is answered
+ * with an error as before.
  *
  * <p>Not shared: one per channel, driven by its event loop.
  */
@@ -70,6 +79,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     // Once per read rather than per command: the idle clock (CLIENT LIST, timeout) and where SLOWLOG's time starts.
     session.lastInteractionMillis = System.currentTimeMillis();
     session.clock = System.nanoTime();
+    LogDeferral deferral = null;
     try {
       while (buf != null && buf.isReadable() && !session.closeAfterReply && !session.closed) {
         byte[][] argv;
@@ -85,8 +95,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
           break;
         }
         server.stats.commands.increment();
+        if (deferral == null && server.defersLogs && buf.isReadable()) {
+          deferral = LogDeferral.open(); // more requests follow in this read: their log records go out together
+        }
         session.execute(argv);
         if (session.buffered() > FLUSH_EARLY_BYTES) {
+          if (deferral != null) {
+            LogDeferral d = deferral;
+            deferral = null;
+            if (!durable(d)) {
+              break;
+            }
+          }
           session.flush();
           server.limits.checkOutput(session);
           if (!ctx.channel().isWritable()) {
@@ -97,10 +117,26 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
       }
     } finally {
+      if (deferral != null) {
+        durable(deferral);
+      }
       if (buf != null && !buf.isReadable()) {
         buf.release();
         pending = null;
       }
+    }
+  }
+
+  /** Closes the deferral; if its log write failed, drops the replies unsent and closes the connection. */
+  private boolean durable(LogDeferral d) {
+    try {
+      d.close();
+      return true;
+    } catch (StoreException e) {
+      server.log("a log write failed under client id=" + session.id + " (" + e.getMessage() + "); its replies are"
+          + " dropped and the connection closed");
+      session.dropRepliesAndClose();
+      return false;
     }
   }
 

@@ -41,6 +41,7 @@ final class Database {
         .setDirectory(directory)
         .setDurability(s.durability())
         .setBidirectional(s.bidirectional())
+        .setMemtableBytes(s.memtableBytes())
         .setKeyCodec(KeyCodec.INSTANCE);
     this.cache = manager.createCache(name, c);
     this.cairn = CairnView.of(cache.unwrap(CairnCache.class));

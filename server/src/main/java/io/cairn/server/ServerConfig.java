@@ -17,8 +17,8 @@ import java.util.Map;
  * quoted as Redis quotes them) and then from command-line overrides ({@code --port 6380 --dir data}). A bad setting
  * fails with an {@link IllegalArgumentException} naming the key, the value, where it came from and what is expected.
  *
- * <p>Per-database storage: {@code heap-entries}, {@code disk-bytes}, {@code persistent}, {@code durability} and
- * {@code bidi} apply to every database; {@code db.N.<setting>} to database N alone.
+ * <p>Per-database storage: {@code heap-entries}, {@code disk-bytes}, {@code persistent}, {@code durability},
+ * {@code bidi} and {@code memtable-bytes} apply to every database; {@code db.N.<setting>} to database N alone.
  *
  * <p>Thread-safety: filled by one thread before the server starts; the settings that {@code CONFIG SET} may change
  * afterwards are volatile.
@@ -187,7 +187,7 @@ final class ServerConfig {
       case "tls-cert-file" -> tlsCertFile = Path.of(one(where, key, values));
       case "tls-key-file" -> tlsKeyFile = Path.of(one(where, key, values));
       case "tls-key-file-pass" -> tlsKeyFilePass = one(where, key, values);
-      case "heap-entries", "disk-bytes", "persistent", "durability", "bidi" ->
+      case "heap-entries", "disk-bytes", "persistent", "durability", "bidi", "memtable-bytes" ->
           dbDefaults = storage(dbDefaults, key, one(where, key, values), where, key);
       default -> throw new IllegalArgumentException(where + ": unknown setting '" + rawKey + "'");
     }
@@ -200,6 +200,7 @@ final class ServerConfig {
       case "disk-bytes" -> s.withDiskBytes(size(where, key, value, 0, Long.MAX_VALUE));
       case "persistent" -> s.withPersistent(yesNo(where, key, value));
       case "bidi" -> s.withBidirectional(yesNo(where, key, value));
+      case "memtable-bytes" -> s.withMemtableBytes(size(where, key, value, 64 * 1024, 1L << 30));
       case "durability" -> {
         try {
           yield s.withDurability(Durability.valueOf(value.toUpperCase(Locale.ROOT)));
@@ -208,7 +209,7 @@ final class ServerConfig {
         }
       }
       default -> throw new IllegalArgumentException(where + ": unknown database setting '" + key
-          + "' (expected heap-entries, disk-bytes, persistent, durability or bidi)");
+          + "' (expected heap-entries, disk-bytes, persistent, durability, bidi or memtable-bytes)");
     };
   }
 
@@ -317,7 +318,8 @@ final class ServerConfig {
     } catch (NumberFormatException | ArithmeticException e) {
       // reported below
     }
-    throw bad(where, key, v, "a size from " + min + " (k, kb, m, mb, g, gb suffixes allowed)");
+    throw bad(where, key, v, "a size from " + min + (max == Long.MAX_VALUE ? "" : " to " + max)
+        + " (k, kb, m, mb, g, gb suffixes allowed)");
   }
 
   /** The keys {@code CONFIG GET} knows, with their current values as Redis spells them. */

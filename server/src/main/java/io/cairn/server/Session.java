@@ -385,6 +385,19 @@ final class Session {
     authenticated = !server.users.authRequired();
   }
 
+  /**
+   * The log write the replies waited on failed (see {@link Connection}): they are dropped unsent and the connection
+   * closes, so the client, told nothing, treats its commands as it would after a crash.
+   */
+  void dropRepliesAndClose() {
+    if (out != null) {
+      out.release();
+      out = null;
+    }
+    closeAfterReply = true;
+    channel.close();
+  }
+
   /** Releases everything the connection held; called once when its channel closes. */
   void close() {
     if (closed) {

@@ -17,7 +17,7 @@ class ConfigTest {
     Path f = Files.createTempFile("cairn", ".conf");
     try {
       Files.writeString(f, "# a comment\nport 7000\nbind 127.0.0.1 ::1\ndatabases 4\nheap-entries 5000\n"
-          + "db.2.persistent yes\ndb.2.durability sync\ndb.3.bidi yes\nrequirepass \"with space\"\n"
+          + "db.2.persistent yes\ndb.2.durability sync\ndb.3.bidi yes\ndb.3.memtable-bytes 16mb\nrequirepass \"with space\"\n"
           + "client-output-buffer-limit pubsub 1mb 512kb 10\nproto-max-bulk-len 2mb\n");
       ServerConfig c = ServerConfig.load(f, List.of("--port", "7001", "--dir", "data"));
       assertEquals(7001, c.port, "the command line wins");
@@ -31,6 +31,8 @@ class ConfigTest {
       assertTrue(c.settingsOf(2).persistent());
       assertEquals(Durability.SYNC, c.settingsOf(2).durability());
       assertTrue(c.settingsOf(3).bidirectional());
+      assertEquals(16L << 20, c.settingsOf(3).memtableBytes());
+      assertEquals(4L << 20, c.settingsOf(1).memtableBytes());
       assertEquals(false, c.settingsOf(1).persistent());
     } finally {
       Files.delete(f);
@@ -52,6 +54,8 @@ class ConfigTest {
         + "'databases' is 2"));
     assertTrue(error("--tls-port", "6380").contains("needs tls-cert-file and tls-key-file"));
     assertTrue(error("--disk-bytes", "lots").startsWith("command line: bad value for 'disk-bytes': 'lots'"));
+    assertEquals("command line: bad value for 'db.2.memtable-bytes': '2gb' (expected a size from 65536 to 1073741824"
+        + " (k, kb, m, mb, g, gb suffixes allowed))", error("--db.2.memtable-bytes", "2gb"));
   }
 
   @Test

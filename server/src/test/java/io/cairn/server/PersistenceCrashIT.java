@@ -17,15 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server in a child process with persistent databases (durability buffered) is killed with SIGKILL while a client
- * writes; after a restart every SET that was acknowledged is there with its expiry. CI runs 3 cycles;
+ * A server in a child process with persistent databases (durability buffered or sync) is killed with SIGKILL while a
+ * client writes, one SET per round trip or pipelined; after a restart every SET that was acknowledged is there with its expiry. CI runs 3 cycles;
  * {@code -Dcairn.server.crash.cycles=N} runs more. The seed is printed; {@code -Dcairn.seed=N} replays it.
  */
 class PersistenceCrashIT {
-  private static Process startChild(Path dir, int port) throws IOException {
-    return startChild(dir, port, "buffered");
-  }
-
   private static Process startChild(Path dir, int port, String durability) throws IOException {
     return ChildJvm.builder(Main.class, List.of("-XX:TieredStopAtLevel=1"), "--port", String.valueOf(port), "--dir",
         dir.toString(), "--persistent", "yes", "--durability", durability, "--heap-entries", "500", "--io-threads", "1",
@@ -53,16 +49,32 @@ class PersistenceCrashIT {
 
   @Test
   void everyAcknowledgedSetSurvivesKillNine() throws Exception {
+    crashCycles("buffered", 1);
+  }
+
+  /**
+   * Pipelined SETs (a batch of them in one write, so the server defers their log records to one write before the
+   * replies): every SET whose reply arrived survives SIGKILL, under buffered and under sync.
+   */
+  @Test
+  void everyAcknowledgedPipelinedSetSurvivesKillNine() throws Exception {
+    crashCycles("buffered", 32);
+    crashCycles("sync", 32);
+  }
+
+  /** Kill cycles of a client sending {@code batch} SETs per write and reading their replies; see the class comment. */
+  private static void crashCycles(String durability, int batch) throws Exception {
     long seed = TestSeeds.seed("PersistenceCrashIT");
     int cycles = Integer.getInteger("cairn.server.crash.cycles", 3);
-    System.out.println("PersistenceCrashIT seed=" + seed + " cycles=" + cycles);
+    System.out.println("PersistenceCrashIT seed=" + seed + " cycles=" + cycles + " durability=" + durability
+        + " batch=" + batch);
     Random rnd = new Random(seed);
     Path dir = Files.createTempDirectory("cairn-server-crash-");
     Map<String, String[]> acked = new LinkedHashMap<>();
     try {
       for (int cycle = 0; cycle < cycles; cycle++) {
         int port = RealRedis.freePort();
-        Process p = startChild(dir, port);
+        Process p = startChild(dir, port, durability);
         try (RespClient c = connect(p, port)) {
           for (Map.Entry<String, String[]> e : acked.entrySet()) {
             assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + " cycle " + cycle
@@ -74,14 +86,22 @@ class PersistenceCrashIT {
           int i = 0;
           try {
             while (true) {
-              String key = "c" + cycle + "-" + i++;
-              String value = "v" + rnd.nextInt(1_000_000);
-              String expiry = rnd.nextBoolean() ? "-1"
-                  : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
-              String reply = expiry.equals("-1") ? c.call("SET", key, value)
-                  : c.call("SET", key, value, "PXAT", expiry);
-              assertEquals("+OK", reply);
-              acked.put(key, new String[] {value, expiry});
+              java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+              List<String[]> sent = new java.util.ArrayList<>();
+              for (int b = 0; b < batch; b++) {
+                String key = "c" + cycle + "-" + i++;
+                String value = "v" + rnd.nextInt(1_000_000);
+                String expiry = rnd.nextBoolean() ? "-1"
+                    : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
+                request.writeBytes(expiry.equals("-1") ? RespClient.encode("SET", key, value)
+                    : RespClient.encode("SET", key, value, "PXAT", expiry));
+                sent.add(new String[] {key, value, expiry});
+              }
+              c.send(request.toByteArray());
+              for (String[] k : sent) {
+                assertEquals("+OK", c.read(), "SET " + k[0]);
+                acked.put(k[0], new String[] {k[1], k[2]});
+              }
               if (System.nanoTime() > killAfter) {
                 p.destroyForcibly();
                 c.call("SET", "in-flight-" + cycle, "x");
@@ -96,7 +116,7 @@ class PersistenceCrashIT {
         }
       }
       int port = RealRedis.freePort();
-      Process p = startChild(dir, port);
+      Process p = startChild(dir, port, durability);
       try (RespClient c = connect(p, port)) {
         for (Map.Entry<String, String[]> e : acked.entrySet()) {
           assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + ": " + e.getKey());
@@ -109,7 +129,7 @@ class PersistenceCrashIT {
         assertEquals(0, p.exitValue());
       }
       System.out.println("PersistenceCrashIT: " + acked.size() + " acknowledged SETs survived " + cycles
-          + " kills");
+          + " kills (durability " + durability + ", " + batch + " per write)");
     } finally {
       TestFiles.deleteTree(dir);
     }
