@@ -149,7 +149,6 @@ final class HeapIndex<K, V> {
           } else {
             pred.chain = after;
           }
-          count.decrementAndGet();
         }
         if (result != null) {
           if (!result.key.equals(key)) {
@@ -157,7 +156,12 @@ final class HeapIndex<K, V> {
           }
           result.chain = slot(t, i);
           setSlot(t, i, result);
+        }
+        // A replacement leaves the count as it is: only an insert or a removal touches the shared counter.
+        if (e == null) {
           grow = count.incrementAndGet() > t.length && t.length < MAX_TABLE;
+        } else if (result == null) {
+          count.decrementAndGet();
         }
       }
       if (result != null && linked != null) {
