@@ -84,11 +84,13 @@ public final class LogDeferral implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       try {
         stores[i].flushDeferred(breaks[i]);
-      } catch (StoreException e) {
+      } catch (RuntimeException e) {
+        StoreException se = e instanceof StoreException s ? s
+            : new StoreException("handing the log of a store to the OS failed: " + e, e);
         if (failure == null) {
-          failure = e;
+          failure = se;
         } else {
-          failure.addSuppressed(e);
+          failure.addSuppressed(se);
         }
       }
       stores[i] = null;

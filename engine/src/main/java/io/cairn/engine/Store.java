@@ -249,9 +249,11 @@ public final class Store extends StoreJobs implements AutoCloseable {
         return;
       }
       boolean flushFirst = options.durability() == Durability.NONE && !errors.writesStopped();
+      StoreException[] logFailure = {null};
       try {
         commits.barrier(() -> {
           closing = true;
+          logFailure[0] = handOverLog();
           if (flushFirst && !mem.isEmpty()) {
             rotateMemtable();
           }
@@ -265,6 +267,9 @@ public final class Store extends StoreJobs implements AutoCloseable {
       } catch (StoreException e) {
         flushFailure = new StoreException("closing store " + dir + ": the memtables could not be flushed ("
             + e.getMessage() + "); their writes are lost", e);
+      }
+      if (logFailure[0] != null) {
+        flushFailure = logFailure[0];
       }
       closing = true;
     } finally {
@@ -357,9 +362,11 @@ public final class Store extends StoreJobs implements AutoCloseable {
     mutex.lock();
     try {
       checkOpen();
+      // Read before the commit: a break after this write's group but before it returns then fails the deferral.
+      int breaks = logBreaks;
       commits.commit(rep, batch.userBytes(), deferral != null);
       if (deferral != null) {
-        deferral.note(this, logBreaks);
+        deferral.note(this, breaks);
       }
     } finally {
       mutex.unlock();
@@ -377,14 +384,13 @@ public final class Store extends StoreJobs implements AutoCloseable {
     boolean sync = options.durability() == Durability.SYNC;
     mutex.lock();
     try {
-      if (logBreaks != breaksSeen) {
-        throw new StoreException("the log of " + dir + " failed after deferred writes went to it; they may be lost");
-      }
-      if (closed || (!sync && !logUnflushed)) {
-        return; // close() handed the log over, or a later group flushed it
+      checkBreaks(breaksSeen);
+      if (closing || closed || (!sync && !logUnflushed)) {
+        return; // close() handed the log over (or failed to, and counted a break), or a later group flushed it
       }
       commits.barrier(() -> {
-        if (!(sync ? logUnforced : logUnflushed)) {
+        checkBreaks(breaksSeen);
+        if (closing || closed || !(sync ? logUnforced : logUnflushed)) {
           return;
         }
         LogWriter l = log;
@@ -413,6 +419,35 @@ public final class Store extends StoreJobs implements AutoCloseable {
       });
     } finally {
       mutex.unlock();
+    }
+  }
+
+  private void checkBreaks(int breaksSeen) {
+    if (logBreaks != breaksSeen) {
+      throw new StoreException("the log of " + dir + " failed after deferred writes went to it; they may be lost");
+    }
+  }
+
+  /**
+   * As the head, closing: hands the log to the OS (forces it, under SYNC, if it holds unforced records), so that
+   * deferrals still open find their writes where their durability says. Returns the failure (a break), or null.
+   */
+  private StoreException handOverLog() {
+    if (log == null || logBroken || !(logUnforced || logUnflushed)) {
+      return null;
+    }
+    try {
+      if (logUnforced) {
+        syncLog(log);
+      } else {
+        log.flush();
+      }
+      logUnflushed = false;
+      return null;
+    } catch (IOException e) {
+      logBroke();
+      return new StoreException("closing store " + dir + ": writing the log failed (" + e.getMessage()
+          + "); deferred writes in it may be lost", e);
     }
   }
 

@@ -110,6 +110,58 @@ class LogDeferralTest {
     }
   }
 
+  /** The store closes while a deferral that wrote to it is open: close forces the log for it (SYNC). */
+  @Test
+  void closingTheStoreUnderAnOpenDeferralForcesItsWrites() throws Exception {
+    io.cairn.engine.fs.FaultInjectionFileSystem fs = new io.cairn.engine.fs.FaultInjectionFileSystem();
+    Options o = options(Durability.SYNC).fileSystem(fs).compactionStyle(CompactionStyle.NONE);
+    Store s = Store.open(dir, o);
+    LogDeferral d = LogDeferral.open();
+    try {
+      for (int i = 0; i < 20; i++) {
+        s.put(b("k" + i), b("v" + i));
+      }
+      s.close();
+    } finally {
+      d.close();
+    }
+    fs.powerLoss();
+    try (Store again = Store.open(dir, options(Durability.SYNC).compactionStyle(CompactionStyle.NONE)
+        .fileSystem(new io.cairn.engine.fs.FaultInjectionFileSystem()))) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals("v" + i, s(again.get(b("k" + i))), "k" + i + " after close and a power loss");
+      }
+    }
+  }
+
+  /**
+   * The log breaks (a failed write of its buffer) after deferred writes went to it: the deferral's close throws, even
+   * once a retry has started a new log.
+   */
+  @Test
+  void aLogThatBreaksAfterDeferredWritesFailsTheDeferral() throws Exception {
+    io.cairn.engine.fs.FaultInjectionFileSystem fs = new io.cairn.engine.fs.FaultInjectionFileSystem();
+    Options o = options(Durability.BUFFERED).fileSystem(fs).compactionStyle(CompactionStyle.NONE)
+        .memtableBytes(1 << 20).errorRetryMillis(5, 100);
+    try (Store s = Store.open(dir, o)) {
+      LogDeferral d = LogDeferral.open();
+      try {
+        s.put(b("deferred"), b("1"));
+        fs.failWrites(true);
+        // Fill the log's buffer until it must go to the (failing) disk.
+        assertThrows(StoreException.class, () -> {
+          for (int i = 0; i < 10_000; i++) {
+            s.put(b("fill" + i), new byte[100]);
+          }
+        });
+        fs.failWrites(false);
+      } finally {
+        StoreException e = assertThrows(StoreException.class, d::close);
+        assertTrue(e.getMessage().contains("failed after deferred writes went to it"), e.getMessage());
+      }
+    }
+  }
+
   @Test
   void writesThatRotateTheMemtableUnderADeferralAreAllKept() throws IOException {
     Options small = options(Durability.BUFFERED).memtableBytes(64 * 1024).targetFileBytes(64 * 1024)

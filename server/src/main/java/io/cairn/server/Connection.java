@@ -1,7 +1,6 @@
 package io.cairn.server;
 
 import io.cairn.engine.LogDeferral;
-import io.cairn.engine.StoreException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,8 +14,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * <p>When a database keeps a log, pipelined commands (a read holding more than one request) run under a
  * {@link LogDeferral}: their log records reach the OS (under sync, the device) in one write when the read's commands
  * are done, before any of their replies leaves (as Redis writes its append-only file before the replies of an
- * event-loop turn). If that write fails the replies are dropped and the connection closed: no client is told of a
- * write its database's durability does not hold. A lone request is not deferred, so its own failed write is answered
+ * event-loop turn). If that write fails the replies are dropped and the connection closed: no client is told that
+ * its write succeeded unless its database's durability holds it. Clients of other event loops may read such a write
+ * (or get its invalidation) before that one log write, so before it is durable. A lone request is not deferred, so its own failed write is answered
  * with an error as before.
  *
  * <p>Not shared: one per channel, driven by its event loop.
@@ -132,7 +132,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     try {
       d.close();
       return true;
-    } catch (StoreException e) {
+    } catch (RuntimeException e) {
       server.log("a log write failed under client id=" + session.id + " (" + e.getMessage() + "); its replies are"
           + " dropped and the connection closed");
       session.dropRepliesAndClose();
