@@ -1,6 +1,5 @@
 package io.cairn.server;
 
-import io.cairn.engine.LogDeferral;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,13 +10,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * writable) is not read from until they drain, so pipelining without reading costs bounded memory; an oversized or
  * malformed request gets Redis's protocol error and the connection closes after it.
  *
- * <p>When a database keeps a log, pipelined commands (a read holding more than one request) run under a
- * {@link LogDeferral}: their log records reach the OS (under sync, the device) in one write when the read's commands
- * are done, before any of their replies leaves (as Redis writes its append-only file before the replies of an
- * event-loop turn). If that write fails the replies are dropped and the connection closed: no client is told that
- * its write succeeded unless its database's durability holds it. Clients of other event loops may read such a write
- * (or get its invalidation) before that one log write, so before it is durable. A lone request is not deferred, so its own failed write is answered
- * with an error as before.
+ * <p>When a database keeps a log, a read holding more than one request opens its event loop's {@link LogBatch}: the
+ * log records of the commands the loop runs until the end of its turn, for every connection, reach the OS (under
+ * sync, the device) in one write, before any of their replies leaves (as Redis writes its append-only file before it
+ * answers an event-loop turn). See {@link LogBatch} for a failed write. Clients of other event loops may read such a
+ * write (or get its invalidation) before that write, so before it is durable. A lone request while no batch is open
+ * is logged on its own, so its own failed write is answered with an error.
  *
  * <p>Not shared: one per channel, driven by its event loop.
  */
@@ -79,7 +77,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     // Once per read rather than per command: the idle clock (CLIENT LIST, timeout) and where SLOWLOG's time starts.
     session.lastInteractionMillis = System.currentTimeMillis();
     session.clock = System.nanoTime();
-    LogDeferral deferral = null;
+    LogBatch batch = server.defersLogs ? LogBatch.ofLoop() : null;
     try {
       while (buf != null && buf.isReadable() && !session.closeAfterReply && !session.closed) {
         byte[][] argv;
@@ -95,17 +93,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
           break;
         }
         server.stats.commands.increment();
-        if (deferral == null && server.defersLogs && buf.isReadable()) {
-          deferral = LogDeferral.open(); // more requests follow in this read: their log records go out together
+        if (batch != null && buf.isReadable()) {
+          batch.open(); // more requests follow in this read: their log records go out with the turn's others
         }
         session.execute(argv);
         if (session.buffered() > FLUSH_EARLY_BYTES) {
-          if (deferral != null) {
-            LogDeferral d = deferral;
-            deferral = null;
-            if (!durable(d)) {
-              break;
-            }
+          if (batch != null && batch.isOpen() && !batch.finish()) {
+            session.dropRepliesAndClose();
+            break;
           }
           session.flush();
           server.limits.checkOutput(session);
@@ -117,9 +112,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
       }
     } finally {
-      if (deferral != null) {
-        durable(deferral);
-      }
       if (buf != null && !buf.isReadable()) {
         buf.release();
         pending = null;
@@ -127,23 +119,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Closes the deferral; if its log write failed, drops the replies unsent and closes the connection. */
-  private boolean durable(LogDeferral d) {
-    try {
-      d.close();
-      return true;
-    } catch (RuntimeException e) {
-      server.log("a log write failed under client id=" + session.id + " (" + e.getMessage() + "); its replies are"
-          + " dropped and the connection closed");
-      session.dropRepliesAndClose();
-      return false;
+  /** A read's commands are done: their replies go out now, or once the loop's log batch is written. */
+  private void complete(ChannelHandlerContext ctx) {
+    LogBatch batch = server.defersLogs ? LogBatch.ofLoop() : null;
+    if (batch != null && batch.isOpen()) {
+      batch.hold(session, ctx.channel().eventLoop());
+    } else {
+      session.flush();
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (session != null) {
-      session.flush();
+      complete(ctx);
     }
   }
 
@@ -166,7 +155,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     paused = false;
     ctx.channel().config().setAutoRead(true);
     process(ctx);
-    session.flush();
+    complete(ctx);
   }
 
   @Override

@@ -48,6 +48,8 @@ final class Session {
   boolean locked;
   /** Close once the replies written so far are flushed (QUIT, protocol errors, a killed client). */
   boolean closeAfterReply;
+  /** Its replies wait for its event loop's {@link LogBatch}: {@link #flush} leaves them until the batch ends. */
+  boolean held;
   /** The key built for locking the current single-key command, reused by its handler. */
   private byte[] lockedArg;
   private Key lockedKey;
@@ -112,6 +114,9 @@ final class Session {
 
   /** Hands what the replies wrote to the channel, closing it afterwards if {@link #closeAfterReply}. */
   void flush() {
+    if (held) {
+      return;
+    }
     ByteBuf b = out;
     out = null;
     if (b != null && b.isReadable()) {

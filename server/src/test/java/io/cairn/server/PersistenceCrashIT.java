@@ -49,66 +49,63 @@ class PersistenceCrashIT {
 
   @Test
   void everyAcknowledgedSetSurvivesKillNine() throws Exception {
-    crashCycles("buffered", 1);
+    crashCycles("buffered", 1, 1);
   }
 
   /**
-   * Pipelined SETs (a batch of them in one write, so the server defers their log records to one write before the
-   * replies): every SET whose reply arrived survives SIGKILL, under buffered and under sync.
+   * Pipelined SETs from several clients at once (a batch of them in each write, so the server's event loop defers
+   * their log records to one write per turn, before the replies): every SET whose reply arrived survives SIGKILL,
+   * under buffered and under sync. The kill lands while the clients are writing.
    */
   @Test
   void everyAcknowledgedPipelinedSetSurvivesKillNine() throws Exception {
-    crashCycles("buffered", 32);
-    crashCycles("sync", 32);
+    crashCycles("buffered", 32, 4);
+    crashCycles("sync", 32, 4);
   }
 
-  /** Kill cycles of a client sending {@code batch} SETs per write and reading their replies; see the class comment. */
-  private static void crashCycles(String durability, int batch) throws Exception {
+  /**
+   * Kill cycles of {@code clients} connections each sending {@code batch} SETs per write and reading their replies;
+   * see the class comment.
+   */
+  private static void crashCycles(String durability, int batch, int clients) throws Exception {
     long seed = TestSeeds.seed("PersistenceCrashIT");
     int cycles = Integer.getInteger("cairn.server.crash.cycles", 3);
     System.out.println("PersistenceCrashIT seed=" + seed + " cycles=" + cycles + " durability=" + durability
-        + " batch=" + batch);
+        + " batch=" + batch + " clients=" + clients);
     Random rnd = new Random(seed);
     Path dir = Files.createTempDirectory("cairn-server-crash-");
-    Map<String, String[]> acked = new LinkedHashMap<>();
+    Map<String, String[]> acked = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
     try {
       for (int cycle = 0; cycle < cycles; cycle++) {
         int port = RealRedis.freePort();
         Process p = startChild(dir, port, durability);
-        try (RespClient c = connect(p, port)) {
-          for (Map.Entry<String, String[]> e : acked.entrySet()) {
-            assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + " cycle " + cycle
-                + ": value of acknowledged " + e.getKey());
-            assertEquals(":" + e.getValue()[1], c.call("PEXPIRETIME", e.getKey()), "seed " + seed + " cycle "
-                + cycle + ": expiry of acknowledged " + e.getKey());
-          }
-          long killAfter = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200 + rnd.nextInt(1000));
-          int i = 0;
-          try {
-            while (true) {
-              java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
-              List<String[]> sent = new java.util.ArrayList<>();
-              for (int b = 0; b < batch; b++) {
-                String key = "c" + cycle + "-" + i++;
-                String value = "v" + rnd.nextInt(1_000_000);
-                String expiry = rnd.nextBoolean() ? "-1"
-                    : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
-                request.writeBytes(expiry.equals("-1") ? RespClient.encode("SET", key, value)
-                    : RespClient.encode("SET", key, value, "PXAT", expiry));
-                sent.add(new String[] {key, value, expiry});
-              }
-              c.send(request.toByteArray());
-              for (String[] k : sent) {
-                assertEquals("+OK", c.read(), "SET " + k[0]);
-                acked.put(k[0], new String[] {k[1], k[2]});
-              }
-              if (System.nanoTime() > killAfter) {
-                p.destroyForcibly();
-                c.call("SET", "in-flight-" + cycle, "x");
-              }
+        try {
+          try (RespClient c = connect(p, port)) {
+            for (Map.Entry<String, String[]> e : acked.entrySet()) {
+              assertEquals("$" + e.getValue()[0], c.call("GET", e.getKey()), "seed " + seed + " cycle " + cycle
+                  + ": value of acknowledged " + e.getKey());
+              assertEquals(":" + e.getValue()[1], c.call("PEXPIRETIME", e.getKey()), "seed " + seed + " cycle "
+                  + cycle + ": expiry of acknowledged " + e.getKey());
             }
-          } catch (IOException killed) {
-            // the connection died with the process
+          }
+          List<java.util.concurrent.Future<Integer>> writers = new java.util.ArrayList<>();
+          for (int t = 0; t < clients; t++) {
+            Random r = new Random(rnd.nextLong());
+            String prefix = "c" + cycle + "-t" + t + "-";
+            writers.add(pool.submit(() -> write(port, prefix, r, batch, acked)));
+          }
+          Thread.sleep(200 + rnd.nextInt(1000));
+          p.destroyForcibly();
+          for (java.util.concurrent.Future<Integer> w : writers) {
+            try {
+              assertTrue(w.get(60, TimeUnit.SECONDS) >= 0);
+            } catch (java.util.concurrent.ExecutionException e) {
+              if (e.getCause() instanceof AssertionError a) {
+                throw a;
+              }
+              throw e;
+            }
           }
         } finally {
           p.destroyForcibly();
@@ -129,9 +126,38 @@ class PersistenceCrashIT {
         assertEquals(0, p.exitValue());
       }
       System.out.println("PersistenceCrashIT: " + acked.size() + " acknowledged SETs survived " + cycles
-          + " kills (durability " + durability + ", " + batch + " per write)");
+          + " kills (durability " + durability + ", " + clients + " client(s), " + batch + " per write)");
     } finally {
+      pool.shutdownNow();
       TestFiles.deleteTree(dir);
+    }
+  }
+
+  /** One client's SETs until the server dies: each acknowledged one goes into {@code acked}; returns how many. */
+  private static int write(int port, String prefix, Random rnd, int batch, Map<String, String[]> acked)
+      throws IOException {
+    int i = 0;
+    try (RespClient c = new RespClient("127.0.0.1", port)) {
+      while (true) {
+        java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+        List<String[]> sent = new java.util.ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+          String key = prefix + i++;
+          String value = "v" + rnd.nextInt(1_000_000);
+          String expiry = rnd.nextBoolean() ? "-1"
+              : String.valueOf(System.currentTimeMillis() + 3_600_000 + rnd.nextInt(1_000_000));
+          request.writeBytes(expiry.equals("-1") ? RespClient.encode("SET", key, value)
+              : RespClient.encode("SET", key, value, "PXAT", expiry));
+          sent.add(new String[] {key, value, expiry});
+        }
+        c.send(request.toByteArray());
+        for (String[] k : sent) {
+          assertEquals("+OK", c.read(), "SET " + k[0]);
+          acked.put(k[0], new String[] {k[1], k[2]});
+        }
+      }
+    } catch (IOException killed) {
+      return i; // the connection died with the process (or could not be made after it died)
     }
   }
 
