@@ -154,8 +154,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
     paused = false;
     ctx.channel().config().setAutoRead(true);
-    process(ctx);
-    complete(ctx);
+    try {
+      process(ctx);
+    } finally {
+      complete(ctx);
+    }
   }
 
   @Override

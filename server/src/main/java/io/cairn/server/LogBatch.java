@@ -54,8 +54,8 @@ final class LogBatch {
       waiting.add(s);
     }
     if (!scheduled) {
-      scheduled = true;
       loop.execute(this::finish);
+      scheduled = true;
     }
   }
 
@@ -65,29 +65,34 @@ final class LogBatch {
    */
   boolean finish() {
     scheduled = false;
+    List<Session> released = new ArrayList<>(waiting);
+    waiting.clear();
     boolean ok = true;
     if (deferral != null) {
       LogDeferral d = deferral;
       deferral = null;
       try {
         d.close();
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         ok = false;
-        if (!waiting.isEmpty()) {
-          waiting.get(0).server.log("a log write failed (" + e.getMessage() + "); the replies of " + waiting.size()
+        if (!released.isEmpty()) {
+          released.get(0).server.log("a log write failed (" + e + "); the replies of " + released.size()
               + " connection(s) waiting on it are dropped and those connections closed");
         }
       }
     }
-    for (Session s : waiting) {
+    for (Session s : released) {
       s.held = false;
-      if (ok) {
-        s.flush();
-      } else {
-        s.dropRepliesAndClose();
+      try {
+        if (ok) {
+          s.flush();
+        } else {
+          s.dropRepliesAndClose();
+        }
+      } catch (RuntimeException e) {
+        s.dropRepliesAndClose(); // one connection's failure leaves the others to be released
       }
     }
-    waiting.clear();
     return ok;
   }
 }

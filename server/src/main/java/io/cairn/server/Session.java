@@ -167,7 +167,10 @@ final class Session {
       return;
     }
     out().writeBytes(message);
-    if (!executing && !flushScheduled) {
+    if (server.defersLogs && LogBatch.ofLoop().isOpen()) {
+      // A push caused by a write of the open batch (an invalidation, a MONITOR line) waits for its log write too.
+      LogBatch.ofLoop().hold(this, channel.eventLoop());
+    } else if (!executing && !flushScheduled) {
       flushScheduled = true;
       channel.eventLoop().execute(this::scheduledFlush);
     }

@@ -9,7 +9,6 @@ import io.cairn.engine.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,11 +94,13 @@ class PersistenceCrashIT {
             String prefix = "c" + cycle + "-t" + t + "-";
             writers.add(pool.submit(() -> write(port, prefix, r, batch, acked)));
           }
+          int before = acked.size();
           Thread.sleep(200 + rnd.nextInt(1000));
           p.destroyForcibly();
           for (java.util.concurrent.Future<Integer> w : writers) {
             try {
-              assertTrue(w.get(60, TimeUnit.SECONDS) >= 0);
+              assertTrue(w.get(60, TimeUnit.SECONDS) > 0, "seed " + seed + " cycle " + cycle
+                  + ": every client had SETs acknowledged before the kill");
             } catch (java.util.concurrent.ExecutionException e) {
               if (e.getCause() instanceof AssertionError a) {
                 throw a;
@@ -107,6 +108,7 @@ class PersistenceCrashIT {
               throw e;
             }
           }
+          assertTrue(acked.size() > before, "seed " + seed + " cycle " + cycle + ": SETs were acknowledged");
         } finally {
           p.destroyForcibly();
           assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -137,6 +139,7 @@ class PersistenceCrashIT {
   private static int write(int port, String prefix, Random rnd, int batch, Map<String, String[]> acked)
       throws IOException {
     int i = 0;
+    int acknowledged = 0;
     try (RespClient c = new RespClient("127.0.0.1", port)) {
       while (true) {
         java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
@@ -154,10 +157,11 @@ class PersistenceCrashIT {
         for (String[] k : sent) {
           assertEquals("+OK", c.read(), "SET " + k[0]);
           acked.put(k[0], new String[] {k[1], k[2]});
+          acknowledged++;
         }
       }
     } catch (IOException killed) {
-      return i; // the connection died with the process (or could not be made after it died)
+      return acknowledged; // the connection died with the process (or could not be made after it died)
     }
   }
 
