@@ -517,6 +517,9 @@ class FaultInjectionTest {
         }
         acked.put(i, v);
       }
+      // A retry may still be under way, giving a memtable up: its keys leave the store before the listener hears of
+      // them, so the check waits until no error stands, nothing changes, and the listener heard of every memtable.
+      awaitSettled(s, losses);
       StoreStatistics st = s.statistics();
       assertTrue(failures > 0 && st.space().discardedMemtables() > 0, failures + " writes failed; " + st);
       assertEquals(st.space().discardedMemtables(), losses.discardedMemtables, losses.describe().get());
@@ -619,6 +622,25 @@ class FaultInjectionTest {
         throw new AssertionError("the store did not recover within a minute: " + s.backgroundError().get().describe());
       }
       Thread.sleep(10);
+    }
+  }
+
+  /**
+   * Waits until no background error stands (so no retry is due), flushes, compactions and memtables given up have
+   * stopped changing for a while, and {@code losses} heard of every memtable given up (fails after a minute).
+   */
+  private static void awaitSettled(Store s, LossRecorder losses) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    StoreStatistics last = s.statistics();
+    for (int quiet = 0; quiet < 5; ) {
+      assertTrue(System.nanoTime() < deadline, "the store never settled: " + last);
+      Thread.sleep(40);
+      StoreStatistics st = s.statistics();
+      boolean same = st.flush().count() == last.flush().count() && st.compact().count() == last.compact().count()
+          && st.space().discardedMemtables() == last.space().discardedMemtables()
+          && losses.discardedMemtables == st.space().discardedMemtables() && s.backgroundError().isEmpty();
+      quiet = same ? quiet + 1 : 0;
+      last = st;
     }
   }
 
