@@ -119,12 +119,12 @@ class TierStatisticsTest {
   }
 
   /**
-   * The cache's tiers once its disk tier's drops have stopped (no compaction for a quarter second) and what they
-   * deleted is settled: kept on the heap or told as lost.
+   * The cache's tiers once its disk tier's background work has stopped (no compaction, flush or memtable given up
+   * for a quarter second) and what its drops deleted is settled: kept on the heap or told as lost.
    */
   static TierStatistics settled(Cache<?, ?> c) throws InterruptedException {
     TieredCache<?, ?> tiered = c.unwrap(TieredCache.class);
-    long last = -1;
+    String last = "";
     int quiet = 0;
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (quiet < 5) {
@@ -132,9 +132,11 @@ class TierStatisticsTest {
       Thread.sleep(50);
       tiered.awaitLossesSettled();
       TierStatistics t = tiered.tiers();
-      long compactions = t.disk().engine() == null ? 0 : t.disk().engine().compact().count();
-      quiet = compactions == last ? quiet + 1 : 0;
-      last = compactions;
+      io.cairn.engine.StoreStatistics e = t.disk().engine();
+      String now = e == null ? "none" : e.compact().count() + "/" + e.flush().count() + "/"
+          + e.space().discardedMemtables();
+      quiet = now.equals(last) ? quiet + 1 : 0;
+      last = now;
     }
     return tiered.tiers();
   }
