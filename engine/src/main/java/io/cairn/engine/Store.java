@@ -390,31 +390,8 @@ public final class Store extends StoreJobs implements AutoCloseable {
       }
       commits.barrier(() -> {
         checkBreaks(breaksSeen);
-        if (closing || closed || !(sync ? logUnforced : logUnflushed)) {
-          return;
-        }
-        LogWriter l = log;
-        IOException failure = null;
-        mutex.unlock();
-        try {
-          if (sync) {
-            syncLog(l);
-          } else {
-            l.flush();
-          }
-          logUnflushed = false;
-        } catch (IOException e) {
-          failure = e;
-        } finally {
-          mutex.lock();
-        }
-        if (failure != null) {
-          logBroke();
-          StoreError se = reportError(sync ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE,
-              failure);
-          throw new StoreException((sync ? "forcing" : "writing") + " the log of " + dir + " failed ("
-              + failure.getMessage() + "); the deferred writes in it may be lost; " + errors.consequence(se),
-              failure);
+        if (!closing && !closed) {
+          catchUpLogAsHead("the deferred writes in it may be lost; ");
         }
       });
     } finally {
@@ -433,16 +410,11 @@ public final class Store extends StoreJobs implements AutoCloseable {
    * deferrals still open find their writes where their durability says. Returns the failure (a break), or null.
    */
   private StoreException handOverLog() {
-    if (log == null || logBroken || !(logUnforced || logUnflushed)) {
+    if (!logBehind()) {
       return null;
     }
     try {
-      if (logUnforced) {
-        syncLog(log);
-      } else {
-        log.flush();
-      }
-      logUnflushed = false;
+      catchUpLog(log);
       return null;
     } catch (IOException e) {
       logBroke();

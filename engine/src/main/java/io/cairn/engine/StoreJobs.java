@@ -786,24 +786,8 @@ abstract class StoreJobs extends StoreState {
     mutex.lock();
     try {
       commits.barrier(() -> {
-        if (!logUnforced || logBroken) {
-          return;
-        }
-        LogWriter l = log;
-        IOException failure = null;
-        mutex.unlock();
-        try {
-          syncLog(l);
-        } catch (IOException e) {
-          failure = e;
-        } finally {
-          mutex.lock();
-        }
-        if (failure != null) {
-          logBroke();
-          StoreError se = reportError(StoreError.Operation.WAL_SYNC, failure);
-          throw new StoreException("forcing the log of " + dir + " failed (" + failure.getMessage() + "); "
-              + errors.consequence(se), failure);
+        if (logUnforced) {
+          catchUpLogAsHead("");
         }
       });
     } finally {

@@ -512,13 +512,9 @@ abstract class StoreState {
     if (options.durability() != Durability.NONE) {
       LogWriter next = new LogWriter(fs.create(FileNames.log(dir, number)));
       LogWriter old = log;
-      if ((logUnforced || logUnflushed) && !logBroken) {
+      if (logBehind()) {
         try {
-          if (logUnforced) {
-            syncLog(old);
-          } else {
-            old.flush();
-          }
+          catchUpLog(old);
         } catch (IOException e) {
           logBroke();
           closeLogQuietly(next);
@@ -585,6 +581,53 @@ abstract class StoreState {
   void publishState() {
     assert mutex.isHeldByCurrentThread();
     state = new ReadState(mem, new ArrayList<>(imms), versions.current());
+  }
+
+  /**
+   * As the head: the log holds records not yet as durable as the store's durability says (deferred writes' records
+   * still in the process's buffer, or records not yet forced under SYNC), and it is not broken.
+   */
+  boolean logBehind() {
+    return log != null && !logBroken && (logUnforced || logUnflushed);
+  }
+
+  /** As the head: brings {@code l}, the current log, up to the durability: forces it if unforced, else flushes it. */
+  void catchUpLog(LogWriter l) throws IOException {
+    if (logUnforced) {
+      syncLog(l);
+    } else {
+      l.flush();
+    }
+    logUnflushed = false;
+  }
+
+  /**
+   * As the head, with the mutex held (a barrier's action): {@link #catchUpLog} with the mutex released, if the log is
+   * {@linkplain #logBehind behind}. A failure breaks the log, is reported, and is thrown as a StoreException whose
+   * message says what failed and {@code mayCost} (what the failure may have lost, or empty).
+   */
+  void catchUpLogAsHead(String mayCost) {
+    assert mutex.isHeldByCurrentThread();
+    if (!logBehind()) {
+      return;
+    }
+    boolean force = logUnforced;
+    LogWriter l = log;
+    IOException failure = null;
+    mutex.unlock();
+    try {
+      catchUpLog(l);
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      mutex.lock();
+    }
+    if (failure != null) {
+      logBroke();
+      StoreError se = reportError(force ? StoreError.Operation.WAL_SYNC : StoreError.Operation.WAL_WRITE, failure);
+      throw new StoreException((force ? "forcing" : "writing") + " the log of " + dir + " failed ("
+          + failure.getMessage() + "); " + mayCost + errors.consequence(se), failure);
+    }
   }
 
   /** With the mutex held: the log broke; nothing more goes into it, and deferrals that wrote to it will fail. */

@@ -56,8 +56,8 @@ public final class CairnServer implements AutoCloseable {
   final Limits limits = new Limits(this);
   final ServerStats stats = new ServerStats();
   /**
-   * Some database keeps a log (persistent, durability buffered or sync): each read's commands then run under one
-   * {@link io.cairn.engine.LogDeferral}, so their log records reach the OS (or the device) once, before the replies.
+   * Some database keeps a log (persistent, durability buffered or sync): a pipelined read then opens its event loop's
+   * {@link LogBatch}, so the turn's log records reach the OS (or the device) once, before the replies.
    */
   final boolean defersLogs;
   final long startedMillis = System.currentTimeMillis();
@@ -119,8 +119,14 @@ public final class CairnServer implements AutoCloseable {
   }
 
   /** Settings an embedded server refuses: its databases are the application's caches, configured by it. */
-  private static final Set<String> STORAGE_SETTINGS = Set.of("databases", "dir", "heap-entries", "disk-bytes",
-      "persistent", "durability", "bidi", "memtable-bytes");
+  private static final Set<String> STORAGE_SETTINGS = storageSettings();
+
+  private static Set<String> storageSettings() {
+    Set<String> s = new java.util.HashSet<>(ServerConfig.DATABASE_SETTINGS);
+    s.add("databases");
+    s.add("dir");
+    return Set.copyOf(s);
+  }
 
   /**
    * Serves an application's own Cairn caches over RESP, embedded in it: database N is {@code caches.get(N)}, keys

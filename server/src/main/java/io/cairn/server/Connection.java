@@ -121,8 +121,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   /** A read's commands are done: their replies go out now, or once the loop's log batch is written. */
   private void complete(ChannelHandlerContext ctx) {
-    LogBatch batch = server.defersLogs ? LogBatch.ofLoop() : null;
-    if (batch != null && batch.isOpen()) {
+    LogBatch batch = LogBatch.openOnLoop(server);
+    if (batch != null) {
       batch.hold(session, ctx.channel().eventLoop());
     } else {
       session.flush();

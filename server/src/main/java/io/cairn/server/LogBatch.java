@@ -26,7 +26,9 @@ final class LogBatch {
   };
 
   private LogDeferral deferral;
-  private final List<Session> waiting = new ArrayList<>();
+  private List<Session> waiting = new ArrayList<>();
+  /** The other list {@link #finish} swaps in, so a turn's release allocates nothing. */
+  private List<Session> spare = new ArrayList<>();
   private boolean scheduled;
 
   private LogBatch() {}
@@ -34,6 +36,15 @@ final class LogBatch {
   /** The calling event loop's batch. */
   static LogBatch ofLoop() {
     return OF_LOOP.get();
+  }
+
+  /** The calling event loop's batch if {@code server} batches log writes and the batch is open; null otherwise. */
+  static LogBatch openOnLoop(CairnServer server) {
+    if (!server.defersLogs) {
+      return null;
+    }
+    LogBatch b = OF_LOOP.get();
+    return b.isOpen() ? b : null;
   }
 
   /** Defers this loop's log writes from now until {@link #finish}. */
@@ -65,8 +76,8 @@ final class LogBatch {
    */
   boolean finish() {
     scheduled = false;
-    List<Session> released = new ArrayList<>(waiting);
-    waiting.clear();
+    List<Session> released = waiting;
+    waiting = spare;
     boolean ok = true;
     if (deferral != null) {
       LogDeferral d = deferral;
@@ -93,6 +104,8 @@ final class LogBatch {
         s.dropRepliesAndClose(); // one connection's failure leaves the others to be released
       }
     }
+    released.clear();
+    spare = released;
     return ok;
   }
 }

@@ -52,6 +52,10 @@ final class ServerConfig {
   Path tlsCertFile;
   Path tlsKeyFile;
   String tlsKeyFilePass;
+  /** The per-database storage settings, named once: the file and command line, {@code db.N.*}, errors. */
+  static final List<String> DATABASE_SETTINGS = List.of("heap-entries", "disk-bytes", "persistent", "durability",
+      "bidi", "memtable-bytes");
+
   DatabaseSettings dbDefaults = DatabaseSettings.DEFAULTS;
   final Map<Integer, List<String[]>> dbOverrides = new LinkedHashMap<>();
   /** Where the settings came from, for messages. */
@@ -147,6 +151,10 @@ final class ServerConfig {
       dbOverrides.computeIfAbsent(db, k -> new ArrayList<>()).add(new String[] {setting, value, where});
       return;
     }
+    if (DATABASE_SETTINGS.contains(key)) {
+      dbDefaults = storage(dbDefaults, key, one(where, key, values), where, key);
+      return;
+    }
     switch (key) {
       case "port" -> port = (int) number(where, key, one(where, key, values), 0, 65535, "a port number (0-65535)");
       case "bind" -> {
@@ -187,8 +195,6 @@ final class ServerConfig {
       case "tls-cert-file" -> tlsCertFile = Path.of(one(where, key, values));
       case "tls-key-file" -> tlsKeyFile = Path.of(one(where, key, values));
       case "tls-key-file-pass" -> tlsKeyFilePass = one(where, key, values);
-      case "heap-entries", "disk-bytes", "persistent", "durability", "bidi", "memtable-bytes" ->
-          dbDefaults = storage(dbDefaults, key, one(where, key, values), where, key);
       default -> throw new IllegalArgumentException(where + ": unknown setting '" + rawKey + "'");
     }
   }
@@ -209,7 +215,7 @@ final class ServerConfig {
         }
       }
       default -> throw new IllegalArgumentException(where + ": unknown database setting '" + key
-          + "' (expected heap-entries, disk-bytes, persistent, durability, bidi or memtable-bytes)");
+          + "' (expected one of " + String.join(", ", DATABASE_SETTINGS) + ")");
     };
   }
 

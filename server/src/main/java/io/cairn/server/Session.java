@@ -167,9 +167,10 @@ final class Session {
       return;
     }
     out().writeBytes(message);
-    if (server.defersLogs && LogBatch.ofLoop().isOpen()) {
+    LogBatch batch = LogBatch.openOnLoop(server);
+    if (batch != null) {
       // A push caused by a write of the open batch (an invalidation, a MONITOR line) waits for its log write too.
-      LogBatch.ofLoop().hold(this, channel.eventLoop());
+      batch.hold(this, channel.eventLoop());
     } else if (!executing && !flushScheduled) {
       flushScheduled = true;
       channel.eventLoop().execute(this::scheduledFlush);
