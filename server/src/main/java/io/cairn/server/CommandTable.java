@@ -124,9 +124,17 @@ final class CommandTable {
           summary, h, null);
     }
 
+    /** A subcommand whose key is its third argument ({@code OBJECT ENCODING key}, {@code MEMORY USAGE key}). */
+    static Command keyedSub(String container, String name, int arity, String flags, String since, String summary,
+        Command.Handler h) {
+      return new Command(name, container + "|" + name, arity, flags(flags), 2, 2, 1, groupOf(container), since,
+          summary, h, null);
+    }
+
     private static String groupOf(String container) {
       return switch (container) {
         case "client" -> "connection";
+        case "object" -> "generic";
         case "pubsub" -> "pubsub";
         default -> "server";
       };
@@ -304,6 +312,33 @@ final class CommandTable {
             ServerCommands::slowlogReset),
         Builder.sub("slowlog", "help", 2, "loading stale", "6.2.0", "Show helpful text about the different "
             + "subcommands", ServerCommands::slowlogHelp));
+    b.container("object", "generic", "2.2.3", "A container for object introspection commands",
+        Builder.keyedSub("object", "encoding", 3, "readonly", "2.2.3", "Inspect the internal encoding of a Redis "
+            + "object", IntrospectionCommands::objectEncoding),
+        Builder.keyedSub("object", "refcount", 3, "readonly", "2.2.3", "Get the number of references to the value of "
+            + "the key", IntrospectionCommands::objectRefcount),
+        Builder.keyedSub("object", "idletime", 3, "readonly", "2.2.3", "Get the time since a Redis object was last "
+            + "accessed", IntrospectionCommands::objectIdletime),
+        Builder.keyedSub("object", "freq", 3, "readonly", "4.0.0", "Get the logarithmic access frequency counter of "
+            + "a Redis object", IntrospectionCommands::objectFreq),
+        Builder.sub("object", "help", 2, "loading stale", "6.2.0", "Show helpful text about the different "
+            + "subcommands", IntrospectionCommands::objectHelp));
+    b.container("memory", "server", "4.0.0", "A container for memory diagnostics commands",
+        Builder.keyedSub("memory", "usage", -3, "readonly", "4.0.0", "Estimate the memory usage of a key",
+            IntrospectionCommands::memoryUsage),
+        Builder.sub("memory", "stats", 2, "", "4.0.0", "Show memory usage details",
+            IntrospectionCommands::memoryStats),
+        Builder.sub("memory", "doctor", 2, "", "4.0.0", "Outputs memory problems report",
+            IntrospectionCommands::memoryDoctor),
+        Builder.sub("memory", "malloc-stats", 2, "", "4.0.0", "Show allocator internal stats",
+            IntrospectionCommands::memoryMallocStats),
+        Builder.sub("memory", "purge", 2, "", "4.0.0", "Ask the allocator to release memory",
+            IntrospectionCommands::memoryPurge),
+        Builder.sub("memory", "help", 2, "loading stale", "4.0.0", "Show helpful text about the different "
+            + "subcommands", IntrospectionCommands::memoryHelp));
+    b.cmd("wait", 3, "noscript", 0, 0, 0, "generic", "3.0.0",
+        "Wait for the synchronous replication of all the write commands sent in the context of the current "
+            + "connection", IntrospectionCommands::waitReplicas);
     b.cmd("save", 1, "admin noscript", 0, 0, 0, "server", "1.0.0",
         "Synchronously save the dataset to disk", Saves::saveCommand);
     b.cmd("bgsave", -1, "admin noscript", 0, 0, 0, "server", "1.0.0",

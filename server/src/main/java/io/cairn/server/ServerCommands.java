@@ -221,7 +221,7 @@ final class ServerCommands {
     b.append(k).append(':').append(v).append("\r\n");
   }
 
-  private static String human(long bytes) {
+  static String human(long bytes) {
     if (bytes < 1024) {
       return bytes + "B";
     }
