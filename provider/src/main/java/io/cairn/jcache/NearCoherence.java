@@ -119,10 +119,8 @@ final class NearCoherence implements Coherence {
    * (or it is an entry of this JVM only, {@link #JVM_ONLY}). An invalidation since voids it (see the class comment).
    */
   boolean servable(NearHolder<?> h) {
-    if (h.stripe == JVM_ONLY) {
-      return true;
-    }
-    return h.epoch() != VOID && tick - h.tick() < MAX_AGE_TICKS;
+    // One load of the holder: not void and younger than the maximum age, or an entry of this JVM only.
+    return tick < h.servableBefore();
   }
 
   /** Under the key's lock: {@link #servable}, and no invalidation of its stripe since it was current. */

@@ -168,7 +168,7 @@ final class NearCopies<K, V> {
       return false;
     }
     java.lang.invoke.VarHandle.fullFence();
-    if (h.epoch() == NearCoherence.VOID) {
+    if (h.isVoid()) {
       disk.delete(kb);
       return false;
     }

@@ -23,6 +23,12 @@ final class NearHolder<V> extends Holder<V> {
   /** The age tick when this copy was known current (a long: an int would wrap within weeks at a 1 ms tick). */
   private long tick;
   /**
+   * What a lock-free hit checks, in one load: the age tick from which the copy is too old ({@link #tick} plus the
+   * maximum age), {@link Long#MIN_VALUE} while it is void, {@link Long#MAX_VALUE} for an entry of this JVM only.
+   * Written last by {@link #current} (volatile), so a hit that sees it sees the value written before it.
+   */
+  private volatile long servableBefore;
+  /**
    * Under the key's lock: the copy was promoted from the near disk tier ({@link NearDisk}) and is unchanged since, so
    * the disk still holds it (unless its budget dropped it): an eviction writes nothing, and a write of the key deletes
    * the disk copy first.
@@ -32,17 +38,41 @@ final class NearHolder<V> extends Holder<V> {
   NearHolder(Object key, Object form, long expireAt, int stripe) {
     super(key, form, expireAt);
     this.stripe = stripe;
+    this.servableBefore = stripe == NearCoherence.JVM_ONLY ? Long.MAX_VALUE : Long.MIN_VALUE;
   }
 
   /** Under the key's lock: the copy is current as of the given epoch and tick (taken before the shared tier call). */
   void current(int epochBefore, long tickBefore) {
     tick = tickBefore;
     epoch = epochBefore;
+    if (stripe != NearCoherence.JVM_ONLY) {
+      servableBefore = epochBefore == NearCoherence.VOID ? Long.MIN_VALUE : tickBefore + NearCoherence.MAX_AGE_TICKS;
+      // An invalidation's voidCopy may have run between the two stores (its epoch store after ours, its
+      // servableBefore store before ours): read the epoch again, so that a void epoch always ends with a void
+      // servableBefore. (A void whose epoch store came before ours is lost here as before; the stripe check after
+      // linking, NearCoherence.recheck, catches it.)
+      if (epoch == NearCoherence.VOID) {
+        servableBefore = Long.MIN_VALUE;
+      }
+    }
   }
 
-  /** Under the key's lock: the copy must not be served (a write whose notifications cannot be relied on). */
+  /** Whether the copy is void (by either field; see {@link #current}). */
+  boolean isVoid() {
+    return epoch == NearCoherence.VOID || servableBefore == Long.MIN_VALUE;
+  }
+
+  /** The copy must not be served (a write whose notifications cannot be relied on, or an invalidation). */
   void voidCopy() {
     epoch = NearCoherence.VOID;
+    if (stripe != NearCoherence.JVM_ONLY) {
+      servableBefore = Long.MIN_VALUE;
+    }
+  }
+
+  /** The age tick from which a lock-free hit may not serve the copy (see {@link #servableBefore}). */
+  long servableBefore() {
+    return servableBefore;
   }
 
   int epoch() {

@@ -115,6 +115,58 @@ class NearCoherenceTest {
     assertEquals(0, overtaken, "copies left servable after an invalidation overtook them, of " + raced);
   }
 
+  /**
+   * The same race on a copy that stays in the index, as a write over a near copy makes it current again: the
+   * invalidation may void the holder while {@link NearHolder#current} is storing its epoch and the hit's bound, and
+   * once both are done the copy is servable only if its reservation came after the invalidation.
+   */
+  @Test
+  void anInvalidationRacingAWriteOverALinkedCopyAlwaysVoidsIt() throws Exception {
+    java.util.Map<String, NearHolder<String>> heap = new java.util.concurrent.ConcurrentHashMap<>();
+    NearCoherence c = over(heap);
+    c.ready(true);
+    int stripe = NearCoherence.stripe(key("k"));
+    NearHolder<String> h = new NearHolder<>("k", "v", Holder.ETERNAL, stripe);
+    heap.put("k", h);
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.CyclicBarrier end = new java.util.concurrent.CyclicBarrier(2);
+    int rounds = 20_000;
+    Thread invalidator = new Thread(() -> {
+      java.util.Random r = new java.util.Random(11);
+      try {
+        for (int i = 0; i < rounds; i++) {
+          start.await();
+          for (int spin = r.nextInt(200); spin > 0; spin--) {
+            Thread.onSpinWait();
+          }
+          c.invalidated(key("k"));
+          end.await();
+        }
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    invalidator.start();
+    int overtaken = 0;
+    int raced = 0;
+    for (int i = 0; i < rounds; i++) {
+      start.await();
+      int e = c.reserve(stripe);
+      h.current(e, c.tick());
+      c.recheck(h);
+      end.await();
+      if (c.reserve(stripe) != e) {
+        raced++;
+        if (c.servable(h) || !h.isVoid()) {
+          overtaken++;
+        }
+      }
+    }
+    invalidator.join();
+    assertTrue(raced > 0, "no invalidation came after a reservation");
+    assertEquals(0, overtaken, "copies left servable after an invalidation overtook them, of " + raced);
+  }
+
   @Test
   void everythingGoesOnAFlushAndNothingIsKeptWhileNotReady() {
     NearCoherence c = new NearCoherence();
