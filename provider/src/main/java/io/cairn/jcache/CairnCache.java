@@ -58,6 +58,15 @@ public interface CairnCache<K, V> {
   long size();
 
   /**
+   * A hint that operations on these keys follow at once (a server's pipelined requests): their heap-tier index entries
+   * are brought into the CPU's cache together, so the memory latencies of the lookups overlap instead of adding up one
+   * request at a time. It reads nothing below the heap tier, counts nothing, fires no event and changes nothing; a key
+   * not on the heap costs one lookup. Reads {@code keys[0]} to {@code keys[count - 1]}, which must be keys of the
+   * cache's type, not null. A store-by-value cache ignores it (its heap keys are copies).
+   */
+  default void prefetch(Object[] keys, int count) {}
+
+  /**
    * Entries with {@code fromInclusive <= key < toExclusive} in key order, over a consistent snapshot, skipping expired
    * entries; a null bound is open (from the first key, or to the last). Needs a key codec that preserves order.
    *

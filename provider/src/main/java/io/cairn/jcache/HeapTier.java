@@ -83,6 +83,23 @@ final class HeapTier<K, V> {
     return map;
   }
 
+  /**
+   * {@link HeapIndex#prefetch} for a batch of keys, and for each key not found there, its slot of the ghost table,
+   * which admitting it as a new holder reads.
+   */
+  void prefetch(Object[] keys, int count) {
+    Object[] found = new Object[count];
+    map.prefetch(keys, count, found);
+    int[] g = ghost;
+    int sink = 0;
+    for (int i = 0; i < count; i++) {
+      if (found[i] == null) {
+        sink += g[spread(keys[i].hashCode()) & (g.length - 1)];
+      }
+    }
+    found[0] = sink;
+  }
+
   /** A lock-free read: the key's holder, counted as a hit for the eviction policy, or null. */
   Holder<V> get(Object key) {
     Holder<V> h = map.get(key);

@@ -601,6 +601,13 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   // ---------------------------------------------------------------------------------------------------------------
   // Reads
 
+  /** {@link CairnCache#prefetch}: the heap index's entries of the keys, loaded together. */
+  void prefetch(Object[] keys, int count) {
+    if (count > 1) {
+      heap.prefetch(keys, count);
+    }
+  }
+
   /** A lock-free hit: the key's holder if a read may be served from it without the lock, else null. */
   Holder<V> hit(K key) {
     Holder<V> h = heap.get(key);

@@ -381,6 +381,13 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   }
 
   @Override
+  public void prefetch(Object[] keys, int count) {
+    if (!closed && !copier.byValue()) {
+      store.prefetch(keys, Math.min(count, keys.length));
+    }
+  }
+
+  @Override
   public long getExpiry(K key) {
     ensureOpen();
     check.key(key);

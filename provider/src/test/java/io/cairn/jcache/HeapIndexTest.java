@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.engine.TestSeeds;
 import java.util.HashMap;
@@ -106,6 +107,35 @@ class HeapIndexTest {
     assertNull(failure.get(), failure.get() + " (seed " + SEED + ")");
     for (int i = 0; i < stable; i++) {
       assertNotNull(index.get(i));
+    }
+  }
+
+  /** A prefetch finds what a lookup finds (a bin's first holder only) and changes nothing. */
+  @Test
+  void prefetchFindsTheHoldersALookupFindsAndChangesNothing() {
+    HeapIndex<Object, String> index = new HeapIndex<>(16);
+    for (int i = 0; i < 1000; i += 2) {
+      Integer k = i;
+      index.compute(k, (key, h) -> holder(key, "v" + key));
+    }
+    Object[] keys = new Object[64];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = 500 + i * 7; // the later half: each heads its bin (a bin links its newest holder first)
+    }
+    Object[] found = new Object[keys.length];
+    index.prefetch(keys, keys.length, found);
+    int hits = 0;
+    for (int i = 0; i < keys.length; i++) {
+      Holder<String> h = index.get(keys[i]);
+      if (found[i] != null) {
+        assertSame(h, found[i], "key " + keys[i]);
+        hits++;
+      }
+    }
+    assertEquals(32, hits, "every present key that heads its bin is found");
+    assertEquals(500, index.size());
+    for (int i = 1; i < 1000; i += 2) {
+      assertNull(index.get(i));
     }
   }
 

@@ -31,6 +31,9 @@ interface CairnView {
   /** As {@link CairnCache#flush}. */
   void flush();
 
+  /** As {@link CairnCache#prefetch}: a hint, so a view that keeps other keys than {@link Key}s ignores it. */
+  default void prefetch(Object[] keys, int count) {}
+
   /** The server's own database: the Cairn cache itself. */
   static CairnView of(CairnCache<Key, byte[]> cache) {
     return new CairnView() {
@@ -67,6 +70,11 @@ interface CairnView {
       @Override
       public void flush() {
         cache.flush();
+      }
+
+      @Override
+      public void prefetch(Object[] keys, int count) {
+        cache.prefetch(keys, count);
       }
     };
   }

@@ -25,6 +25,19 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   private final CairnServer server;
   private final RespParser parser;
+
+  /**
+   * Requests parsed ahead of running them, at most {@link #AHEAD}: the keys of a pipelined batch are looked up in the
+   * heap tier's index together ({@link io.cairn.jcache.CairnCache#prefetch}) before the first of them runs, so their
+   * cache misses overlap. They still run one by one, in order, as if parsed one at a time; a protocol error met while
+   * parsing ahead is answered after the requests before it.
+   */
+  private static final int AHEAD = 16;
+  private final byte[][][] ahead = new byte[AHEAD][][];
+  private final Key[] aheadKeys = new Key[AHEAD];
+  private int aheadNext;
+  private int aheadCount;
+  private RespParser.ProtocolException aheadError;
   private Session session;
   private ByteBuf pending;
   private boolean paused;
@@ -79,24 +92,32 @@ final class Connection extends ChannelInboundHandlerAdapter {
     session.clock = System.nanoTime();
     LogBatch batch = server.defersLogs ? LogBatch.ofLoop() : null;
     try {
-      while (buf != null && buf.isReadable() && !session.closeAfterReply && !session.closed) {
-        byte[][] argv;
-        try {
-          argv = parser.next(buf, session.authenticated);
-        } catch (RespParser.ProtocolException e) {
-          server.stats.protocolErrors.increment();
-          session.error(e.getMessage());
-          session.closeAfterReply = true;
-          break;
+      while (!session.closeAfterReply && !session.closed) {
+        if (aheadNext == aheadCount) {
+          parseAhead(buf);
+          if (aheadNext == aheadCount) {
+            if (aheadError != null) {
+              server.stats.protocolErrors.increment();
+              session.error(aheadError.getMessage());
+              session.closeAfterReply = true;
+              aheadError = null;
+            }
+            break;
+          }
         }
-        if (argv == null) {
-          break;
-        }
+        int at = aheadNext++;
+        byte[][] argv = ahead[at];
+        ahead[at] = null;
         server.stats.commands.increment();
-        if (batch != null && buf.isReadable()) {
+        if (batch != null && (aheadNext < aheadCount || buf != null && buf.isReadable())) {
           batch.open(); // more requests follow in this read: their log records go out with the turn's others
         }
+        session.aheadArg = argv.length > 1 ? argv[1] : null;
+        session.aheadKey = aheadKeys[at];
+        aheadKeys[at] = null;
         session.execute(argv);
+        session.aheadArg = null;
+        session.aheadKey = null;
         if (session.buffered() > FLUSH_EARLY_BYTES) {
           if (batch != null && batch.isOpen() && !batch.finish()) {
             session.dropRepliesAndClose();
@@ -117,6 +138,76 @@ final class Connection extends ChannelInboundHandlerAdapter {
         pending = null;
       }
     }
+  }
+
+  /**
+   * Parses up to {@link #AHEAD} requests from {@code buf} (one before the client is authenticated, whose parsing limits
+   * are stricter, and none past a request that may change that: AUTH, HELLO, RESET), then has the current database
+   * look their keys up together. A protocol error ends the batch and waits in {@link #aheadError}.
+   */
+  private void parseAhead(ByteBuf buf) {
+    aheadNext = 0;
+    aheadCount = 0;
+    if (aheadError != null || buf == null) {
+      return;
+    }
+    boolean authenticated = session.authenticated;
+    int most = authenticated ? AHEAD : 1;
+    int keys = 0;
+    while (aheadCount < most && buf.isReadable()) {
+      byte[][] argv;
+      try {
+        argv = parser.next(buf, authenticated);
+      } catch (RespParser.ProtocolException e) {
+        aheadError = e;
+        break;
+      }
+      if (argv == null) {
+        break;
+      }
+      ahead[aheadCount] = argv;
+      aheadKeys[aheadCount] = argv.length > 1 ? new Key(argv[1]) : null;
+      if (argv.length > 1) {
+        keys++;
+      }
+      aheadCount++;
+      if (argv.length > 0 && changesAuthentication(argv[0])) {
+        break;
+      }
+    }
+    if (keys > 1) {
+      Key[] batch = keys == aheadCount ? aheadKeys : compact(keys);
+      session.db().cairn.prefetch(batch, keys);
+    }
+  }
+
+  /** The keys of the batch without the gaps of requests that have none. */
+  private Key[] compact(int keys) {
+    Key[] out = new Key[keys];
+    int n = 0;
+    for (int i = 0; i < aheadCount; i++) {
+      if (aheadKeys[i] != null) {
+        out[n++] = aheadKeys[i];
+      }
+    }
+    return out;
+  }
+
+  private static boolean changesAuthentication(byte[] name) {
+    return named(name, "auth") || named(name, "hello") || named(name, "reset");
+  }
+
+  private static boolean named(byte[] name, String lower) {
+    if (name.length != lower.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      int c = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i];
+      if (c != lower.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A read's commands are done: their replies go out now, or once the loop's log batch is written. */

@@ -192,6 +192,13 @@ final class Session {
     return server.keyspace.get(dbIndex);
   }
 
+  /**
+   * The key the connection built for the request about to run when it looked the keys of a pipelined batch up
+   * together ({@link Connection}): its second argument and that argument's {@link Key}, reused for locking.
+   */
+  byte[] aheadArg;
+  Key aheadKey;
+
   /** The key at {@code argv[i]}: the one built for locking when it is that argument, else a new one. */
   Key key(byte[][] argv, int i) {
     byte[] a = argv[i];
@@ -317,7 +324,7 @@ final class Session {
       }
     } else if (keys == 1 && !cmd.is(Command.EXCLUSIVE)) {
       byte[] arg = argv[cmd.firstKey];
-      Key key = new Key(arg);
+      Key key = arg == aheadArg ? aheadKey : new Key(arg);
       lockedArg = arg;
       lockedKey = key;
       StampedLock stripe = server.locks.stripe(key);

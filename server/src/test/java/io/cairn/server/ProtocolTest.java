@@ -55,6 +55,58 @@ class ProtocolTest {
     }
   }
 
+  /**
+   * The connection parses up to 16 requests ahead of running them (to look their keys up together): a protocol error
+   * in the middle of one write is still answered after the replies of every request before it, none of the requests
+   * after it runs, and the server closes.
+   */
+  @Test
+  void aProtocolErrorInsideAPipelinedBatchComesAfterTheRepliesBeforeIt() throws Exception {
+    try (RespClient c = server.client()) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      for (int i = 0; i < 20; i++) {
+        b.writeBytes(RespClient.encode("SET", "batch" + i, "v" + i));
+      }
+      b.writeBytes("*1\r\n$-5\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      b.writeBytes(RespClient.encode("SET", "after-error", "x"));
+      c.send(b.toByteArray());
+      for (int i = 0; i < 20; i++) {
+        assertEquals("+OK", c.read(), "reply " + i);
+      }
+      assertEquals("-ERR Protocol error: invalid bulk length", c.read());
+      assertTrue(c.closedByServer());
+    }
+    try (RespClient c = server.client()) {
+      assertEquals("$v19", c.call("GET", "batch19"));
+      assertEquals("$nil", c.call("GET", "after-error"), "nothing after the error ran");
+    }
+  }
+
+  /** Authentication changes how requests are parsed, so AUTH in a pipeline is honoured for the requests behind it. */
+  @Test
+  void authInsideAPipelineAppliesToTheRequestsBehindIt() throws Exception {
+    try (TestServer s = TestServer.start("--requirepass", "pipelined-secret"); RespClient c = s.client()) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      b.writeBytes(RespClient.encode("SET", "k", "before"));
+      b.writeBytes(RespClient.encode("AUTH", "pipelined-secret"));
+      for (int i = 0; i < 20; i++) {
+        b.writeBytes(RespClient.encode("SET", "k" + i, "v" + i));
+      }
+      b.writeBytes(RespClient.encode("GET", "k19"));
+      b.writeBytes(RespClient.encode("RESET"));
+      b.writeBytes(RespClient.encode("GET", "k19"));
+      c.send(b.toByteArray());
+      assertEquals("-NOAUTH Authentication required.", c.read());
+      assertEquals("+OK", c.read());
+      for (int i = 0; i < 20; i++) {
+        assertEquals("+OK", c.read());
+      }
+      assertEquals("$v19", c.read());
+      assertEquals("+RESET", c.read());
+      assertEquals("-NOAUTH Authentication required.", c.read(), "RESET ends the authentication");
+    }
+  }
+
   @Test
   void framesSplitAnywhereAreReassembled() throws Exception {
     byte[] frame = RespClient.encode("SET", "split", "x".repeat(70_000));
