@@ -58,6 +58,14 @@ public interface CairnCache<K, V> {
   long size();
 
   /**
+   * The key's live value, or null, read without it counting as a use: it is not promoted from disk to the heap, the
+   * heap tier's eviction policy does not count a hit, statistics do not count a get, the expiry policy's access rule
+   * does not run and no loader is called (what a monitoring tool's look at a key should cost). A remote cache reads
+   * the shared tier on a heap miss without keeping a near copy.
+   */
+  V peek(K key);
+
+  /**
    * A hint that operations on these keys follow at once (a server's pipelined requests): their heap-tier index entries
    * are brought into the CPU's cache together, so the memory latencies of the lookups overlap instead of adding up one
    * request at a time. It reads nothing below the heap tier, counts nothing, fires no event and changes nothing; a key

@@ -682,6 +682,30 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
     }).hit;
   }
 
+  /**
+   * The live entry's kept form, or null, without an access: no promotion to the heap, no hit for the eviction policy,
+   * no expiry on access, no read-through (what {@link CairnCache#peek} reads).
+   */
+  Object peek(K key) {
+    Holder<V> h = heap.peek(key);
+    if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
+      return h.expireAt == ETERNAL || !h.isExpired(now()) ? h.form : null;
+    }
+    if (!lower.isOpen()) {
+      return null;
+    }
+    return compute(key, new Step(PendingEvents.none()) {
+      @Override
+      Holder<V> run(K k, Holder<V> cur) {
+        Holder<V> c = resolve(k, cur);
+        if (c != null && !expired(c)) {
+          form = c.form;
+        }
+        return cur;
+      }
+    }).form;
+  }
+
   /** When the live entry of {@code key} expires; {@link CairnCache#NO_ENTRY} if none. Not an access. */
   long expiryOf(K key) {
     Holder<V> h = heap.peek(key);

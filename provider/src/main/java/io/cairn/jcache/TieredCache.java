@@ -381,6 +381,14 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
   }
 
   @Override
+  public V peek(K key) {
+    ensureOpen();
+    check.key(key);
+    Object form = store.peek(key);
+    return form == null ? null : copier.out(form);
+  }
+
+  @Override
   public void prefetch(Object[] keys, int count) {
     if (!closed && !copier.byValue()) {
       store.prefetch(keys, Math.min(count, keys.length));

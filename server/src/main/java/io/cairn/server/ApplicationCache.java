@@ -395,6 +395,11 @@ final class ApplicationCache<K, V> implements Cache<Key, byte[]>, CairnView {
   }
 
   @Override
+  public byte[] peek(Key key) {
+    return serving(() -> bytes(cairn.peek(key(key))));
+  }
+
+  @Override
   public long size() {
     return cairn.size();
   }

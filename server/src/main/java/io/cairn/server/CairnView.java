@@ -19,6 +19,9 @@ interface CairnView {
   /** As {@link CairnCache#getExpiry}. */
   long getExpiry(Key key);
 
+  /** As {@link CairnCache#peek}: the value without counting an access (OBJECT, MEMORY USAGE). */
+  byte[] peek(Key key);
+
   /** As {@link CairnCache#size}. */
   long size();
 
@@ -50,6 +53,11 @@ interface CairnView {
       @Override
       public long getExpiry(Key key) {
         return cache.getExpiry(key);
+      }
+
+      @Override
+      public byte[] peek(Key key) {
+        return cache.peek(key);
       }
 
       @Override

@@ -33,6 +33,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
    * parsing ahead is answered after the requests before it.
    */
   private static final int AHEAD = 16;
+  /** Second arguments longer than this are not looked up ahead (few keys are; payloads are). */
+  private static final int MAX_HINTED_KEY = 512;
   private final byte[][][] ahead = new byte[AHEAD][][];
   private final Key[] aheadKeys = new Key[AHEAD];
   private int aheadNext;
@@ -95,6 +97,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
       while (!session.closeAfterReply && !session.closed) {
         if (aheadNext == aheadCount) {
           parseAhead(buf);
+          // SLOWLOG times a request from here, as Redis does: after its parsing, which the batch has done.
+          session.clock = System.nanoTime();
           if (aheadNext == aheadCount) {
             if (aheadError != null) {
               server.stats.protocolErrors.increment();
@@ -166,12 +170,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
         break;
       }
       ahead[aheadCount] = argv;
-      aheadKeys[aheadCount] = argv.length > 1 ? new Key(argv[1]) : null;
-      if (argv.length > 1) {
+      boolean authentication = argv.length > 0 && changesAuthentication(argv[0]);
+      // The second argument is the key of most requests; a long one (an ECHO or PUBLISH payload) or a password is
+      // not hashed for a hint.
+      boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !authentication;
+      aheadKeys[aheadCount] = hinted ? new Key(argv[1]) : null;
+      if (hinted) {
         keys++;
       }
       aheadCount++;
-      if (argv.length > 0 && changesAuthentication(argv[0])) {
+      if (authentication) {
         break;
       }
     }

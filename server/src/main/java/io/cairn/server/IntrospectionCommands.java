@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * OBJECT, MEMORY and WAIT: what monitoring tools and clients ask about a key or the server (redis-cli
- * {@code --memkeys} sends MEMORY USAGE; clients that want replicated writes send WAIT).
+ * {@code --memkeys} sends MEMORY USAGE for every key it scans; clients that want replicated writes send WAIT). A look
+ * at a key is not a use of it ({@link CairnView#peek}): it is not promoted from disk, counted as a hit or renewed.
  *
  * <ul>
  *   <li>OBJECT ENCODING derives the encoding Redis would report from the value's bytes ({@code int} for a canonical
@@ -55,7 +56,7 @@ final class IntrospectionCommands {
   }
 
   static void objectEncoding(Session s, byte[][] a) {
-    byte[] v = s.db().cache.get(s.key(a, 2));
+    byte[] v = s.db().cairn.peek(s.key(a, 2));
     if (v == null) {
       Reply.nullBulk(s.out(), s.proto);
     } else {
@@ -64,7 +65,7 @@ final class IntrospectionCommands {
   }
 
   static void objectRefcount(Session s, byte[][] a) {
-    byte[] v = s.db().cache.get(s.key(a, 2));
+    byte[] v = s.db().cairn.peek(s.key(a, 2));
     if (v == null) {
       Reply.nullBulk(s.out(), s.proto);
     } else {
@@ -83,7 +84,7 @@ final class IntrospectionCommands {
   }
 
   static void objectIdletime(Session s, byte[][] a) {
-    if (s.db().cache.containsKey(s.key(a, 2))) {
+    if (s.db().cairn.peek(s.key(a, 2)) != null) {
       s.error("ERR idle time not tracked: Cairn's heap tier records no access time (it evicts by S3-FIFO)");
     } else {
       Reply.nullBulk(s.out(), s.proto);
@@ -91,7 +92,7 @@ final class IntrospectionCommands {
   }
 
   static void objectFreq(Session s, byte[][] a) {
-    if (s.db().cache.containsKey(s.key(a, 2))) {
+    if (s.db().cairn.peek(s.key(a, 2)) != null) {
       s.error("ERR access frequency not tracked: Cairn's heap tier evicts by S3-FIFO, not by an LFU policy");
     } else {
       Reply.nullBulk(s.out(), s.proto);
@@ -124,7 +125,7 @@ final class IntrospectionCommands {
         return;
       }
     }
-    byte[] v = s.db().cache.get(s.key(a, 2));
+    byte[] v = s.db().cairn.peek(s.key(a, 2));
     if (v == null) {
       Reply.nullBulk(s.out(), s.proto);
     } else {
