@@ -69,8 +69,8 @@ public interface CairnCache<K, V> {
    * A hint that operations on these keys follow at once (a server's pipelined requests): their heap-tier index entries
    * are brought into the CPU's cache together, so the memory latencies of the lookups overlap instead of adding up one
    * request at a time. It reads nothing below the heap tier, counts nothing, fires no event and changes nothing; a key
-   * not on the heap costs one lookup. Reads {@code keys[0]} to {@code keys[count - 1]}, which must be keys of the
-   * cache's type, not null. A store-by-value cache ignores it (its heap keys are copies).
+   * not on the heap costs one lookup. Reads {@code keys[0]} to {@code keys[count - 1]}, keys of the cache's type; a
+   * null among them is skipped. A store-by-value cache ignores it (its heap keys are copies).
    */
   default void prefetch(Object[] keys, int count) {}
 

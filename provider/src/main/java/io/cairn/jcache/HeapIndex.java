@@ -108,7 +108,8 @@ final class HeapIndex<K, V> {
    * Loads what lookups of {@code keys[0..count)} will touch, in passes over the batch (the slots, then the holders in
    * them, then those holders' keys, compared with the wanted ones, then the found holders' values) so that the cache
    * misses of one pass overlap instead of coming one lookup after another; a hint that takes no lock and changes
-   * nothing. Only a bin's first holder is looked at (chains average under one holder). {@code found} (at least
+   * nothing. Only a bin's first holder is looked at (chains average under one holder); a null key is skipped.
+   * {@code found} (at least
    * {@code count} long) receives each key's holder, or null where the first holder of its bin is another key's; it is
    * a snapshot, stale at once, and storing into it keeps the loads from being optimised away.
    */
@@ -116,7 +117,8 @@ final class HeapIndex<K, V> {
     Holder<V>[] t = table;
     int mask = t.length - 1;
     for (int i = 0; i < count; i++) {
-      found[i] = slot(t, spread(keys[i].hashCode()) & mask);
+      Object k = keys[i];
+      found[i] = k == null ? null : slot(t, spread(k.hashCode()) & mask);
     }
     Object[] seen = new Object[count];
     for (int i = 0; i < count; i++) {

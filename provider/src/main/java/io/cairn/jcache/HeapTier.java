@@ -93,7 +93,7 @@ final class HeapTier<K, V> {
     int[] g = ghost;
     int sink = 0;
     for (int i = 0; i < count; i++) {
-      if (found[i] == null) {
+      if (found[i] == null && keys[i] != null) {
         sink += g[spread(keys[i].hashCode()) & (g.length - 1)];
       }
     }

@@ -665,21 +665,7 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
   }
 
   boolean containsKey(K key) {
-    Holder<V> h = heap.peek(key);
-    if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
-      return h.expireAt == ETERNAL || !h.isExpired(now());
-    }
-    if (!lower.isOpen()) {
-      return false;
-    }
-    return compute(key, new Step(PendingEvents.none()) {
-      @Override
-      Holder<V> run(K k, Holder<V> cur) {
-        Holder<V> c = resolve(k, cur);
-        hit = c != null && !expired(c);
-        return cur;
-      }
-    }).hit;
+    return liveQuietly(key) != null;
   }
 
   /**
@@ -687,47 +673,37 @@ final class TierStore<K, V> implements HeapTier.Evictor<K, V> {
    * no expiry on access, no read-through (what {@link CairnCache#peek} reads).
    */
   Object peek(K key) {
-    Holder<V> h = heap.peek(key);
-    if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
-      return h.expireAt == ETERNAL || !h.isExpired(now()) ? h.form : null;
-    }
-    if (!lower.isOpen()) {
-      return null;
-    }
-    return compute(key, new Step(PendingEvents.none()) {
-      @Override
-      Holder<V> run(K k, Holder<V> cur) {
-        Holder<V> c = resolve(k, cur);
-        if (c != null && !expired(c)) {
-          form = c.form;
-        }
-        return cur;
-      }
-    }).form;
+    Holder<V> h = liveQuietly(key);
+    return h == null ? null : h.form;
   }
 
   /** When the live entry of {@code key} expires; {@link CairnCache#NO_ENTRY} if none. Not an access. */
   long expiryOf(K key) {
+    Holder<V> h = liveQuietly(key);
+    return h == null ? CairnCache.NO_ENTRY : h.expireAt;
+  }
+
+  /**
+   * The key's live entry, from the heap or else below, without an access: a holder read from below is not linked into
+   * the heap (no promotion), no hit is counted, the access rule does not run. Null if there is none.
+   */
+  @SuppressWarnings("unchecked")
+  private Holder<V> liveQuietly(K key) {
     Holder<V> h = heap.peek(key);
     if (h != null && (near == null || near.servable((NearHolder<V>) h))) {
-      long at = h.expireAt;
-      return at == ETERNAL || at > now() ? at : CairnCache.NO_ENTRY;
+      return h.expireAt == ETERNAL || !h.isExpired(now()) ? h : null;
     }
     if (!lower.isOpen()) {
-      return CairnCache.NO_ENTRY;
+      return null;
     }
-    long[] at = {CairnCache.NO_ENTRY};
-    compute(key, new Step(PendingEvents.none()) {
+    return (Holder<V>) compute(key, new Step(PendingEvents.none()) {
       @Override
       Holder<V> run(K k, Holder<V> cur) {
         Holder<V> c = resolve(k, cur);
-        if (c != null && !expired(c)) {
-          at[0] = c.expireAt;
-        }
+        result = c != null && !expired(c) ? c : null;
         return cur;
       }
-    });
-    return at[0];
+    }).result;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

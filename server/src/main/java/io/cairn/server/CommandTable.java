@@ -61,7 +61,8 @@ final class CommandTable {
     return x >= 'A' && x <= 'Z' ? x + 32 : x;
   }
 
-  private static boolean sameIgnoringCase(byte[] lowerName, byte[] b) {
+  /** Whether {@code b} is {@code lowerName} (lower-case ASCII) in any ASCII case. */
+  static boolean sameIgnoringCase(byte[] lowerName, byte[] b) {
     if (lowerName.length != b.length) {
       return false;
     }

@@ -89,7 +89,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
   /** Parses and runs requests until the bytes run out, the client must wait for its output to drain, or it closes. */
   private void process(ChannelHandlerContext ctx) {
     ByteBuf buf = pending;
-    // Once per read rather than per command: the idle clock (CLIENT LIST, timeout) and where SLOWLOG's time starts.
+    // Once per read rather than per command: the idle clock (CLIENT LIST, timeout), and where SLOWLOG's time starts
+    // for requests parsed before a pause and run now.
     session.lastInteractionMillis = System.currentTimeMillis();
     session.clock = System.nanoTime();
     LogBatch batch = server.defersLogs ? LogBatch.ofLoop() : null;
@@ -116,12 +117,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (batch != null && (aheadNext < aheadCount || buf != null && buf.isReadable())) {
           batch.open(); // more requests follow in this read: their log records go out with the turn's others
         }
-        session.aheadArg = argv.length > 1 ? argv[1] : null;
-        session.aheadKey = aheadKeys[at];
+        Key second = aheadKeys[at];
         aheadKeys[at] = null;
-        session.execute(argv);
-        session.aheadArg = null;
-        session.aheadKey = null;
+        session.execute(argv, second);
         if (session.buffered() > FLUSH_EARLY_BYTES) {
           if (batch != null && batch.isOpen() && !batch.finish()) {
             session.dropRepliesAndClose();
@@ -175,47 +173,24 @@ final class Connection extends ChannelInboundHandlerAdapter {
       // not hashed for a hint.
       boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !authentication;
       aheadKeys[aheadCount] = hinted ? new Key(argv[1]) : null;
-      if (hinted) {
-        keys++;
-      }
+      keys += hinted ? 1 : 0;
       aheadCount++;
       if (authentication) {
         break;
       }
     }
     if (keys > 1) {
-      Key[] batch = keys == aheadCount ? aheadKeys : compact(keys);
-      session.db().cairn.prefetch(batch, keys);
+      session.db().cairn.prefetch(aheadKeys, aheadCount);
     }
   }
 
-  /** The keys of the batch without the gaps of requests that have none. */
-  private Key[] compact(int keys) {
-    Key[] out = new Key[keys];
-    int n = 0;
-    for (int i = 0; i < aheadCount; i++) {
-      if (aheadKeys[i] != null) {
-        out[n++] = aheadKeys[i];
-      }
-    }
-    return out;
-  }
+  private static final byte[] AUTH = {'a', 'u', 't', 'h'};
+  private static final byte[] HELLO = {'h', 'e', 'l', 'l', 'o'};
+  private static final byte[] RESET = {'r', 'e', 's', 'e', 't'};
 
   private static boolean changesAuthentication(byte[] name) {
-    return named(name, "auth") || named(name, "hello") || named(name, "reset");
-  }
-
-  private static boolean named(byte[] name, String lower) {
-    if (name.length != lower.length()) {
-      return false;
-    }
-    for (int i = 0; i < name.length; i++) {
-      int c = name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i];
-      if (c != lower.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+    return CommandTable.sameIgnoringCase(AUTH, name) || CommandTable.sameIgnoringCase(HELLO, name)
+        || CommandTable.sameIgnoringCase(RESET, name);
   }
 
   /** A read's commands are done: their replies go out now, or once the loop's log batch is written. */

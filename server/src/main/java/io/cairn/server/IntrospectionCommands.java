@@ -84,16 +84,17 @@ final class IntrospectionCommands {
   }
 
   static void objectIdletime(Session s, byte[][] a) {
-    if (s.db().cairn.peek(s.key(a, 2)) != null) {
-      s.error("ERR idle time not tracked: Cairn's heap tier records no access time (it evicts by S3-FIFO)");
-    } else {
-      Reply.nullBulk(s.out(), s.proto);
-    }
+    notTracked(s, a, "ERR idle time not tracked: Cairn's heap tier records no access time (it evicts by S3-FIFO)");
   }
 
   static void objectFreq(Session s, byte[][] a) {
+    notTracked(s, a, "ERR access frequency not tracked: Cairn's heap tier evicts by S3-FIFO, not by an LFU policy");
+  }
+
+  /** Nil for a missing key, as Redis looks the key up first; {@code error} for an existing one. */
+  private static void notTracked(Session s, byte[][] a, String error) {
     if (s.db().cairn.peek(s.key(a, 2)) != null) {
-      s.error("ERR access frequency not tracked: Cairn's heap tier evicts by S3-FIFO, not by an LFU policy");
+      s.error(error);
     } else {
       Reply.nullBulk(s.out(), s.proto);
     }

@@ -50,7 +50,10 @@ final class Session {
   boolean closeAfterReply;
   /** Its replies wait for its event loop's {@link LogBatch}: {@link #flush} leaves them until the batch ends. */
   boolean held;
-  /** The key built for locking the current single-key command, reused by its handler. */
+  /**
+   * A {@link Key} already built for one argument of the request running: by the connection for its second argument
+   * (looked up ahead with its batch), or for locking a single-key command; reused by the locking and the handler.
+   */
   private byte[] lockedArg;
   private Key lockedKey;
   final ScanCursors scans = new ScanCursors();
@@ -192,14 +195,7 @@ final class Session {
     return server.keyspace.get(dbIndex);
   }
 
-  /**
-   * The key the connection built for the request about to run when it looked the keys of a pipelined batch up
-   * together ({@link Connection}): its second argument and that argument's {@link Key}, reused for locking.
-   */
-  byte[] aheadArg;
-  Key aheadKey;
-
-  /** The key at {@code argv[i]}: the one built for locking when it is that argument, else a new one. */
+  /** The key at {@code argv[i]}: the one built already when it is that argument, else a new one. */
   Key key(byte[][] argv, int i) {
     byte[] a = argv[i];
     if (a == lockedArg) {
@@ -208,10 +204,17 @@ final class Session {
     return new Key(a);
   }
 
-  /** Runs one request (an empty one does nothing, as in Redis). */
-  void execute(byte[][] argv) {
+  /**
+   * Runs one request (an empty one does nothing, as in Redis); {@code second}, if not null, is the {@link Key} of
+   * {@code argv[1]}, built already.
+   */
+  void execute(byte[][] argv, Key second) {
     if (argv.length == 0) {
       return;
+    }
+    if (second != null) {
+      lockedArg = argv[1];
+      lockedKey = second;
     }
     executing = true;
     ByteBuf b = out();
@@ -324,7 +327,7 @@ final class Session {
       }
     } else if (keys == 1 && !cmd.is(Command.EXCLUSIVE)) {
       byte[] arg = argv[cmd.firstKey];
-      Key key = arg == aheadArg ? aheadKey : new Key(arg);
+      Key key = key(argv, cmd.firstKey);
       lockedArg = arg;
       lockedKey = key;
       StampedLock stripe = server.locks.stripe(key);
