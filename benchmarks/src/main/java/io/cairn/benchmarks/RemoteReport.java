@@ -11,7 +11,8 @@ import org.openjdk.jmh.results.RunResult;
 /**
  * The remote suite's report, {@code remote-results.md}: a near-cache hit against a plain Lettuce GET (goal 50x) and
  * against a local-only Cairn hit (goal 0.8x); remote Cairn against Redisson's JCache at 90/10, Zipf 0.99, two threads,
- * reads (goal 10x) and writes (goal 1.0x) apart; and the invalidation delay's p50/p99.
+ * reads (goal 10x) and writes (goal 1.0x) apart, Redisson on its default transport (NIO) and on epoll (Cairn's
+ * connections use epoll when it loads); and the invalidation delay's p50/p99.
  */
 final class RemoteReport {
   private RemoteReport() {}
@@ -37,6 +38,10 @@ final class RemoteReport {
         score.get("redisson.reads"), "10x");
     row(md, "writes, 90/10 Zipf 0.99, 2 threads, vs Redisson JCache", score.get("cairn.writes"),
         score.get("redisson.writes"), "1.0x");
+    row(md, "reads, the same, vs Redisson JCache on the epoll transport", score.get("cairn.reads"),
+        score.get("redisson-epoll.reads"), "10x");
+    row(md, "writes, the same, vs Redisson JCache on the epoll transport", score.get("cairn.writes"),
+        score.get("redisson-epoll.writes"), "1.0x");
     row(md, "reads, the same with remote.tracking=bcast", score.get("cairn-bcast.reads"),
         score.get("redisson.reads"), "10x");
     row(md, "writes, the same with remote.tracking=bcast", score.get("cairn-bcast.writes"),

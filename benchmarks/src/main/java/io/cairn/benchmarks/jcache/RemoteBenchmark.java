@@ -251,8 +251,12 @@ public class RemoteBenchmark {
   /** A JCache cache over the server: remote Cairn or Redisson, loaded with {@code keys} entries. */
   @State(Scope.Benchmark)
   public static class Mixed {
-    /** cairn: remote Cairn, default tracking; cairn-bcast: with remote.tracking=bcast; redisson: Redisson's JCache. */
-    @Param({"cairn", "cairn-bcast", "redisson"})
+    /**
+     * cairn: remote Cairn, default tracking; cairn-bcast: with remote.tracking=bcast; redisson: Redisson's JCache as
+     * configured by default (Netty's NIO transport); redisson-epoll: the same on the native epoll transport, which
+     * Cairn's Lettuce connections use when it loads.
+     */
+    @Param({"cairn", "cairn-bcast", "redisson", "redisson-epoll"})
     public String impl;
 
     @Param({"10000"})
@@ -271,6 +275,9 @@ public class RemoteBenchmark {
       } else {
         Config config = new Config();
         config.useSingleServer().setAddress(server.uri());
+        if (impl.equals("redisson-epoll")) {
+          config.setTransportMode(org.redisson.config.TransportMode.EPOLL);
+        }
         CachingProvider p = Caching.getCachingProvider(REDISSON);
         // Redisson reads a URI other than its default as a config file; the cache's own configuration names the server.
         manager = p.getCacheManager(p.getDefaultURI(), RemoteBenchmark.class.getClassLoader());
