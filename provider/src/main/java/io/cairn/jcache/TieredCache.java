@@ -467,6 +467,7 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
       if (k == null) {
         throw new NullPointerException("keys contain null (cache " + name + ")");
       }
+      check.key(k);
     }
     if (!bulkLoader.enabled()) {
       if (listener != null) {

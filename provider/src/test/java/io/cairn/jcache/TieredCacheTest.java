@@ -280,6 +280,10 @@ class TieredCacheTest {
     Cache<Object, Object> raw = (Cache) c;
     assertThrows(ClassCastException.class, () -> raw.put(42, 1));
     assertThrows(ClassCastException.class, () -> raw.put("k", "not an int"));
+    ClassCastException load = assertThrows(ClassCastException.class,
+        () -> raw.loadAll(java.util.Set.of("k", 7), false, null));
+    assertTrue(load.getMessage().contains("java.lang.Integer") && load.getMessage().contains("typed"),
+        load.getMessage());
     assertThrows(ClassCastException.class, () -> manager.getCache("typed", Integer.class, Integer.class));
     assertThrows(CacheException.class, () -> manager.createCache("typed", conf));
     assertEquals(1, c.get("keep"), "the cache still holds what it held");
