@@ -9,7 +9,10 @@ import javax.cache.CacheManager;
  * The invalidation delay of remote caches: process A writes a key that process B holds as a near copy; the delay is
  * the time from A's put returning until B's get returns the new value (B then has dropped its copy and read Redis).
  * A and B are two Cairn providers in this JVM, each with its own connections, over a redis-server from the PATH.
- * Not JMH: each sample is one write and a spin of reads; {@code samples} of them give the percentiles.
+ * Not JMH: each sample is one write and a loop of reads; {@code samples} of them give the percentiles. The loop
+ * yields between reads: a loop that only spun kept a core busy on a 2-core machine, so the invalidation push waited
+ * for the scheduler to give the I/O thread a turn, and the p99 measured the scheduler's time slice (about 4 ms)
+ * instead of the delay (p99 178-289 us with the yield, same machine, same hour).
  */
 public final class InvalidationDelay {
   private InvalidationDelay() {}
@@ -32,13 +35,13 @@ public final class InvalidationDelay {
         long v = i;
         ca.put(k, v - 1_000_000);
         while (!Long.valueOf(v - 1_000_000).equals(cb.get(k))) {
-          Thread.onSpinWait();
+          Thread.yield();
         }
         cb.get(k);
         ca.put(k, v);
         long t0 = System.nanoTime();
         while (!Long.valueOf(v).equals(cb.get(k))) {
-          Thread.onSpinWait();
+          Thread.yield();
         }
         if (i >= 200) {
           nanos[i - 200] = System.nanoTime() - t0;
