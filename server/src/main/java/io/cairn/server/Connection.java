@@ -144,8 +144,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
   /**
    * Parses up to {@link #AHEAD} requests from {@code buf} (one before the client is authenticated, whose parsing limits
-   * are stricter, and none past a request that may change that: AUTH, HELLO, RESET), then has the current database
-   * look their keys up together. A protocol error ends the batch and waits in {@link #aheadError}.
+   * are stricter, and none past a request that may change that: AUTH, HELLO, RESET, nor past a SELECT, after which the
+   * keys belong to another database), then has the current database look their keys up together. A protocol error
+   * ends the batch and waits in {@link #aheadError}.
    */
   private void parseAhead(ByteBuf buf) {
     aheadNext = 0;
@@ -169,13 +170,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
       }
       ahead[aheadCount] = argv;
       boolean authentication = argv.length > 0 && changesAuthentication(argv[0]);
-      // The second argument is the key of most requests; a long one (an ECHO or PUBLISH payload) or a password is
-      // not hashed for a hint.
-      boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !authentication;
+      boolean select = argv.length > 0 && CommandTable.sameIgnoringCase(SELECT, argv[0]);
+      // The second argument is the key of most requests; a long one (an ECHO or PUBLISH payload), a password or a
+      // database number is not hashed for a hint.
+      boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !authentication && !select;
       aheadKeys[aheadCount] = hinted ? new Key(argv[1]) : null;
       keys += hinted ? 1 : 0;
       aheadCount++;
-      if (authentication) {
+      if (authentication || select) {
         break;
       }
     }
@@ -187,6 +189,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private static final byte[] AUTH = {'a', 'u', 't', 'h'};
   private static final byte[] HELLO = {'h', 'e', 'l', 'l', 'o'};
   private static final byte[] RESET = {'r', 'e', 's', 'e', 't'};
+  private static final byte[] SELECT = {'s', 'e', 'l', 'e', 'c', 't'};
 
   private static boolean changesAuthentication(byte[] name) {
     return CommandTable.sameIgnoringCase(AUTH, name) || CommandTable.sameIgnoringCase(HELLO, name)

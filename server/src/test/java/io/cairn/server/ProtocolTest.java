@@ -82,6 +82,42 @@ class ProtocolTest {
     }
   }
 
+  /**
+   * A batch parsed ahead ends at a SELECT, so the keys behind it are looked up in the database they belong to; every
+   * request still runs once and in order, each in the database selected before it.
+   */
+  @Test
+  void selectsInsideAPipelineSwitchDatabasesForTheRequestsBehindThem() throws Exception {
+    try (RespClient c = server.client()) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      for (int round = 0; round < 3; round++) {
+        for (int db = 0; db < 3; db++) {
+          b.writeBytes(RespClient.encode("SELECT", String.valueOf(db)));
+          for (int i = 0; i < 20; i++) {
+            b.writeBytes(RespClient.encode("APPEND", "sel" + i, String.valueOf(db)));
+          }
+          b.writeBytes(RespClient.encode("GET", "sel19"));
+        }
+      }
+      b.writeBytes(RespClient.encode("SELECT", "0"));
+      c.send(b.toByteArray());
+      for (int round = 0; round < 3; round++) {
+        for (int db = 0; db < 3; db++) {
+          assertEquals("+OK", c.read());
+          for (int i = 0; i < 20; i++) {
+            assertEquals(":" + (round + 1), c.read(), "round " + round + ", db " + db + ", APPEND " + i);
+          }
+          assertEquals("$" + String.valueOf(db).repeat(round + 1), c.read());
+        }
+      }
+      assertEquals("+OK", c.read());
+      for (int db = 0; db < 3; db++) {
+        assertEquals("+OK", c.call("SELECT", String.valueOf(db)));
+        assertEquals("$" + String.valueOf(db).repeat(3), c.call("GET", "sel0"));
+      }
+    }
+  }
+
   /** Authentication changes how requests are parsed, so AUTH in a pipeline is honoured for the requests behind it. */
   @Test
   void authInsideAPipelineAppliesToTheRequestsBehindIt() throws Exception {
