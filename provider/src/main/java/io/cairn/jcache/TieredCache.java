@@ -464,9 +464,6 @@ final class TieredCache<K, V> implements Cache<K, V>, CairnCache<K, V> {
     ensureOpen();
     Objects.requireNonNull(keys, "keys");
     for (K k : keys) {
-      if (k == null) {
-        throw new NullPointerException("keys contain null (cache " + name + ")");
-      }
       check.key(k);
     }
     if (!bulkLoader.enabled()) {

@@ -169,15 +169,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
         break;
       }
       ahead[aheadCount] = argv;
-      boolean authentication = argv.length > 0 && changesAuthentication(argv[0]);
-      boolean select = argv.length > 0 && CommandTable.sameIgnoringCase(SELECT, argv[0]);
+      boolean last = argv.length > 0 && endsBatch(argv[0]);
       // The second argument is the key of most requests; a long one (an ECHO or PUBLISH payload), a password or a
       // database number is not hashed for a hint.
-      boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !authentication && !select;
+      boolean hinted = argv.length > 1 && argv[1].length <= MAX_HINTED_KEY && !last;
       aheadKeys[aheadCount] = hinted ? new Key(argv[1]) : null;
       keys += hinted ? 1 : 0;
       aheadCount++;
-      if (authentication || select) {
+      if (last) {
         break;
       }
     }
@@ -191,9 +190,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
   private static final byte[] RESET = {'r', 'e', 's', 'e', 't'};
   private static final byte[] SELECT = {'s', 'e', 'l', 'e', 'c', 't'};
 
-  private static boolean changesAuthentication(byte[] name) {
+  /**
+   * Whether a request named {@code name} ends a batch parsed ahead: AUTH, HELLO and RESET may change how the requests
+   * behind it are parsed, SELECT (and RESET) which database their keys belong to.
+   */
+  private static boolean endsBatch(byte[] name) {
     return CommandTable.sameIgnoringCase(AUTH, name) || CommandTable.sameIgnoringCase(HELLO, name)
-        || CommandTable.sameIgnoringCase(RESET, name);
+        || CommandTable.sameIgnoringCase(RESET, name) || CommandTable.sameIgnoringCase(SELECT, name);
   }
 
   /** A read's commands are done: their replies go out now, or once the loop's log batch is written. */
